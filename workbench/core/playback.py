@@ -1,0 +1,163 @@
+"""Audio output through sounddevice/PortAudio, without Qt.
+
+The player reads straight from the source in its audio callback (block reads from disk, no copy
+of the file in memory) and keeps the DAC time of each block, so ``position()`` can be asked as
+often as a view repaints and moves smoothly.  When PortAudio or a device is missing, ``problem``
+says why in words and everything else keeps working.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+import numpy as np
+
+from workbench.core.audio import AudioSource
+from workbench.core.events import Signal
+
+
+def _sounddevice():
+    try:
+        import sounddevice as sd
+    except OSError as exc:  # the wheel does not ship PortAudio on Linux
+        raise RuntimeError(f"audio output is unavailable: PortAudio is not installed ({exc})") from exc
+    return sd
+
+
+def output_devices() -> list[str]:
+    """Names of the devices that can play, or [] when there is no audio system."""
+    try:
+        sd = _sounddevice()
+        return [d["name"] for d in sd.query_devices() if d["max_output_channels"] > 0]
+    except Exception:
+        return []
+
+
+class Player:
+    def __init__(self, device: str | None = None, blocksize: int = 1024) -> None:
+        self.device = device
+        self.blocksize = blocksize
+        self.finished = Signal()      # emitted from the audio thread; UIs re-post it
+        self._stream = None
+        self._lock = threading.Lock()
+        self._source: AudioSource | None = None
+        self._pos = 0
+        self._start = 0
+        self._end = 0
+        self._loop = False
+        self._marks: tuple[float, int] | None = None   # (dac time, frame) of the last block
+        self.problem: str | None = None
+
+    @property
+    def playing(self) -> bool:
+        return self._stream is not None and self._stream.active
+
+    def play(self, source: AudioSource, start_s: float, end_s: float, loop: bool = False) -> bool:
+        """Play [start_s, end_s) of ``source``; returns False (and sets ``problem``) on failure."""
+        self.stop()
+        sr = source.sample_rate
+        self._source = source
+        self._start = max(0, int(start_s * sr))
+        self._end = min(source.frames, int(end_s * sr))
+        if self._end <= self._start:
+            self._start, self._end = 0, source.frames
+        self._pos = self._start
+        self._loop = loop
+        self._marks = None
+        try:
+            sd = _sounddevice()
+            info = sd.query_devices(self.device, "output")
+            channels = min(source.channels, max(1, int(info["max_output_channels"])))
+            self._channels = channels
+            self._stream = sd.OutputStream(
+                samplerate=sr, channels=channels, dtype="float32", device=self.device,
+                blocksize=self.blocksize, callback=self._callback,
+                finished_callback=self._on_finished)
+            self._stream.start()
+        except Exception as exc:
+            self._stream = None
+            self.problem = _describe(exc, self.device)
+            return False
+        self.problem = None
+        return True
+
+    def _callback(self, out, frames, time_info, status) -> None:
+        import sounddevice as sd
+
+        filled = 0
+        while filled < frames:
+            n = min(frames - filled, self._end - self._pos)
+            if n <= 0:
+                if self._loop:
+                    self._pos = self._start
+                    continue
+                out[filled:] = 0
+                self._mark(time_info, frames - filled)
+                raise sd.CallbackStop
+            block = self._source.read(self._pos, self._pos + n)
+            out[filled:filled + n] = _fit(block, self._channels)
+            if filled == 0:
+                self._mark(time_info, 0)
+            self._pos += n
+            filled += n
+
+    def _mark(self, time_info, _unused) -> None:
+        dac = getattr(time_info, "outputBufferDacTime", 0.0) or 0.0
+        with self._lock:
+            self._marks = (dac, self._pos, time.monotonic())
+
+    def _on_finished(self) -> None:
+        self.finished.emit()
+
+    def position(self) -> float | None:
+        """Seconds of the sample now leaving the speaker, or None when stopped."""
+        if self._stream is None or self._source is None:
+            return None
+        sr = self._source.sample_rate
+        with self._lock:
+            marks = self._marks
+        if marks is None:
+            return self._start / sr
+        dac, frame, wall = marks
+        try:
+            now = self._stream.time
+        except Exception:
+            now = 0.0
+        if dac and now:
+            elapsed = now - dac
+        else:
+            latency = getattr(self._stream, "latency", 0.0) or 0.0
+            elapsed = time.monotonic() - wall - latency
+        pos = frame + elapsed * sr
+        if self._loop and self._end > self._start:
+            pos = self._start + (pos - self._start) % (self._end - self._start)
+        return min(max(pos, self._start), self._end) / sr
+
+    def stop(self) -> None:
+        stream, self._stream = self._stream, None
+        if stream is not None:
+            try:
+                stream.abort()
+                stream.close()
+            except Exception:
+                pass
+
+
+def _fit(block: np.ndarray, channels: int) -> np.ndarray:
+    if block.shape[1] == channels:
+        return block
+    if block.shape[1] > channels:  # more channels than the device: fold the rest in
+        if channels == 1:
+            return block.mean(axis=1, keepdims=True)
+        return block[:, :channels]
+    return np.repeat(block[:, :1], channels, axis=1)
+
+
+def _describe(exc: Exception, device) -> str:
+    text = str(exc)
+    if "PortAudio" in text and "unavailable" in text:
+        return text
+    if "No such device" in text or "Error querying device" in text or "-1" in text:
+        where = f"“{device}”" if device else "the default output"
+        return f"no audio output device ({where} is not available)"
+    return f"audio output failed: {text}"

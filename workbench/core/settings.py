@@ -1,0 +1,60 @@
+"""User preferences as a JSON file in the platform's config folder (shared by GUI and CLI)."""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+
+MAX_RECENT = 10
+
+
+def config_dir() -> Path:
+    env = os.environ.get("WORKBENCH_CONFIG_DIR")
+    if env:
+        return Path(env)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("audio-workbench"))
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    """Write, fsync, rename: a crash leaves either the old file or the new one, never half."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
+    with open(tmp, "w", encoding="utf-8") as f:
+        f.write(text)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+@dataclass
+class Settings:
+    theme: str = "system"                 # system | light | dark
+    output_device: str | None = None      # sounddevice name; None = system default
+    view_mode: str = "split"              # waveform | spectrogram | split
+    recent_files: list[str] = field(default_factory=list)
+    spectrogram: dict = field(default_factory=dict)  # SpectrogramParams fields that differ
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> "Settings":
+        path = path or config_dir() / "settings.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls()
+        known = {f.name for f in fields(cls)}
+        try:
+            return cls(**{k: v for k, v in data.items() if k in known})
+        except TypeError:
+            return cls()
+
+    def save(self, path: Path | None = None) -> None:
+        path = path or config_dir() / "settings.json"
+        atomic_write_text(path, json.dumps(asdict(self), indent=2))
+
+    def add_recent(self, file: str | Path) -> None:
+        file = str(Path(file).resolve())
+        self.recent_files = [file] + [f for f in self.recent_files if f != file]
+        del self.recent_files[MAX_RECENT:]

@@ -1,0 +1,60 @@
+"""Every command of the window, declared once: menus and shortcuts are built from this table.
+
+Shortcuts follow Audacity where it has one, so hands that know it work here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    id: str
+    title: str
+    menu: str                       # top-level menu title
+    handler: str                    # method name on the main window
+    shortcut: str | None = None
+    needs_document: bool = False
+    group: str | None = None        # radio group name; checkable when set
+    tip: str = ""
+    separator_before: bool = False
+
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("file.open", "&Open…", "&File", "open_dialog", "Ctrl+O",
+               tip="Open recordings (WAV, FLAC, Ogg, MP3, AIFF)"),
+    ActionSpec("file.recent", "Open &Recent", "&File", "", None),
+    ActionSpec("file.close", "&Close", "&File", "close_current", "Ctrl+W", needs_document=True),
+    ActionSpec("file.preferences", "&Preferences…", "&File", "show_preferences", "Ctrl+P",
+               separator_before=True),
+    ActionSpec("file.quit", "&Quit", "&File", "close", "Ctrl+Q", separator_before=True),
+    ActionSpec("select.all", "Select &All", "&Select", "select_all", "Ctrl+A", needs_document=True),
+    ActionSpec("select.none", "Select &None", "&Select", "select_none", "Ctrl+Shift+A",
+               needs_document=True),
+    ActionSpec("select.start", "Cursor to Track &Start", "&Select", "cursor_to_start", "Home",
+               needs_document=True, separator_before=True),
+    ActionSpec("select.end", "Cursor to Track &End", "&Select", "cursor_to_end", "End",
+               needs_document=True),
+    ActionSpec("view.zoom_in", "Zoom &In", "&View", "zoom_in", "Ctrl+1", needs_document=True),
+    ActionSpec("view.zoom_normal", "Zoom &Normal", "&View", "zoom_normal", "Ctrl+2",
+               needs_document=True),
+    ActionSpec("view.zoom_out", "Zoom &Out", "&View", "zoom_out", "Ctrl+3", needs_document=True),
+    ActionSpec("view.zoom_selection", "Zoom to &Selection", "&View", "zoom_to_selection", "Ctrl+E",
+               needs_document=True),
+    ActionSpec("view.fit", "&Fit to Width", "&View", "fit", "Ctrl+F", needs_document=True),
+    ActionSpec("view.mode.waveform", "&Waveform", "&View", "show_waveform", None, group="mode",
+               separator_before=True),
+    ActionSpec("view.mode.spectrogram", "S&pectrogram", "&View", "show_spectrogram", None,
+               group="mode"),
+    ActionSpec("view.mode.split", "Waveform &and Spectrogram", "&View", "show_split", None,
+               group="mode"),
+    ActionSpec("view.scale.linear", "&Linear Frequency", "&View", "scale_linear", None,
+               group="scale", separator_before=True),
+    ActionSpec("view.scale.log", "L&og Frequency", "&View", "scale_log", None, group="scale"),
+    ActionSpec("view.scale.mel", "&Mel Frequency", "&View", "scale_mel", None, group="scale"),
+    ActionSpec("transport.play", "&Play / Stop", "&Transport", "play_stop", "Space",
+               needs_document=True),
+    ActionSpec("transport.loop", "Play &Looped", "&Transport", "play_looped", "Shift+Space",
+               needs_document=True),
+    ActionSpec("help.about", "&About Audio Workbench", "&Help", "show_about", None),
+)

@@ -1,0 +1,90 @@
+"""Preferences: theme, output device, the default view and spectrogram settings."""
+from __future__ import annotations
+
+from dataclasses import asdict, replace
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout,
+                               QGroupBox, QVBoxLayout)
+
+from workbench.core.settings import Settings
+from workbench.dsp import spectrogram as spec
+from workbench.ui.timeline.view import COLORMAPS
+
+
+def _combo(items, current) -> QComboBox:
+    box = QComboBox()
+    for value, label in items:
+        box.addItem(label, value)
+    idx = box.findData(current)
+    box.setCurrentIndex(max(0, idx))
+    return box
+
+
+class PreferencesDialog(QDialog):
+    def __init__(self, settings: Settings, devices: list[str], parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Preferences")
+        self._settings = settings
+        p = spec.SpectrogramParams(**settings.spectrogram)
+        self.theme = _combo([("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
+                            settings.theme)
+        dev_items = [(None, "System default")] + [(d, d) for d in devices]
+        if settings.output_device and settings.output_device not in devices:
+            dev_items.append((settings.output_device, f"{settings.output_device} (not connected)"))
+        self.device = _combo(dev_items, settings.output_device)
+        if not devices:
+            self.device.setToolTip("No output device was found (is PortAudio installed?)")
+        self.view_mode = _combo([("waveform", "Waveform"), ("spectrogram", "Spectrogram"),
+                                 ("split", "Waveform and spectrogram")], settings.view_mode)
+        self.n_fft = _combo([(n, str(n)) for n in (256, 512, 1024, 2048, 4096, 8192, 16384)], p.n_fft)
+        self.hop = _combo([(n, str(n)) for n in (64, 128, 256, 512, 1024, 2048, 4096)], p.hop)
+        self.window = _combo([(w, w.capitalize()) for w in spec.WINDOWS], p.window)
+        self.scale = _combo([("linear", "Linear"), ("log", "Logarithmic"), ("mel", "Mel")], p.scale)
+        self.colormap = _combo([(c, "Grey" if c == "CET-L1" else c.capitalize()) for c in COLORMAPS],
+                               p.colormap)
+        self.db_range = QDoubleSpinBox(minimum=20, maximum=160, singleStep=10, value=p.db_range,
+                                       suffix=" dB")
+        self.db_top = QDoubleSpinBox(minimum=-60, maximum=20, singleStep=5, value=p.db_top,
+                                     suffix=" dBFS")
+        self.min_freq = QDoubleSpinBox(minimum=1, maximum=1000, singleStep=10, value=p.min_freq,
+                                       suffix=" Hz")
+
+        general = QGroupBox("General")
+        form = QFormLayout(general)
+        form.addRow("Theme", self.theme)
+        form.addRow("Output device", self.device)
+        form.addRow("View", self.view_mode)
+        spectro = QGroupBox("Spectrogram")
+        form2 = QFormLayout(spectro)
+        form2.addRow("FFT size", self.n_fft)
+        form2.addRow("Hop (samples)", self.hop)
+        form2.addRow("Window", self.window)
+        form2.addRow("Frequency scale", self.scale)
+        form2.addRow("Lowest frequency (log, mel)", self.min_freq)
+        form2.addRow("Colour map", self.colormap)
+        form2.addRow("Brightest level", self.db_top)
+        form2.addRow("Range", self.db_range)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(general)
+        layout.addWidget(spectro)
+        layout.addWidget(buttons)
+
+    def result_settings(self) -> Settings:
+        params = spec.SpectrogramParams(
+            n_fft=self.n_fft.currentData(), hop=self.hop.currentData(),
+            window=self.window.currentData(), scale=self.scale.currentData(),
+            colormap=self.colormap.currentData(), db_range=self.db_range.value(),
+            db_top=self.db_top.value(), min_freq=self.min_freq.value())
+        return replace(self._settings, theme=self.theme.currentData(),
+                       output_device=self.device.currentData(),
+                       view_mode=self.view_mode.currentData(), spectrogram=_diff(params))
+
+
+def _diff(params: spec.SpectrogramParams) -> dict:
+    """Only what differs from the defaults is stored, so improved defaults reach old users."""
+    default = asdict(spec.SpectrogramParams())
+    return {k: v for k, v in asdict(params).items() if default[k] != v}

@@ -1,0 +1,465 @@
+"""The main window: tabs of open recordings, menus from the action table, status bar.  Wiring only."""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+                               QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+
+from workbench import __version__
+from workbench.core.audio import AudioOpenError, open_audio
+from workbench.core.document import Document
+from workbench.core.playback import output_devices
+from workbench.core.settings import Settings
+from workbench.dsp.spectrogram import SpectrogramParams
+from workbench.ui import theme as themes
+from workbench.ui.actions import ACTIONS
+from workbench.ui.playback import PlaybackController
+from workbench.ui.timeline.axes import format_time
+from workbench.ui.timeline.view import TimelineView
+from workbench.ui.workers import GeneratorWorker
+
+AUDIO_FILTER = ("Audio files (*.wav *.wave *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff *.aifc "
+                "*.rf64 *.w64 *.caf *.au);;All files (*)")
+LOAD_REDRAW_S = 0.25
+
+
+class DocumentTab(QWidget):
+    """One open recording: its document, its timeline and the job that scans or decodes it."""
+
+    def __init__(self, document: Document, timeline: TimelineView) -> None:
+        super().__init__()
+        self.document = document
+        self.timeline = timeline
+        self.worker: GeneratorWorker | None = None
+        self.loaded = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(timeline)
+
+
+class WelcomePage(QWidget):
+    def __init__(self, window: "MainWindow") -> None:
+        super().__init__()
+        layout = QVBoxLayout(self)
+        layout.addStretch(2)
+        title = QLabel("<h2>Audio Workbench</h2>")
+        hint = QLabel("Open a recording to see its waveform and spectrogram.<br>"
+                      "Drop audio files here, or press <b>Ctrl+O</b>.")
+        button = QPushButton("Open a recording…")
+        button.clicked.connect(window.open_dialog)
+        for w in (title, hint):
+            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(w)
+        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(3)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, settings: Settings | None = None, save_settings: bool = True) -> None:
+        super().__init__()
+        self.settings = settings or Settings()
+        self._save_settings = save_settings
+        self.theme = themes.resolve(self.settings.theme)
+        self.messages: list[QMessageBox] = []     # open notices (tests read them)
+        self.setWindowTitle("Audio Workbench")
+        self.resize(1280, 800)
+        self.setAcceptDrops(True)
+
+        self.tabs = QTabWidget()
+        self.tabs.setDocumentMode(True)
+        self.tabs.setTabsClosable(True)
+        self.tabs.setMovable(True)
+        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.currentChanged.connect(self._current_changed)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(WelcomePage(self))
+        self.stack.addWidget(self.tabs)
+        self.setCentralWidget(self.stack)
+
+        self.status_text = QLabel()
+        self.position_label = QLabel()
+        self.info_label = QLabel()
+        self.progress = QProgressBar()
+        self.progress.setMaximumWidth(220)
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        bar = self.statusBar()
+        bar.addWidget(self.status_text, 1)
+        bar.addPermanentWidget(self.progress)
+        bar.addPermanentWidget(self.position_label)
+        bar.addPermanentWidget(self.info_label)
+
+        self.playback = PlaybackController(self.settings.output_device, self)
+        self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
+        self.actions_by_id: dict[str, QAction] = {}
+        self._build_menus()
+        self._sync_view_actions()
+        self._apply_theme()
+        self._follow_system_theme()
+
+    # -- construction -----------------------------------------------------------------------
+    def _build_menus(self) -> None:
+        menus: dict[str, object] = {}
+        groups: dict[str, QActionGroup] = {}
+        for spec in ACTIONS:
+            menu = menus.get(spec.menu) or menus.setdefault(spec.menu, self.menuBar().addMenu(spec.menu))
+            if spec.separator_before:
+                menu.addSeparator()
+            if spec.id == "file.recent":
+                self.recent_menu = menu.addMenu(spec.title)
+                self._rebuild_recent()
+                continue
+            action = QAction(spec.title, self)
+            if spec.shortcut:
+                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if spec.tip:
+                action.setStatusTip(spec.tip)
+            if spec.group:
+                action.setCheckable(True)
+                groups.setdefault(spec.group, QActionGroup(self)).addAction(action)
+            action.triggered.connect(getattr(self, spec.handler))
+            menu.addAction(action)
+            self.addAction(action)  # shortcuts work even when the menu bar is hidden
+            self.actions_by_id[spec.id] = action
+        self._update_enabled()
+
+    def _rebuild_recent(self) -> None:
+        self.recent_menu.clear()
+        for path in self.settings.recent_files:
+            action = self.recent_menu.addAction(path)
+            action.triggered.connect(lambda _=False, p=path: self.open_files([p]))
+        self.recent_menu.setEnabled(bool(self.settings.recent_files))
+
+    def _update_enabled(self) -> None:
+        has_doc = self.current_tab() is not None
+        for spec in ACTIONS:
+            if spec.needs_document and spec.id in self.actions_by_id:
+                self.actions_by_id[spec.id].setEnabled(has_doc)
+
+    def _sync_view_actions(self) -> None:
+        self.actions_by_id[f"view.mode.{self.settings.view_mode}"].setChecked(True)
+        self.actions_by_id[f"view.scale.{self.spectrogram_params().scale}"].setChecked(True)
+
+    def _follow_system_theme(self) -> None:
+        signal = getattr(QGuiApplication.styleHints(), "colorSchemeChanged", None)
+        if signal is not None:
+            signal.connect(lambda *_: self._apply_theme() if self.settings.theme == "system" else None)
+
+    def _apply_theme(self) -> None:
+        self.theme = themes.resolve(self.settings.theme)
+        themes.apply_palette(QApplication.instance(), self.theme)
+        for tab in self.all_tabs():
+            tab.timeline.apply_theme(self.theme)
+
+    # -- documents ----------------------------------------------------------------------------
+    def all_tabs(self) -> list[DocumentTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+
+    def current_tab(self) -> DocumentTab | None:
+        return self.tabs.currentWidget()
+
+    def current_timeline(self) -> TimelineView | None:
+        tab = self.current_tab()
+        return tab.timeline if tab else None
+
+    def spectrogram_params(self) -> SpectrogramParams:
+        return SpectrogramParams(**self.settings.spectrogram)
+
+    def open_dialog(self) -> None:
+        start = str(Path(self.settings.recent_files[0]).parent) if self.settings.recent_files else ""
+        paths, _ = QFileDialog.getOpenFileNames(self, "Open recordings", start, AUDIO_FILTER)
+        self.open_files(paths)
+
+    def open_files(self, paths) -> list[DocumentTab]:
+        return [tab for tab in (self.open_file(p) for p in paths) if tab is not None]
+
+    def open_file(self, path) -> DocumentTab | None:
+        """Open a recording in a new tab; a file that cannot be opened gets a message, nothing else."""
+        path = Path(path)
+        try:
+            source = open_audio(path)
+        except AudioOpenError as exc:
+            self.notify(QMessageBox.Icon.Warning, "Cannot open file", str(exc),
+                        f"File: {exc.path}\nProblem: {exc.problem}")
+            return None
+        doc = Document()
+        doc.add_track(source)
+        timeline = TimelineView(doc, self.spectrogram_params(), self.settings.view_mode, self.theme)
+        timeline.view_changed.connect(self._update_position)
+        timeline.hover_time.connect(self._hovered)
+        doc.cursor_changed.connect(self._update_position)
+        doc.selection_changed.connect(self._update_position)
+        tab = DocumentTab(doc, timeline)
+        self.tabs.addTab(tab, path.name)
+        self.tabs.setTabToolTip(self.tabs.indexOf(tab), str(path))
+        self.tabs.setCurrentWidget(tab)
+        self.stack.setCurrentIndex(1)
+        self._update_enabled()
+        self.settings.add_recent(path)
+        self._rebuild_recent()
+        self._start_load(tab)
+        return tab
+
+    def _start_load(self, tab: DocumentTab) -> None:
+        source = tab.document.tracks[0].source
+        worker = GeneratorWorker(source.load, self)
+        tab.worker = worker
+        started = time.monotonic()
+        last = [0.0]
+
+        def progressed(fraction: float) -> None:
+            if tab is self.current_tab():
+                self.progress.setValue(int(fraction * 1000))
+                self.progress.show()
+            now = time.monotonic()
+            if now - last[0] >= LOAD_REDRAW_S:  # let the waveform grow while decoding
+                last[0] = now
+                tab.timeline.overview.refresh()
+                tab.timeline.redraw()
+
+        def finished(_result) -> None:
+            tab.loaded = True
+            tab.worker = None
+            self.progress.hide()
+            for lane in tab.timeline.lanes:
+                if lane.kind == "spec":
+                    lane.tiles.invalidate()
+            tab.timeline.rebuild()
+            tab.timeline.fit()
+            info = source.info
+            self.show_status(f"Opened {source.path.name}: {info.describe()}, "
+                             f"{format_time(info.duration)} (in {time.monotonic() - started:.2f} s)")
+            self._update_info()
+            if info.warnings:
+                self.notify(QMessageBox.Icon.Warning, "File opened with problems",
+                            f"“{source.path.name}” was opened, but: " + "; ".join(info.warnings),
+                            f"File: {source.path}")
+
+        def failed(exc, details: str) -> None:
+            self.progress.hide()
+            self._remove_tab(tab)
+            problem = str(exc) if isinstance(exc, AudioOpenError) else \
+                f"Cannot open “{source.path.name}”: {exc}"
+            self.notify(QMessageBox.Icon.Warning, "Cannot open file", problem, details)
+
+        worker.progress.connect(progressed)
+        worker.done.connect(finished)
+        worker.failed.connect(failed)
+        worker.cancelled.connect(lambda: self.progress.hide())
+        worker.start()
+
+    def close_current(self) -> None:
+        if self.current_tab() is not None:
+            self.close_tab(self.tabs.currentIndex())
+
+    def close_tab(self, index: int) -> None:
+        tab = self.tabs.widget(index)
+        if tab is not None:
+            self._remove_tab(tab)
+
+    def _remove_tab(self, tab: DocumentTab) -> None:
+        if self.playback.timeline is tab.timeline:
+            self.playback.stop()
+        if tab.worker is not None:
+            tab.worker.cancel()
+            tab.worker.wait(5000)
+        idx = self.tabs.indexOf(tab)
+        if idx >= 0:
+            self.tabs.removeTab(idx)
+        tab.timeline.close()
+        tab.document.close()
+        tab.deleteLater()
+        if self.tabs.count() == 0:
+            self.stack.setCurrentIndex(0)
+            self.info_label.clear()
+            self.position_label.clear()
+        self._update_enabled()
+
+    def _current_changed(self, _index: int) -> None:
+        self._update_enabled()
+        self._update_info()
+        self._update_position()
+
+    # -- messages and the status bar --------------------------------------------------------------
+    def notify(self, icon, title: str, text: str, details: str = "") -> QMessageBox:
+        """A non-blocking message: the window keeps working while it is open."""
+        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.setWindowModality(Qt.WindowModality.NonModal)
+        box.finished.connect(lambda *_: self.messages.remove(box) if box in self.messages else None)
+        self.messages.append(box)
+        box.show()
+        self.show_status(text)
+        return box
+
+    def show_status(self, text: str) -> None:
+        self.status_text.setText(text)
+
+    def _update_info(self) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            self.info_label.clear()
+            return
+        info = tab.document.tracks[0].source.info
+        self.info_label.setText(f"{info.describe()}  ·  {format_time(info.duration)}")
+
+    def _update_position(self, *_args) -> None:
+        tab = self.current_tab()
+        if tab is None:
+            return
+        doc = tab.document
+        if doc.selection:
+            a, b = doc.selection
+            self.position_label.setText(
+                f"Selection {format_time(a)} – {format_time(b)} ({b - a:.3f} s)")
+        else:
+            self.position_label.setText(f"Cursor {format_time(doc.cursor)}")
+
+    def _hovered(self, t: float) -> None:
+        self.statusBar().showMessage(f"Pointer {format_time(t)}", 2000)
+
+    # -- drag and drop ------------------------------------------------------------------------------
+    def dragEnterEvent(self, ev) -> None:
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev) -> None:
+        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            ev.acceptProposedAction()
+            self.open_files(paths)
+
+    # -- action handlers (named in the action table) --------------------------------------------------
+    def _timeline_call(self, name: str) -> None:
+        timeline = self.current_timeline()
+        if timeline is not None:
+            getattr(timeline, name)()
+
+    def zoom_in(self) -> None:
+        self._timeline_call("zoom_in")
+
+    def zoom_out(self) -> None:
+        self._timeline_call("zoom_out")
+
+    def zoom_normal(self) -> None:
+        self._timeline_call("zoom_normal")
+
+    def zoom_to_selection(self) -> None:
+        self._timeline_call("zoom_to_selection")
+
+    def fit(self) -> None:
+        self._timeline_call("fit")
+
+    def select_all(self) -> None:
+        tab = self.current_tab()
+        if tab:
+            tab.document.set_selection(0.0, tab.document.duration)
+
+    def select_none(self) -> None:
+        tab = self.current_tab()
+        if tab:
+            tab.document.set_selection(None)
+
+    def cursor_to_start(self) -> None:
+        tab = self.current_tab()
+        if tab:
+            tab.document.set_selection(None)
+            tab.document.set_cursor(0.0)
+            tab.timeline.scroll_to(0.0)
+
+    def cursor_to_end(self) -> None:
+        tab = self.current_tab()
+        if tab:
+            tab.document.set_selection(None)
+            tab.document.set_cursor(tab.document.duration)
+            tab.timeline.scroll_to(tab.document.duration)
+
+    def play_stop(self) -> None:
+        timeline = self.current_timeline()
+        if timeline is not None:
+            self.playback.toggle(timeline)
+
+    def play_looped(self) -> None:
+        timeline = self.current_timeline()
+        if timeline is not None:
+            self.playback.toggle(timeline, loop=True)
+
+    def _set_mode(self, mode: str) -> None:
+        self.settings.view_mode = mode
+        for tab in self.all_tabs():
+            tab.timeline.set_mode(mode)
+
+    def show_waveform(self) -> None:
+        self._set_mode("waveform")
+
+    def show_spectrogram(self) -> None:
+        self._set_mode("spectrogram")
+
+    def show_split(self) -> None:
+        self._set_mode("split")
+
+    def _set_scale(self, scale: str) -> None:
+        params = self.spectrogram_params().with_(scale=scale)
+        default = SpectrogramParams().scale
+        self.settings.spectrogram = {k: v for k, v in {**self.settings.spectrogram, "scale": scale}.items()
+                                     if k != "scale" or scale != default}
+        for tab in self.all_tabs():
+            tab.timeline.set_params(params)
+
+    def scale_linear(self) -> None:
+        self._set_scale("linear")
+
+    def scale_log(self) -> None:
+        self._set_scale("log")
+
+    def scale_mel(self) -> None:
+        self._set_scale("mel")
+
+    def show_preferences(self) -> None:
+        from workbench.ui.dialogs.preferences import PreferencesDialog
+
+        dialog = PreferencesDialog(self.settings, output_devices(), self)
+        self._preferences = dialog
+        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
+        dialog.open()
+
+    def apply_settings(self, new: Settings) -> None:
+        old = self.settings
+        self.settings = replace(new, recent_files=old.recent_files)
+        if new.output_device != old.output_device:
+            self.playback.set_device(new.output_device)
+        if new.theme != old.theme:
+            self._apply_theme()
+        params = self.spectrogram_params()
+        for tab in self.all_tabs():
+            tab.timeline.set_mode(new.view_mode)
+            tab.timeline.set_params(params)
+        self._sync_view_actions()
+        self._persist()
+
+    def show_about(self) -> None:
+        QMessageBox.about(self, "About Audio Workbench",
+                          f"<b>Audio Workbench</b> {__version__}<br>"
+                          "Audio understanding and generation on one timeline.")
+
+    # -- closing ---------------------------------------------------------------------------------------
+    def _persist(self) -> None:
+        if self._save_settings:
+            try:
+                self.settings.save()
+            except OSError as exc:
+                self.show_status(f"Preferences could not be saved: {exc}")
+
+    def closeEvent(self, ev) -> None:
+        self.playback.stop()
+        for tab in self.all_tabs():
+            self._remove_tab(tab)
+        self._persist()
+        super().closeEvent(ev)

@@ -1,0 +1,564 @@
+"""The timeline: overview strip, one waveform lane per channel, a spectrogram lane, a scrollbar.
+
+It draws only what is on screen: each redraw asks the source's peak pyramid for the visible range
+at the lane's pixel width (never more points than pixels), and asks the tile scheduler for the
+spectrogram tiles that cover the view.  Every mouse gesture becomes a change of the document's
+cursor or selection, or of the view range; the lanes follow the document's signals.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtWidgets import QScrollBar, QSizePolicy, QVBoxLayout, QWidget
+
+from workbench.core.document import AudioTrack, Document
+from workbench.core.tiles import SpectrogramTiles
+from workbench.dsp import spectrogram as spec
+from workbench.ui.theme import LIGHT, Theme
+from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
+
+MIN_SAMPLES_IN_VIEW = 16         # deepest zoom: 16 samples across the lane
+EDGE_GRAB_PX = 6                 # how close to a selection edge a drag grabs it
+SCROLL_UNITS = 1_000_000
+AXIS_WIDTH = 58
+
+
+class _LaneViewBox(pg.ViewBox):
+    """Left drag selects, click places the cursor, wheel scrolls, Ctrl+wheel zooms."""
+
+    def __init__(self, timeline: "TimelineView") -> None:
+        super().__init__(enableMenu=False, defaultPadding=0.0)
+        self.timeline = timeline
+        self.setMouseEnabled(x=False, y=False)
+
+    def _t(self, scene_pos) -> float:
+        return self.mapSceneToView(scene_pos).x()
+
+    def seconds_per_pixel(self) -> float:
+        (t0, t1), _ = self.viewRange()
+        return (t1 - t0) / max(1.0, self.width())
+
+    def mouseClickEvent(self, ev) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
+        self.timeline.click_at(self._t(ev.scenePos()), extend=shift)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() != Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        if ev.isStart():
+            self.timeline.drag_start(self._t(ev.buttonDownScenePos()), self.seconds_per_pixel())
+        self.timeline.drag_to(self._t(ev.scenePos()))
+
+    def wheelEvent(self, ev, axis=None) -> None:
+        ev.accept()
+        delta = ev.delta() / 120.0
+        mods = ev.modifiers()
+        if mods & Qt.KeyboardModifier.ControlModifier:
+            self.timeline.zoom(2.0 ** (delta / 2.0), anchor=self._t(ev.scenePos()))
+        else:
+            horizontal = ev.orientation() == Qt.Orientation.Horizontal
+            sign = 1 if horizontal else -1
+            self.timeline.scroll_by(sign * delta * 0.1)
+
+
+class _Lane:
+    """One plot row: a waveform channel or the spectrogram of a track."""
+
+    def __init__(self, timeline: "TimelineView", track: AudioTrack, kind: str, channel: int,
+                 left_axis: pg.AxisItem, top_axis: pg.AxisItem | None) -> None:
+        self.track, self.kind, self.channel = track, kind, channel
+        axes = {"left": left_axis}
+        if top_axis is not None:
+            axes["top"] = top_axis
+        self.vb = _LaneViewBox(timeline)
+        self.plot = pg.PlotItem(viewBox=self.vb, axisItems=axes)
+        self.plot.hideButtons()
+        self.plot.hideAxis("bottom")
+        if top_axis is not None:
+            self.plot.showAxis("top")
+        left_axis.setWidth(AXIS_WIDTH)
+        self.plot.setMenuEnabled(False)
+        self.selection = pg.LinearRegionItem(movable=False)
+        self.selection.setZValue(5)
+        self.selection.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        for line in self.selection.lines:
+            line.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.selection.hide()
+        self.cursor = pg.InfiniteLine(0, movable=False)
+        self.playhead = pg.InfiniteLine(0, movable=False)
+        self.playhead.hide()
+        for item in (self.selection, self.cursor, self.playhead):
+            self.plot.addItem(item, ignoreBounds=True)
+        self.cursor.setZValue(10)
+        self.playhead.setZValue(11)
+        if kind == "wave":
+            self.vb.setYRange(-1.0, 1.0, padding=0.04)
+            left_axis.setTicks([[(v, f"{v:g}") for v in (-1, -0.5, 0, 0.5, 1)]])
+            self.zero = pg.InfiniteLine(0, angle=0, movable=False)
+            self.plot.addItem(self.zero, ignoreBounds=True)
+            self.curve = pg.PlotCurveItem(connect="all", skipFiniteCheck=True, antialias=False)
+            self.plot.addItem(self.curve)
+            self.dots = pg.ScatterPlotItem(size=5, pxMode=True)
+            self.dots.hide()
+            self.plot.addItem(self.dots)
+        else:
+            self.vb.setYRange(0.0, 1.0, padding=0.0)
+            self.images: dict[tuple, pg.ImageItem] = {}
+            self.tiles: SpectrogramTiles | None = None
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.vb.setBackgroundColor(theme.lane)
+        for name in ("left", "top"):
+            axis = self.plot.getAxis(name)
+            axis.setPen(theme.foreground)
+            axis.setTextPen(theme.foreground)
+        self.selection.setBrush(pg.mkBrush(theme.selection))
+        for line in self.selection.lines:
+            line.setPen(pg.mkPen(theme.wave_selected, width=1))
+        self.cursor.setPen(pg.mkPen(theme.cursor, width=1))
+        self.playhead.setPen(pg.mkPen(theme.playhead, width=2))
+        if self.kind == "wave":
+            self.zero.setPen(pg.mkPen(theme.grid, width=1))
+            self.curve.setPen(pg.mkPen(theme.wave, width=1))
+            self.dots.setBrush(pg.mkBrush(theme.wave))
+            self.dots.setPen(None)
+
+
+class _TileBridge(QObject):
+    ready = Signal(object)
+
+
+class OverviewStrip(pg.PlotWidget):
+    """The whole file, small, with the visible range marked; drag it or click to jump."""
+
+    def __init__(self, timeline: "TimelineView") -> None:
+        vb = pg.ViewBox(enableMenu=False, defaultPadding=0.0)
+        super().__init__(viewBox=vb)
+        self.timeline = timeline
+        self.setFixedHeight(54)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.plotItem.hideAxis("bottom")
+        self.plotItem.hideAxis("left")
+        self.plotItem.hideButtons()
+        self.plotItem.setMenuEnabled(False)
+        vb.setMouseEnabled(x=False, y=False)
+        vb.setYRange(-1, 1, padding=0.05)
+        self.curve = pg.PlotCurveItem(connect="all", skipFiniteCheck=True)
+        self.addItem(self.curve)
+        self.region = pg.LinearRegionItem(movable=True)
+        self.region.setZValue(10)
+        self.addItem(self.region, ignoreBounds=True)
+        self.region.sigRegionChanged.connect(self._dragged)
+        self._updating = False
+        vb.mouseClickEvent = self._clicked
+
+    def _clicked(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            ev.accept()
+            t = self.getViewBox().mapSceneToView(ev.scenePos()).x()
+            t0, t1 = self.timeline.view_range()
+            self.timeline.set_view(t - (t1 - t0) / 2, t + (t1 - t0) / 2)
+
+    def _dragged(self) -> None:
+        if not self._updating:
+            t0, t1 = self.region.getRegion()
+            self.timeline.set_view(t0, t1)
+
+    def show_range(self, t0: float, t1: float) -> None:
+        self._updating = True
+        self.region.setRegion((t0, t1))
+        self._updating = False
+
+    def refresh(self) -> None:
+        doc = self.timeline.doc
+        if not doc.tracks:
+            self.curve.setData([], [])
+            return
+        track = doc.tracks[0]
+        src = track.source
+        px = max(100, int(self.width()))
+        env = [src.envelope(c, 0, src.frames, px) for c in range(src.channels)]
+        lo = np.min([e.lo for e in env], axis=0)
+        hi = np.max([e.hi for e in env], axis=0)
+        x = np.repeat(env[0].x / src.sample_rate + track.offset, 2)
+        y = np.empty(2 * len(lo), np.float32)
+        y[0::2], y[1::2] = lo, hi
+        self.curve.setData(x, y)
+        self.getViewBox().setXRange(0, max(doc.duration, 1e-3), padding=0)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.setBackground(theme.background)
+        self.curve.setPen(pg.mkPen(theme.wave, width=1))
+        self.region.setBrush(pg.mkBrush(theme.overview_region))
+        for line in self.region.lines:
+            line.setPen(pg.mkPen(theme.wave_selected, width=2))
+
+
+class TimelineView(QWidget):
+    """Everything that shows one document in time."""
+
+    view_changed = Signal(float, float)
+    hover_time = Signal(float)
+
+    def __init__(self, document: Document, params: spec.SpectrogramParams | None = None,
+                 mode: str = "split", theme: Theme = LIGHT, parent=None) -> None:
+        super().__init__(parent)
+        self.doc = document
+        self.params = params or spec.SpectrogramParams()
+        self.mode = mode
+        self.theme = theme
+        self.lanes: list[_Lane] = []
+        self._drag_anchor: float | None = None
+        self._syncing = False
+        self._bridge = _TileBridge()
+        self._bridge.ready.connect(self._tile_ready)
+
+        self.overview = OverviewStrip(self)
+        self.graphics = pg.GraphicsLayoutWidget()
+        self.graphics.ci.layout.setSpacing(2)
+        self.graphics.ci.setContentsMargins(0, 0, 6, 0)
+        self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
+        self.scrollbar = QScrollBar(Qt.Orientation.Horizontal)
+        self.scrollbar.setRange(0, 0)
+        self.scrollbar.valueChanged.connect(self._scrolled)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.overview)
+        layout.addWidget(self.graphics, 1)
+        layout.addWidget(self.scrollbar)
+
+        document.tracks_changed.connect(self.rebuild)
+        document.cursor_changed.connect(self._show_cursor)
+        document.selection_changed.connect(self._show_selection)
+        self.rebuild()
+
+    # -- structure ------------------------------------------------------------------------------
+    @property
+    def master(self) -> _LaneViewBox | None:
+        return self.lanes[0].vb if self.lanes else None
+
+    def rebuild(self) -> None:
+        view = self.view_range() if self.lanes else (0.0, max(self.doc.duration, 1e-3))
+        for lane in self.lanes:
+            if lane.kind == "spec" and lane.tiles is not None:
+                lane.tiles.close()
+        self.graphics.ci.clear()
+        self.lanes = []
+        row = 0
+        for track in self.doc.tracks:
+            kinds = []
+            if self.mode in ("waveform", "split"):
+                kinds += [("wave", c) for c in range(track.source.channels)]
+            if self.mode in ("spectrogram", "split"):
+                kinds.append(("spec", -1))
+            for kind, channel in kinds:
+                left = FrequencyAxis("left") if kind == "spec" else pg.AxisItem("left")
+                top = TimeAxis("top") if row == 0 else None
+                lane = _Lane(self, track, kind, channel, left, top)
+                if kind == "spec":
+                    left.configure(self.params.scale, track.source.sample_rate, self.params.min_freq)
+                    lane.tiles = SpectrogramTiles(track.source, self.params, self._bridge.ready.emit)
+                self.graphics.addItem(lane.plot, row=row, col=0)
+                stretch = 3 if kind == "spec" else 2
+                self.graphics.ci.layout.setRowStretchFactor(row, stretch)
+                if self.lanes:
+                    lane.vb.setXLink(self.lanes[0].vb)
+                self.lanes.append(lane)
+                row += 1
+        if self.lanes:
+            self.master.sigXRangeChanged.connect(self._range_changed)
+        self.apply_theme(self.theme)
+        self._show_cursor(self.doc.cursor)
+        self._show_selection(self.doc.selection)
+        self.overview.refresh()
+        self.set_view(*view)
+
+    def set_mode(self, mode: str) -> None:
+        if mode != self.mode:
+            self.mode = mode
+            self.rebuild()
+
+    def set_params(self, params: spec.SpectrogramParams) -> None:
+        self.params = params
+        for lane in self.lanes:
+            if lane.kind == "spec":
+                for item in lane.images.values():
+                    lane.plot.removeItem(item)
+                lane.images.clear()
+                lane.tiles.set_params(params)
+                lane.plot.getAxis("left").configure(params.scale, lane.track.source.sample_rate,
+                                                    params.min_freq)
+        self.redraw()
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.graphics.setBackground(theme.background)
+        self.overview.apply_theme(theme)
+        for lane in self.lanes:
+            lane.apply_theme(theme)
+
+    def close(self) -> bool:
+        for lane in self.lanes:
+            if lane.kind == "spec" and lane.tiles is not None:
+                lane.tiles.close()
+        return super().close()
+
+    # -- the view range -------------------------------------------------------------------------
+    def view_range(self) -> tuple[float, float]:
+        if not self.lanes:
+            return 0.0, max(self.doc.duration, 1e-3)
+        (t0, t1), _ = self.master.viewRange()
+        return float(t0), float(t1)
+
+    def min_span(self) -> float:
+        return MIN_SAMPLES_IN_VIEW / self.doc.sample_rate
+
+    def set_view(self, t0: float, t1: float) -> None:
+        duration = max(self.doc.duration, self.min_span())
+        span = min(max(t1 - t0, self.min_span()), duration)
+        t0 = min(max(0.0, t0), duration - span)
+        if self.lanes:
+            self.master.setXRange(t0, t0 + span, padding=0)
+            if (t0, t0 + span) == self.view_range():
+                self.redraw()  # same range (e.g. after a resize or a load step): still redraw
+
+    def zoom(self, factor: float, anchor: float | None = None) -> None:
+        t0, t1 = self.view_range()
+        if anchor is None:
+            cursor = self.doc.cursor
+            anchor = cursor if t0 <= cursor <= t1 else (t0 + t1) / 2
+        span = max((t1 - t0) / factor, self.min_span())
+        frac = (anchor - t0) / (t1 - t0) if t1 > t0 else 0.5
+        self.set_view(anchor - frac * span, anchor - frac * span + span)
+
+    def zoom_in(self) -> None:
+        self.zoom(2.0)
+
+    def zoom_out(self) -> None:
+        self.zoom(0.5)
+
+    def zoom_normal(self) -> None:
+        """Audacity's default zoom: about 86 pixels a second."""
+        t0, _ = self.view_range()
+        width = self.master.width() if self.lanes else 800
+        self.set_view(t0, t0 + width / 86.1)
+
+    def fit(self) -> None:
+        self.set_view(0.0, self.doc.duration)
+
+    def zoom_to_selection(self) -> None:
+        if self.doc.selection:
+            self.set_view(*self.doc.selection)
+
+    def scroll_by(self, fraction: float) -> None:
+        t0, t1 = self.view_range()
+        shift = (t1 - t0) * fraction
+        self.set_view(t0 + shift, t1 + shift)
+
+    def scroll_to(self, t: float) -> None:
+        """Bring ``t`` into view, paging as a reader would (used to follow the playhead)."""
+        t0, t1 = self.view_range()
+        if not t0 <= t <= t1:
+            self.set_view(t, t + (t1 - t0))
+
+    def _range_changed(self, *_) -> None:
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Draw the visible range in every lane, the overview mark and the scrollbar."""
+        if not self.lanes:
+            return
+        t0, t1 = self.view_range()
+        for lane in self.lanes:
+            if lane.kind == "wave":
+                self._draw_wave(lane, t0, t1)
+            else:
+                self._draw_spec(lane, t0, t1)
+        self.overview.show_range(t0, t1)
+        self._sync_scrollbar(t0, t1)
+        self.view_changed.emit(t0, t1)
+
+    def _draw_wave(self, lane: _Lane, t0: float, t1: float) -> None:
+        src, off = lane.track.source, lane.track.offset
+        sr = src.sample_rate
+        width = max(1.0, lane.vb.width())
+        a = max(t0, off)
+        b = min(t1, off + src.duration)
+        if b <= a:
+            lane.curve.setData([], [])
+            lane.dots.hide()
+            return
+        pixels = max(1, int(round(width * (b - a) / (t1 - t0))))
+        env = src.envelope(lane.channel, (a - off) * sr, (b - off) * sr, pixels)
+        if env.kind == "samples":
+            x = env.x / sr + off
+            lane.curve.setData(x, env.lo)
+            few = len(x) * 6 <= width
+            if few:
+                lane.dots.setData(x, env.lo)
+            lane.dots.setVisible(few)
+        else:
+            x = np.repeat(env.x / sr + off, 2)
+            y = np.empty(2 * len(env.lo), np.float32)
+            y[0::2], y[1::2] = env.lo, env.hi
+            lane.curve.setData(x, y)
+            lane.dots.hide()
+
+    def _draw_spec(self, lane: _Lane, t0: float, t1: float) -> None:
+        tiles, src, off = lane.tiles, lane.track.source, lane.track.offset
+        a, b = max(t0, off), min(t1, off + src.duration)
+        if b <= a:
+            return
+        pixels = max(1, int(lane.vb.width() * (b - a) / (t1 - t0)))
+        hop, keys = tiles.keys_for(a - off, b - off, pixels)
+        lane.wanted = set(keys)
+        missing = []
+        for key in keys:
+            if key not in lane.images:
+                data = tiles.get(key)
+                if data is None:
+                    missing.append(key)
+                else:
+                    self._place_tile(lane, key, data)
+        for key, item in list(lane.images.items()):
+            if key in lane.wanted:
+                item.setZValue(0)
+            elif not missing or len(lane.images) > 4 * len(keys) + 16:
+                lane.plot.removeItem(item)
+                del lane.images[key]
+            else:
+                item.setZValue(-1)  # an old zoom level stands in until the new tiles arrive
+        tiles.want(missing)
+
+    def _place_tile(self, lane: _Lane, key: tuple, data: np.ndarray) -> None:
+        hop, index = key
+        sr = lane.track.source.sample_rate
+        p = self.params
+        lut = _lut(p.colormap)
+        item = pg.ImageItem(data, levels=(p.db_top - p.db_range, p.db_top), lut=lut,
+                            autoLevels=False)
+        start = (index * spec.TILE_COLUMNS - 0.5) * hop / sr + lane.track.offset
+        item.setRect(QRectF(start, 0.0, spec.TILE_COLUMNS * hop / sr, 1.0))
+        lane.plot.addItem(item, ignoreBounds=True)
+        lane.images[key] = item
+
+    def _tile_ready(self, key) -> None:
+        for lane in self.lanes:
+            if lane.kind == "spec" and key in getattr(lane, "wanted", ()) and key not in lane.images:
+                data = lane.tiles.get(key)
+                if data is not None:
+                    self._place_tile(lane, key, data)
+                    if lane.wanted.issubset(lane.images):
+                        t0, t1 = self.view_range()
+                        self._draw_spec(lane, t0, t1)  # drop the stand-ins
+
+    def spectrogram_complete(self) -> bool:
+        """True when every tile the view needs is on screen (used by tests and benchmarks)."""
+        lanes = [lane for lane in self.lanes if lane.kind == "spec"]
+        return all(getattr(lane, "wanted", None) is not None and lane.wanted.issubset(lane.images)
+                   for lane in lanes)
+
+    def _sync_scrollbar(self, t0: float, t1: float) -> None:
+        duration = max(self.doc.duration, 1e-9)
+        page = int(SCROLL_UNITS * min(1.0, (t1 - t0) / duration))
+        self._syncing = True
+        self.scrollbar.setRange(0, SCROLL_UNITS - page)
+        self.scrollbar.setPageStep(max(1, page))
+        self.scrollbar.setSingleStep(max(1, page // 10))
+        self.scrollbar.setValue(int(SCROLL_UNITS * t0 / duration))
+        self._syncing = False
+
+    def _scrolled(self, value: int) -> None:
+        if self._syncing:
+            return
+        t0, t1 = self.view_range()
+        start = value / SCROLL_UNITS * self.doc.duration
+        self.set_view(start, start + (t1 - t0))
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.overview.refresh()
+        self.redraw()
+
+    # -- cursor, selection, playhead ------------------------------------------------------------
+    def click_at(self, t: float, extend: bool = False) -> None:
+        doc = self.doc
+        if extend:
+            sel = doc.selection
+            if sel is None:
+                doc.set_selection(doc.cursor, t)
+            elif abs(t - sel[0]) < abs(t - sel[1]):
+                doc.set_selection(t, sel[1])
+            else:
+                doc.set_selection(sel[0], t)
+            return
+        doc.set_selection(None)
+        doc.set_cursor(t)
+
+    def drag_start(self, t: float, seconds_per_pixel: float) -> None:
+        sel = self.doc.selection
+        grab = EDGE_GRAB_PX * seconds_per_pixel
+        if sel and abs(t - sel[0]) <= grab:
+            self._drag_anchor = sel[1]
+        elif sel and abs(t - sel[1]) <= grab:
+            self._drag_anchor = sel[0]
+        else:
+            self._drag_anchor = t
+
+    def drag_to(self, t: float) -> None:
+        if self._drag_anchor is None:
+            return
+        self.doc.set_selection(self._drag_anchor, t)
+        if self.doc.selection:
+            self.doc.set_cursor(self.doc.selection[0])
+
+    def _show_cursor(self, t: float) -> None:
+        for lane in self.lanes:
+            lane.cursor.setPos(t)
+
+    def _show_selection(self, sel) -> None:
+        for lane in self.lanes:
+            if sel is None:
+                lane.selection.hide()
+            else:
+                lane.selection.setRegion(sel)
+                lane.selection.show()
+
+    def show_playhead(self, t: float | None, follow: bool = True) -> None:
+        for lane in self.lanes:
+            if t is None:
+                lane.playhead.hide()
+            else:
+                lane.playhead.setPos(t)
+                lane.playhead.show()
+        if t is not None and follow:
+            self.scroll_to(t)
+
+    def _mouse_moved(self, scene_pos) -> None:
+        if self.lanes and self.master.sceneBoundingRect().contains(scene_pos) or any(
+                lane.vb.sceneBoundingRect().contains(scene_pos) for lane in self.lanes):
+            self.hover_time.emit(self.master.mapSceneToView(scene_pos).x())
+
+
+_LUTS: dict[str, np.ndarray] = {}
+
+
+def _lut(name: str) -> np.ndarray:
+    if name not in _LUTS:
+        try:
+            cmap = pg.colormap.get(name)
+        except Exception:
+            cmap = pg.colormap.get("inferno")
+        _LUTS[name] = cmap.getLookupTable(0.0, 1.0, 256, alpha=False)
+    return _LUTS[name]
+
+
+COLORMAPS = ("inferno", "magma", "viridis", "plasma", "cividis", "CET-L1")

@@ -1,0 +1,51 @@
+"""Run a core generator on a QThread; progress, result and errors come back on the GUI thread.
+
+The generator owns the work and checks ``cancelled()`` between chunks; this class only forwards
+(superqt's GeneratorWorker is the model).
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable, Iterator
+
+from PySide6.QtCore import QThread, Signal
+
+
+class GeneratorWorker(QThread):
+    progress = Signal(float)          # fraction in [0, 1]
+    done = Signal(object)             # what the generator returned
+    failed = Signal(object, str)      # the exception, the traceback as text
+    cancelled = Signal()
+
+    def __init__(self, make: Callable[[Callable[[], bool]], Iterator[Any]], parent=None) -> None:
+        super().__init__(parent)
+        self._make = make
+        self._cancel = False
+
+    def cancel(self) -> None:
+        self._cancel = True
+
+    def is_cancelled(self) -> bool:
+        return self._cancel
+
+    def run(self) -> None:  # worker thread
+        try:
+            gen = self._make(self.is_cancelled)
+            while True:
+                try:
+                    value = next(gen)
+                except StopIteration as stop:
+                    result = stop.value
+                    break
+                if isinstance(value, (int, float)):
+                    self.progress.emit(float(value))
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a message
+            if self._cancel:
+                self.cancelled.emit()
+            else:
+                self.failed.emit(exc, traceback.format_exc())
+            return
+        if self._cancel:
+            self.cancelled.emit()
+        else:
+            self.done.emit(result)
