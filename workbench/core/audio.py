@@ -308,10 +308,13 @@ def default_cache_dir() -> Path:
     return Path(user_cache_dir("audio-workbench")) / "decoded"
 
 
-_FRIENDLY = {
-    "Format not recognised": "its contents are not in an audio format this program reads",
-    "File contains data in an unknown format": "its contents are not in an audio format this program reads",
-    "Error in WAV file": "its WAV header is damaged",
+_FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on
+    "format not recognised": "its contents are not in an audio format this program reads",
+    "unknown format": "its contents are not in an audio format this program reads",
+    "malformed": "its header is damaged",
+    "error in wav": "its WAV header is damaged",
+    "error in aiff": "its AIFF header is damaged",
+    "unsupported": "it uses an encoding this program cannot decode",
 }
 
 
@@ -353,7 +356,7 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
         sfi = sf.info(str(path))
     except Exception as exc:  # libsndfile's own wording, made readable
         text = str(exc).split(":")[-1].strip().rstrip(".") if str(exc) else type(exc).__name__
-        reason = next((v for k, v in _FRIENDLY.items() if k.lower() in str(exc).lower()), text)
+        reason = next((v for k, v in _FRIENDLY.items() if k in str(exc).lower()), text)
         what = sniff(head)
         ext = path.suffix.lstrip(".").upper() or "no extension"
         raise AudioOpenError(path, f"{reason} (name says {ext}, contents look like {what})") from exc

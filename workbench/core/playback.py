@@ -15,6 +15,8 @@ import numpy as np
 from workbench.core.audio import AudioSource
 from workbench.core.events import Signal
 
+TAIL_SECONDS = 0.25
+
 
 def _sounddevice():
     try:
@@ -64,6 +66,7 @@ class Player:
         self._pos = self._start
         self._loop = loop
         self._marks = None
+        self._tail = int(TAIL_SECONDS * sr)
         try:
             sd = _sounddevice()
             info = sd.query_devices(self.device, "output")
@@ -91,9 +94,15 @@ class Player:
                 if self._loop:
                     self._pos = self._start
                     continue
+                # Play a short silent tail before stopping: some back-ends (ALSA's Pulse plugin)
+                # drop whatever they still hold when the stream stops, which would cut the end.
                 out[filled:] = 0
-                self._mark(time_info, frames - filled)
-                raise sd.CallbackStop
+                if filled == 0:
+                    self._mark(time_info, 0)
+                self._tail -= frames - filled
+                if self._tail <= 0:
+                    raise sd.CallbackStop
+                return
             block = self._source.read(self._pos, self._pos + n)
             out[filled:filled + n] = _fit(block, self._channels)
             if filled == 0:
@@ -157,7 +166,8 @@ def _describe(exc: Exception, device) -> str:
     text = str(exc)
     if "PortAudio" in text and "unavailable" in text:
         return text
-    if "No such device" in text or "Error querying device" in text or "-1" in text:
+    if any(k in text for k in ("No such device", "Error querying device", "No output device",
+                               "Invalid device", "-1")):
         where = f"“{device}”" if device else "the default output"
         return f"no audio output device ({where} is not available)"
     return f"audio output failed: {text}"

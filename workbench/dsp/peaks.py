@@ -145,7 +145,12 @@ class PeakPyramid:
             last = min(len(mins), int(-(-stop // size)))
             edges = (start + np.arange(pixels) * spp) // size
             edges = np.clip(edges.astype(np.int64) - first, 0, max(0, last - first - 1))
-            lo = np.minimum.reduceat(mins[first:last], edges)
-            hi = np.maximum.reduceat(maxs[first:last], edges)
+            seg_lo, seg_hi = mins[first:last], maxs[first:last]
+            lo = np.minimum.reduceat(seg_lo, edges)
+            hi = np.maximum.reduceat(seg_hi, edges)
+            # A block that straddles two columns belongs to both: fold the next column's first
+            # block into each column, so no sample's extreme is ever dropped.
+            lo[:-1] = np.minimum(lo[:-1], seg_lo[edges[1:]])
+            hi[:-1] = np.maximum(hi[:-1], seg_hi[edges[1:]])
         x = start + (np.arange(pixels) + 0.5) * spp
         return Envelope("minmax", x, lo, hi)
