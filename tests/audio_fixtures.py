@@ -27,3 +27,30 @@ def chirp(frames: int, rate: int, f0: float = 200.0, f1: float = 4000.0) -> np.n
     t = np.arange(frames) / rate
     k = (f1 - f0) / (frames / rate)
     return np.sin(2 * np.pi * (f0 * t + 0.5 * k * t * t)).astype(np.float32)
+
+
+def find(recording: np.ndarray, reference: np.ndarray) -> tuple[int, float]:
+    """Offset of ``reference`` in ``recording`` and the normalised correlation there."""
+    n = len(recording) + len(reference)
+    size = 1 << (n - 1).bit_length()
+    corr = np.fft.irfft(np.fft.rfft(recording, size) * np.conj(np.fft.rfft(reference, size)), size)
+    lag = int(np.argmax(corr[: len(recording)]))
+    seg = recording[lag: lag + len(reference)]
+    denom = np.linalg.norm(seg) * np.linalg.norm(reference[: len(seg)]) or 1.0
+    return lag, float(np.dot(seg, reference[: len(seg)]) / denom)
+
+
+def played_part(got: np.ndarray, data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Align the recording with what was sent; return (recorded, sent) from the first sample heard.
+
+    PulseAudio rewinds a running sink when a stream joins it and its monitor never sees the
+    rewound samples, so the first few tens of milliseconds can be missing from the recording
+    (not from what the player wrote); everything after them must be exact.
+    """
+    lag, corr = find(got[:, 0], data[:, 0])
+    assert corr > 0.9, corr
+    seg = got[lag: lag + len(data)]
+    heard = np.nonzero(np.abs(seg[:, 0]) > 1e-6)[0]
+    first = int(heard[0])
+    assert first < 0.1 * 48000, f"{first} samples missing at the start"
+    return seg[first:], data[first: len(seg)]

@@ -67,6 +67,7 @@ class Player:
         self._loop = loop
         self._marks = None
         self._tail = int(TAIL_SECONDS * sr)
+        self._tail_played = 0
         try:
             sd = _sounddevice()
             info = sd.query_devices(self.device, "output")
@@ -97,8 +98,9 @@ class Player:
                 # Play a short silent tail before stopping: some back-ends (ALSA's Pulse plugin)
                 # drop whatever they still hold when the stream stops, which would cut the end.
                 out[filled:] = 0
-                if filled == 0:
-                    self._mark(time_info, 0)
+                if filled == 0:  # the tail's frames count on past the end, so time runs forward
+                    self._mark(time_info, self._end + self._tail_played)
+                self._tail_played += frames - filled
                 self._tail -= frames - filled
                 if self._tail <= 0:
                     raise sd.CallbackStop
@@ -106,14 +108,15 @@ class Player:
             block = self._source.read(self._pos, self._pos + n)
             out[filled:filled + n] = _fit(block, self._channels)
             if filled == 0:
-                self._mark(time_info, 0)
+                self._mark(time_info, self._pos)
             self._pos += n
             filled += n
 
-    def _mark(self, time_info, _unused) -> None:
+    def _mark(self, time_info, frame: int) -> None:
+        """Remember which frame the buffer being filled starts with and when it will be heard."""
         dac = getattr(time_info, "outputBufferDacTime", 0.0) or 0.0
         with self._lock:
-            self._marks = (dac, self._pos, time.monotonic())
+            self._marks = (dac, frame, time.monotonic())
 
     def _on_finished(self) -> None:
         self.finished.emit()

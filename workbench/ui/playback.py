@@ -24,7 +24,8 @@ class PlaybackController(QObject):
 
     @property
     def playing(self) -> bool:
-        return self.player.playing
+        """True from Play until the playhead has been taken down (end, Stop or a closed tab)."""
+        return self._timer.isActive()
 
     def set_device(self, device: str | None) -> None:
         self.stop()
@@ -32,7 +33,7 @@ class PlaybackController(QObject):
         self._reported = None
 
     def toggle(self, timeline, loop: bool = False) -> None:
-        if self.player.playing or self._timer.isActive():
+        if self.playing:
             self.stop()
         else:
             self.play(timeline, loop)
@@ -64,6 +65,7 @@ class PlaybackController(QObject):
         self._timer.stop()
         if self.timeline is not None:
             self.timeline.show_playhead(None)
+            self.timeline = None
         if was:
             self.state_changed.emit(False)
 

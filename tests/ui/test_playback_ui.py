@@ -1,0 +1,83 @@
+"""Space plays through the null sink with a moving playhead; no device is a status message."""
+import time
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from audio_fixtures import chirp, played_part, write
+
+
+@pytest.fixture
+def tone_file(tmp_path):
+    rate = 48000
+    left = 0.5 * chirp(rate * 3, rate, 200, 2000)
+    data = np.stack([left, -left], axis=1)
+    return write(tmp_path / "tone.wav", data, rate, "WAV", "FLOAT"), data
+
+
+def test_space_plays_the_selection_with_a_moving_playhead(window, open_loaded, tone_file, qtbot,
+                                                          recorder):
+    path, data = tone_file
+    tab = open_loaded(path)
+    tab.document.set_selection(1.0, 2.0)
+    tab.timeline.set_view(0.0, 1.5)   # the playhead must leave this view: it should follow
+    rec = recorder()
+    positions = []
+    tab.timeline.lanes[0].playhead.sigPositionChanged.connect(lambda line: positions.append(
+        (time.monotonic(), line.value())))
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.playback.playing
+    qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
+    got = rec.stop()
+    # the playhead moved forward smoothly, at least 30 times a second, through the selection
+    times = np.array([p[0] for p in positions])
+    values = np.array([p[1] for p in positions])
+    moving = values < 1.999
+    rate = (moving.sum() - 1) / (times[moving][-1] - times[moving][0])
+    assert rate >= 30, f"{rate:.1f} playhead updates a second"
+    assert np.all(np.diff(values[moving]) >= 0)
+    assert values[moving][0] == pytest.approx(1.0, abs=0.05) and values.max() == pytest.approx(2.0, abs=0.05)
+    t0, t1 = tab.timeline.view_range()
+    assert t0 <= 1.9 <= t1, "the view followed the playhead"
+    assert not tab.timeline.lanes[0].playhead.isVisible()
+    # and the right samples came out: the selection, both channels
+    heard, sent = played_part(got, data[48000:96000])
+    np.testing.assert_allclose(heard, sent, atol=1e-6)
+
+
+def test_space_again_stops(window, open_loaded, tone_file, qtbot, null_sink):
+    tab = open_loaded(tone_file[0])
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.playback.playing
+    qtbot.wait(200)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.playback.playing
+    assert not tab.timeline.lanes[0].playhead.isVisible()
+
+
+def test_looped_playback_wraps(window, open_loaded, tone_file, qtbot, null_sink):
+    tab = open_loaded(tone_file[0])
+    tab.document.set_selection(0.5, 0.7)
+    qtbot.keyClick(window, Qt.Key.Key_Space, Qt.KeyboardModifier.ShiftModifier)
+    qtbot.wait(1500)
+    assert window.playback.playing  # still going after several passes
+    pos = window.playback.player.position()
+    assert 0.5 <= pos <= 0.7
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.playback.playing
+
+
+def test_no_output_device_is_said_once_and_nothing_else_breaks(window, open_loaded, tone_file,
+                                                                qtbot):
+    tab = open_loaded(tone_file[0])
+    window.playback.set_device("no such device 1234")
+    messages = []
+    window.playback.problem.connect(messages.append)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert len(messages) == 1 and "no audio output device" in messages[0]
+    assert window.status_text.text().startswith("Playback: no audio output device")
+    qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    t0, t1 = tab.timeline.view_range()
+    assert t1 - t0 == pytest.approx(1.5)
