@@ -81,7 +81,8 @@ def test_effective_hop_follows_zoom():
     p = spec.SpectrogramParams(hop=512)
     assert spec.effective_hop(p, 10) == 512
     assert spec.effective_hop(p, 512 * 8) == 512 * 8
-    assert spec.effective_hop(p, 512 * 11) == 512 * 8
+    assert spec.effective_hop(p, 512 * 11) == 512 * 16   # never more columns than pixels
+    assert spec.effective_hop(p, 513) == 1024
 
 
 def test_unknown_window_and_scale_say_so():

@@ -22,9 +22,11 @@ TileKey = tuple  # (hop, index)
 class SpectrogramTiles:
     def __init__(self, source: AudioSource, params: spec.SpectrogramParams,
                  on_ready: Callable[[Hashable], None] | None = None,
-                 max_bytes: int = 256 << 20) -> None:
+                 max_bytes: int = 256 << 20, workers: int = 2,
+                 lut: np.ndarray | None = None) -> None:
         self.source = source
         self.params = params
+        self.lut = lut  # (256, 3) uint8: tiles come out as RGB, ready to blit, when given
         self.on_ready = on_ready or (lambda key: None)
         self.max_bytes = max_bytes
         self._cache: OrderedDict[TileKey, np.ndarray] = OrderedDict()
@@ -33,21 +35,38 @@ class SpectrogramTiles:
         self._cond = threading.Condition()
         self._closed = False
         self._generation = 0
-        self._thread = threading.Thread(target=self._run, name="spectrogram-tiles", daemon=True)
-        self._thread.start()
+        self._running: set[TileKey] = set()
+        # numpy's FFT releases the GIL: two workers use both cores while the GUI waits.
+        self._threads = [threading.Thread(target=self._run, name="spectrogram-tiles", daemon=True)
+                         for _ in range(max(1, workers))]
+        for thread in self._threads:
+            thread.start()
 
     # -- called from the view ---------------------------------------------------------------
-    def set_params(self, params: spec.SpectrogramParams) -> None:
+    def set_params(self, params: spec.SpectrogramParams, lut: np.ndarray | None = None) -> None:
         with self._cond:
             self.params = params
+            if lut is not None:
+                self.lut = lut
             self._cache.clear()
             self._bytes = 0
             self._wanted = []
+            self._running.clear()
             self._generation += 1
 
     def invalidate(self) -> None:
         """Forget every tile (e.g. more of the file has been decoded)."""
         self.set_params(self.params)
+
+    def _finish(self, db: np.ndarray, params: spec.SpectrogramParams, lut) -> np.ndarray:
+        """(columns, rows) dB -> (rows, columns) dB, or (rows, columns, 3) RGB with a LUT."""
+        image = db.T
+        if lut is None:
+            return np.ascontiguousarray(image)
+        lo = params.db_top - params.db_range
+        index = (image - lo) * (255.0 / max(params.db_range, 1e-6))
+        np.clip(index, 0, 255, out=index)
+        return lut[index.astype(np.uint8)]
 
     def get(self, key: TileKey) -> np.ndarray | None:
         with self._cond:
@@ -58,8 +77,8 @@ class SpectrogramTiles:
 
     def want(self, keys: list[TileKey]) -> None:
         with self._cond:
-            self._wanted = [k for k in keys if k not in self._cache]
-            self._cond.notify()
+            self._wanted = [k for k in keys if k not in self._cache and k not in self._running]
+            self._cond.notify_all()
 
     def keys_for(self, t0: float, t1: float, pixels: int) -> tuple[int, list[TileKey]]:
         """The hop and tiles covering [t0, t1] seconds at ``pixels`` columns, centre first."""
@@ -77,7 +96,7 @@ class SpectrogramTiles:
     def close(self) -> None:
         with self._cond:
             self._closed = True
-            self._cond.notify()
+            self._cond.notify_all()
 
     # -- worker thread -------------------------------------------------------------------------
     def _run(self) -> None:
@@ -88,17 +107,20 @@ class SpectrogramTiles:
                 if self._closed:
                     return
                 key = self._wanted.pop(0)
-                params, generation = self.params, self._generation
-                if key in self._cache:
+                params, lut, generation = self.params, self.lut, self._generation
+                if key in self._cache or key in self._running:
                     continue
+                self._running.add(key)
             try:
                 hop, index = key
-                data = spec.tile(self.source.read, params, self.source.sample_rate, hop, index)
-                data = np.ascontiguousarray(data.T)  # (rows, columns): row-major for the image
+                data = self._finish(
+                    spec.tile(self.source.read, params, self.source.sample_rate, hop, index),
+                    params, lut)
             except Exception:  # a tile that fails stays blank; the view keeps working
-                continue
+                data = None
             with self._cond:
-                if generation != self._generation:
+                self._running.discard(key)
+                if data is None or generation != self._generation:
                     continue
                 self._cache[key] = data
                 self._bytes += data.nbytes

@@ -206,6 +206,7 @@ class TimelineView(QWidget):
 
     view_changed = Signal(float, float)
     hover_time = Signal(float)
+    spectrogram_done = Signal()    # every tile of the current view is on screen
 
     def __init__(self, document: Document, params: spec.SpectrogramParams | None = None,
                  mode: str = "split", theme: Theme = LIGHT, parent=None) -> None:
@@ -265,7 +266,8 @@ class TimelineView(QWidget):
                 lane = _Lane(self, track, kind, channel, left, top)
                 if kind == "spec":
                     left.configure(self.params.scale, track.source.sample_rate, self.params.min_freq)
-                    lane.tiles = SpectrogramTiles(track.source, self.params, self._bridge.ready.emit)
+                    lane.tiles = SpectrogramTiles(track.source, self.params, self._bridge.ready.emit,
+                                                  lut=_lut(self.params.colormap))
                 self.graphics.addItem(lane.plot, row=row, col=0)
                 stretch = 3 if kind == "spec" else 2
                 self.graphics.ci.layout.setRowStretchFactor(row, stretch)
@@ -293,7 +295,7 @@ class TimelineView(QWidget):
                 for item in lane.images.values():
                     lane.plot.removeItem(item)
                 lane.images.clear()
-                lane.tiles.set_params(params)
+                lane.tiles.set_params(params, _lut(params.colormap))
                 lane.plot.getAxis("left").configure(params.scale, lane.track.source.sample_rate,
                                                     params.min_freq)
         self.redraw()
@@ -441,10 +443,8 @@ class TimelineView(QWidget):
     def _place_tile(self, lane: _Lane, key: tuple, data: np.ndarray) -> None:
         hop, index = key
         sr = lane.track.source.sample_rate
-        p = self.params
-        lut = _lut(p.colormap)
-        item = pg.ImageItem(data, levels=(p.db_top - p.db_range, p.db_top), lut=lut,
-                            autoLevels=False)
+        # RGB made by the tile workers: painting it is a blit, nothing left for the GUI thread
+        item = pg.ImageItem(data, levels=None, autoLevels=False)
         start = (index * spec.TILE_COLUMNS - 0.5) * hop / sr + lane.track.offset
         item.setRect(QRectF(start, 0.0, spec.TILE_COLUMNS * hop / sr, 1.0))
         lane.plot.addItem(item, ignoreBounds=True)
@@ -459,6 +459,8 @@ class TimelineView(QWidget):
                     if lane.wanted.issubset(lane.images):
                         t0, t1 = self.view_range()
                         self._draw_spec(lane, t0, t1)  # drop the stand-ins
+                        if self.spectrogram_complete():
+                            self.spectrogram_done.emit()
 
     def spectrogram_complete(self) -> bool:
         """True when every tile the view needs is on screen (used by tests and benchmarks)."""
