@@ -34,15 +34,26 @@ def test_painting_and_moving_items_does_not_drain_none(qtbot):
 
 
 def test_a_playing_timeline_keeps_none_alive(window, open_loaded, tmp_path):
+    """Steady state of playback: the playhead moves and the lanes repaint, frame after frame.
+    Freed items legitimately release references, so the check is a rate: 6.12.0 loses more
+    than 20 a frame, a sound build none once warmed up."""
+    import gc
+
     from audio_fixtures import signal, write
 
     tab = open_loaded(write(tmp_path / "x.wav", signal(48000 * 5, 2), 48000, "WAV", "PCM_16"))
     tl = tab.timeline
-    tl.grab()
+    tl.set_view(0.0, 5.0)
+
+    def frames(n):
+        for i in range(n):
+            tl.show_playhead(i * 5.0 / n)
+            tl.grab()
+
+    frames(50)
+    gc.collect()
     before = sys.getrefcount(None)
-    for i in range(100):  # what 100 frames of playback do: move the playhead, scroll, repaint
-        tl.show_playhead(i * 0.05)
-        tl.set_view(i * 0.01, i * 0.01 + 1.0)
-        tl.grab()
+    frames(300)
+    gc.collect()
     lost = before - sys.getrefcount(None)
-    assert lost < 100, f"{lost} references to None lost in 100 frames"
+    assert lost < 300, f"{lost} references to None lost in 300 frames"
