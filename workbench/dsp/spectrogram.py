@@ -10,11 +10,12 @@ numpy only, no Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
-TILE_COLUMNS = 256
+TILE_COLUMNS = 128
 CONTIGUOUS_READ_FRAMES = 1 << 22   # below this a tile reads its whole span at once
 WINDOWS = ("hann", "hamming", "blackman", "rectangular")
 SCALES = ("linear", "log", "mel")
@@ -146,6 +147,15 @@ def rows_for(params: SpectrogramParams) -> int:
     return params.n_fft // 2 + 1 if params.scale == "linear" else 512
 
 
+@lru_cache(maxsize=32)
+def _row_map(scale: str, rows: int, bins: int, n_fft: int, sample_rate: int, min_freq: float):
+    """Where each display row's band starts, in bin-edge units: index, fraction, width."""
+    edges_hz = scale_to_hz(np.linspace(0.0, 1.0, rows + 1), scale, sample_rate, min_freq)
+    pos = np.clip(edges_hz / (sample_rate / n_fft) + 0.5, 0.0, bins)
+    i = np.minimum(pos.astype(np.int64), bins - 1)
+    return i, pos - i, np.maximum(np.diff(pos), 1e-9)
+
+
 def to_rows(power: np.ndarray, params: SpectrogramParams, sample_rate: int) -> np.ndarray:
     """Resample power (columns, bins) onto the display rows of the chosen frequency scale.
 
@@ -156,16 +166,14 @@ def to_rows(power: np.ndarray, params: SpectrogramParams, sample_rate: int) -> n
     if params.scale == "linear":
         return power
     bins = power.shape[1]
-    rows = rows_for(params)
-    edges_hz = scale_to_hz(np.linspace(0.0, 1.0, rows + 1), params.scale, sample_rate, params.min_freq)
-    pos = np.clip(edges_hz / (sample_rate / params.n_fft) + 0.5, 0.0, bins)  # in bin-edge units
-    cum = np.zeros((power.shape[0], bins + 1), np.float64)
+    i, frac, width = _row_map(params.scale, rows_for(params), bins, params.n_fft, sample_rate,
+                              float(params.min_freq))
+    cum = np.empty((power.shape[0], bins + 1), np.float64)
+    cum[:, 0] = 0.0
     np.cumsum(power, axis=1, out=cum[:, 1:])  # float64: low bins beside loud ones keep their level
-    i = np.minimum(pos.astype(np.int64), bins - 1)
-    frac = pos - i
-    at = cum[:, i] + frac * (cum[:, i + 1] - cum[:, i])
-    width = np.maximum(np.diff(pos), 1e-9)
-    return (np.diff(at, axis=1) / width).astype(np.float32)
+    c0 = cum[:, i]
+    at = c0 + frac * (cum[:, i + 1] - c0)
+    return np.diff(at, axis=1) / width
 
 
 def to_db(magnitude: np.ndarray) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.core.document import AudioTrack, Document
@@ -22,6 +22,7 @@ MIN_SAMPLES_IN_VIEW = 16         # deepest zoom: 16 samples across the lane
 EDGE_GRAB_PX = 6                 # how close to a selection edge a drag grabs it
 SCROLL_UNITS = 1_000_000
 AXIS_WIDTH = 58
+TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
 
 
 class _LaneViewBox(pg.ViewBox):
@@ -111,6 +112,7 @@ class _Lane:
         else:
             self.vb.setYRange(0.0, 1.0, padding=0.0)
             self.images: dict[tuple, pg.ImageItem] = {}
+            self.arrived: set[tuple] = set()     # computed, waiting to be placed together
             self.tiles: SpectrogramTiles | None = None
 
     def apply_theme(self, theme: Theme) -> None:
@@ -220,6 +222,10 @@ class TimelineView(QWidget):
         self._syncing = False
         self._bridge = _TileBridge()
         self._bridge.ready.connect(self._tile_ready)
+        self._flush_timer = QTimer(self)
+        self._flush_timer.setSingleShot(True)
+        self._flush_timer.setInterval(TILE_FLUSH_MS)
+        self._flush_timer.timeout.connect(self._flush_tiles)
 
         self.overview = OverviewStrip(self)
         self.graphics = pg.GraphicsLayoutWidget()
@@ -451,16 +457,33 @@ class TimelineView(QWidget):
         lane.images[key] = item
 
     def _tile_ready(self, key) -> None:
+        """A tile arrived from a worker.  Tiles are placed together once the view is complete
+        (one repaint, not one per tile, leaving both cores to the workers) or every
+        ``TILE_FLUSH_MS`` while a slow view is still computing, so it still fills in."""
         for lane in self.lanes:
             if lane.kind == "spec" and key in getattr(lane, "wanted", ()) and key not in lane.images:
+                lane.arrived.add(key)
+        if all(lane.wanted.issubset(lane.images.keys() | lane.arrived) for lane in self._spec_lanes()):
+            self._flush_tiles()
+        elif not self._flush_timer.isActive():
+            self._flush_timer.start()
+
+    def _spec_lanes(self) -> list[_Lane]:
+        return [lane for lane in self.lanes if lane.kind == "spec" and hasattr(lane, "wanted")]
+
+    def _flush_tiles(self) -> None:
+        self._flush_timer.stop()
+        t0, t1 = self.view_range()
+        for lane in self._spec_lanes():
+            for key in lane.arrived:
                 data = lane.tiles.get(key)
-                if data is not None:
+                if data is not None and key in lane.wanted and key not in lane.images:
                     self._place_tile(lane, key, data)
-                    if lane.wanted.issubset(lane.images):
-                        t0, t1 = self.view_range()
-                        self._draw_spec(lane, t0, t1)  # drop the stand-ins
-                        if self.spectrogram_complete():
-                            self.spectrogram_done.emit()
+            lane.arrived.clear()
+            if lane.wanted.issubset(lane.images):
+                self._draw_spec(lane, t0, t1)  # drop the stand-ins of the previous zoom
+        if self.spectrogram_complete():
+            self.spectrogram_done.emit()
 
     def spectrogram_complete(self) -> bool:
         """True when every tile the view needs is on screen (used by tests and benchmarks)."""
