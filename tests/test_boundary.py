@@ -64,3 +64,21 @@ def test_window_start_imports_no_torch_or_transformers(tmp_path):
                 if line.startswith("import time:")}
     assert "PySide6" in imported
     assert not imported & {"torch", "transformers", "scipy"}
+
+
+def test_command_line_opens_files(tmp_path):
+    """`workbench FILE...` opens each file; a broken one is reported and the rest still open."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from audio_fixtures import signal, write
+
+    good = write(tmp_path / "one.flac", signal(48000, 2), 48000, "FLAC", "PCM_16")
+    bad = tmp_path / "bad.wav"
+    bad.write_text("not audio")
+    env = {"QT_QPA_PLATFORM": "offscreen", "WORKBENCH_CONFIG_DIR": str(tmp_path / "cfg"),
+           "WORKBENCH_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin",
+           "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "workbench", str(good), str(bad), "--exit-when-shown"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "opened one.flac: FLAC PCM_16, 48000 Hz, stereo, 1.000 s" in out.stdout
+    assert "message: Cannot open “bad.wav”" in out.stdout

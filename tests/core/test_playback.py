@@ -75,3 +75,23 @@ def test_a_missing_device_is_a_message_not_a_crash(known):
     assert player.play(src, 0, 1) is False
     assert "no audio output device" in player.problem or "unavailable" in player.problem
     assert not player.playing
+
+
+def test_without_portaudio_playback_says_so(known, monkeypatch):
+    """The sounddevice wheel has no PortAudio on Linux: importing it raises OSError."""
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_portaudio(name, *args, **kwargs):
+        if name == "sounddevice":
+            raise OSError("PortAudio library not found")
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_portaudio)
+    monkeypatch.delitem(__import__("sys").modules, "sounddevice", raising=False)
+    src, _ = known
+    player = Player()
+    assert player.play(src, 0, 1) is False
+    assert "PortAudio is not installed" in player.problem
+    assert output_devices() == []

@@ -88,6 +88,8 @@ class MainWindow(QMainWindow):
         self.progress.setMaximumWidth(220)
         self.progress.setRange(0, 1000)
         self.progress.hide()
+        for label in (self.position_label, self.info_label):
+            label.setContentsMargins(14, 0, 4, 0)
         bar = self.statusBar()
         bar.addWidget(self.status_text, 1)
         bar.addPermanentWidget(self.progress)

@@ -21,6 +21,7 @@ class Theme:
     cursor: str
     playhead: str
     overview_region: str
+    spectrogram_selection: str = "#ffffff38"   # light veil: visible over any colour map
 
 
 LIGHT = Theme("light", "#f3f3f3", "#ffffff", "#303030", "#d8d8d8", "#3b6fc4", "#1d3f7a",

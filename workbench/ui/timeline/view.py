@@ -99,6 +99,12 @@ class _Lane:
             self.plot.addItem(item, ignoreBounds=True)
         self.cursor.setZValue(10)
         self.playhead.setZValue(11)
+        channels = track.source.channels
+        if kind == "wave":
+            name = {0: "L", 1: "R"}.get(channel, "") if channels == 2 else f"Ch {channel + 1}"
+            left_axis.setLabel("Mono" if channels == 1 else name)
+        else:
+            left_axis.setLabel("Hz")
         if kind == "wave":
             self.vb.setYRange(-1.0, 1.0, padding=0.04)
             left_axis.setTicks([[(v, f"{v:g}") for v in (-1, -0.5, 0, 0.5, 1)]])
@@ -121,9 +127,10 @@ class _Lane:
             axis = self.plot.getAxis(name)
             axis.setPen(theme.foreground)
             axis.setTextPen(theme.foreground)
-        self.selection.setBrush(pg.mkBrush(theme.selection))
+        veil = theme.spectrogram_selection if self.kind == "spec" else theme.selection
+        self.selection.setBrush(pg.mkBrush(veil))
         for line in self.selection.lines:
-            line.setPen(pg.mkPen(theme.wave_selected, width=1))
+            line.setPen(pg.mkPen("#ffffff" if self.kind == "spec" else theme.wave_selected, width=1))
         self.cursor.setPen(pg.mkPen(theme.cursor, width=1))
         self.playhead.setPen(pg.mkPen(theme.playhead, width=2))
         if self.kind == "wave":

@@ -1,0 +1,68 @@
+"""Screenshots of the window as users see it (offscreen):
+
+    .venv/bin/python tests/benchmarks/screenshot.py AUDIO OUT.png [--theme dark]
+        [--view START END] [--select START END] [--mode split|waveform|spectrogram] [--scale log]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("WORKBENCH_CONFIG_DIR", tempfile.mkdtemp())
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("audio")
+    ap.add_argument("out")
+    ap.add_argument("--theme", default="light")
+    ap.add_argument("--mode", default="split")
+    ap.add_argument("--scale", default="log")
+    ap.add_argument("--view", nargs=2, type=float)
+    ap.add_argument("--select", nargs=2, type=float)
+    ap.add_argument("--cursor", type=float)
+    ap.add_argument("--size", nargs=2, type=int, default=(1400, 850))
+    args = ap.parse_args()
+
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QApplication
+
+    pg.setConfigOptions(imageAxisOrder="row-major", antialias=False)
+    app = QApplication([])
+    from workbench.core.settings import Settings
+    from workbench.ui.main_window import MainWindow
+
+    w = MainWindow(Settings(theme=args.theme, view_mode=args.mode,
+                            spectrogram={"scale": args.scale}), save_settings=False)
+    w.resize(*args.size)
+    w.show()
+    tab = w.open_file(args.audio)
+
+    def pump(cond, timeout=60):
+        end = time.time() + timeout
+        while not cond() and time.time() < end:
+            app.processEvents()
+            time.sleep(0.01)
+
+    pump(lambda: tab.loaded)
+    if args.view:
+        tab.timeline.set_view(*args.view)
+    if args.select:
+        tab.document.set_selection(*args.select)
+    if args.cursor is not None:
+        tab.document.set_cursor(args.cursor)
+    pump(tab.timeline.spectrogram_complete, 30)
+    pump(lambda: False, 0.3)
+    w.grab().save(args.out)
+    print("saved", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
