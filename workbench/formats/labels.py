@@ -1,0 +1,550 @@
+"""Label files in the formats the next tool reads.  No Qt.
+
+Every reader returns ``[(track name, [Region, ...]), ...]`` or raises ``LabelFormatError``
+naming the line and what was expected; a reader never returns half a file.  Every writer takes
+``[(track name, [Region, ...]), ...]``; formats with one tier per file write the first track.
+
+| format    | extension               | tracks | points | band | confidence |
+|-----------|-------------------------|--------|--------|------|------------|
+| Audacity  | .txt                    | 1      | yes    | yes  | no         |
+| SRT       | .srt                    | 1      | no     | no   | no         |
+| WebVTT    | .vtt                    | 1      | no     | no   | no         |
+| TextGrid  | .TextGrid               | many   | yes    | no   | no         |
+| ELAN      | .eaf                    | many   | no     | no   | no         |
+| CSV       | .csv                    | many   | yes    | yes  | yes        |
+| JSON      | .json                   | many   | yes    | yes  | yes        |
+| Raven     | .selections.txt, .raven | 1      | no     | yes  | no         |
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from workbench.core.regions import Region
+
+Tracks = list[tuple[str, list[Region]]]
+
+
+class LabelFormatError(Exception):
+    def __init__(self, path, line: int | None, problem: str) -> None:
+        self.path, self.line, self.problem = Path(path) if path else None, line, problem
+        where = f" line {line}" if line else ""
+        name = f"“{self.path.name}”" if self.path else "the labels"
+        super().__init__(f"Cannot read {name},{where}: {problem}")
+
+
+# -- helpers ----------------------------------------------------------------------------------------
+def _num(text: str, path, line: int, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise LabelFormatError(path, line, f"expected {what} as a number of seconds, found “{text}”")
+    if value != value or value in (float("inf"), float("-inf")):
+        raise LabelFormatError(path, line, f"expected {what} as a number, found “{text}”")
+    return value
+
+
+def _fmt(t: float) -> str:
+    return f"{t:.6f}"
+
+
+def _clock(t: float, sep: str) -> str:
+    ms = int(round(max(0.0, t) * 1000))
+    h, rem = divmod(ms, 3_600_000)
+    m, rem = divmod(rem, 60_000)
+    s, ms = divmod(rem, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})$")
+
+
+def _parse_clock(text: str, path, line: int) -> float:
+    m = _CLOCK.match(text.strip())
+    if not m:
+        raise LabelFormatError(path, line, f"expected a time like 00:01:02,500, found “{text.strip()}”")
+    h, mi, s, frac = m.groups()
+    return int(h or 0) * 3600 + int(mi) * 60 + int(s) + int(frac.ljust(3, "0")) / 1000
+
+
+def _lines(text: str) -> list[str]:
+    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
+# -- Audacity ---------------------------------------------------------------------------------------
+def read_audacity(text: str, path=None) -> Tracks:
+    regions: list[Region] = []
+    for n, raw in enumerate(_lines(text), 1):
+        if not raw.strip():
+            continue
+        parts = raw.split("\t")
+        if parts[0] == "\\":  # spectral line of the label above: \ low high
+            if not regions or len(parts) < 3:
+                raise LabelFormatError(path, n, "a “\\” frequency line must follow a label and "
+                                                "give low and high frequencies")
+            low = _num(parts[1], path, n, "the low frequency")
+            high = _num(parts[2], path, n, "the high frequency")
+            regions[-1] = regions[-1].with_(low_hz=low if low >= 0 else None,
+                                            high_hz=high if high >= 0 else None)
+            continue
+        if len(parts) < 2:
+            raise LabelFormatError(path, n, "expected start<TAB>end<TAB>text")
+        start = _num(parts[0], path, n, "the start")
+        end = _num(parts[1], path, n, "the end")
+        regions.append(Region(start, end, "\t".join(parts[2:])))
+    return [("Labels", regions)]
+
+
+def write_audacity(tracks: Tracks) -> str:
+    out = []
+    for r in tracks[0][1] if tracks else []:
+        out.append(f"{_fmt(r.start)}\t{_fmt(r.end)}\t{_one_line(r.text)}")
+        if r.low_hz is not None or r.high_hz is not None:
+            low = r.low_hz if r.low_hz is not None else -1
+            high = r.high_hz if r.high_hz is not None else -1
+            out.append(f"\\\t{_fmt(low)}\t{_fmt(high)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def _one_line(text: str) -> str:
+    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+# -- SRT and WebVTT ----------------------------------------------------------------------------------
+def _read_cues(text: str, path, vtt: bool) -> Tracks:
+    lines = _lines(text)
+    i = 0
+    if vtt:
+        if not lines or not lines[0].startswith("WEBVTT"):
+            raise LabelFormatError(path, 1, "a WebVTT file must start with “WEBVTT”")
+        i = 1
+    regions = []
+    while i < len(lines):
+        if not lines[i].strip():
+            i += 1
+            continue
+        block_start = i
+        block = []
+        while i < len(lines) and lines[i].strip():
+            block.append(lines[i])
+            i += 1
+        if vtt and block[0].split(" ")[0] in ("NOTE", "STYLE", "REGION"):
+            continue
+        arrow = next((k for k, line in enumerate(block) if "-->" in line), None)
+        if arrow is None or arrow > 1:
+            raise LabelFormatError(path, block_start + 1,
+                                   "expected a cue: an optional number or name, then "
+                                   "“start --> end”, then its text")
+        if not vtt and arrow == 1 and not block[0].strip().isdigit():
+            raise LabelFormatError(path, block_start + 1, f"expected a cue number, found “{block[0]}”")
+        a, b = block[arrow].split("-->", 1)
+        line_no = block_start + arrow + 1
+        start = _parse_clock(a, path, line_no)
+        end = _parse_clock(b.strip().split(" ")[0], path, line_no)  # VTT settings follow the end
+        regions.append(Region(start, end, "\n".join(block[arrow + 1:])))
+    return [("Subtitles", regions)]
+
+
+def read_srt(text: str, path=None) -> Tracks:
+    return _read_cues(text, path, vtt=False)
+
+
+def read_vtt(text: str, path=None) -> Tracks:
+    return _read_cues(text, path, vtt=True)
+
+
+def _cue_regions(tracks: Tracks) -> list[Region]:
+    return [r for r in (tracks[0][1] if tracks else []) if not r.is_point]
+
+
+def write_srt(tracks: Tracks) -> str:
+    cues = [f"{n}\n{_clock(r.start, ',')} --> {_clock(r.end, ',')}\n{r.text or ' '}\n"
+            for n, r in enumerate(_cue_regions(tracks), 1)]
+    return "\n".join(cues)
+
+
+def write_vtt(tracks: Tracks) -> str:
+    cues = [f"{_clock(r.start, '.')} --> {_clock(r.end, '.')}\n{r.text.replace('-->', '->') or ' '}\n"
+            for r in _cue_regions(tracks)]
+    return "WEBVTT\n\n" + "\n".join(cues)
+
+
+# -- Praat TextGrid -----------------------------------------------------------------------------------
+def _tg_string(s: str) -> str:
+    return '"' + s.replace('"', '""') + '"'
+
+
+def write_textgrid(tracks: Tracks, duration: float | None = None) -> str:
+    """Long-format TextGrid.  Interval tiers must tile the whole time range without overlaps:
+    gaps become empty intervals, overlapping regions go to extra tiers; points go to a TextTier."""
+    tiers = []
+    end_all = max([duration or 0.0] + [r.end for _, rs in tracks for r in rs] + [0.001])
+    for name, regions in tracks:
+        points = [r for r in regions if r.is_point]
+        layers: list[list[Region]] = []
+        for r in sorted((r for r in regions if not r.is_point), key=lambda r: r.start):
+            for layer in layers:
+                if layer[-1].end <= r.start + 1e-9:
+                    layer.append(r)
+                    break
+            else:
+                layers.append([r])
+        for k, layer in enumerate(layers):
+            tiers.append(("IntervalTier", name if k == 0 else f"{name} {k + 1}", layer))
+        if points or not layers:
+            tiers.append(("TextTier", f"{name} (points)" if layers else name, points))
+    out = ['File type = "ooTextFile"', 'Object class = "TextGrid"', "",
+           "xmin = 0 ", f"xmax = {end_all!r} ", "tiers? <exists> ", f"size = {len(tiers)} ", "item []: "]
+    for n, (kind, name, regions) in enumerate(tiers, 1):
+        out += [f"    item [{n}]:", f'        class = "{kind}" ', f"        name = {_tg_string(name)} ",
+                "        xmin = 0 ", f"        xmax = {end_all!r} "]
+        if kind == "IntervalTier":
+            cells, t = [], 0.0
+            for r in regions:
+                if r.start > t + 1e-9:
+                    cells.append((t, r.start, ""))
+                cells.append((r.start, r.end, r.text))
+                t = r.end
+            if t < end_all - 1e-9 or not cells:
+                cells.append((t, end_all, ""))
+            out.append(f"        intervals: size = {len(cells)} ")
+            for k, (a, b, text) in enumerate(cells, 1):
+                out += [f"        intervals [{k}]:", f"            xmin = {a!r} ",
+                        f"            xmax = {b!r} ", f"            text = {_tg_string(text)} "]
+        else:
+            out.append(f"        points: size = {len(regions)} ")
+            for k, r in enumerate(regions, 1):
+                out += [f"        points [{k}]:", f"            number = {r.start!r} ",
+                        f"            mark = {_tg_string(r.text)} "]
+    return "\n".join(out) + "\n"
+
+
+_TG_TOKEN = re.compile(r'"(?:[^"]|"")*"|[^\s=\[\]:]+(?:\s*\?\s*<exists>)?', re.S)
+
+
+def read_textgrid(text: str, path=None) -> Tracks:
+    """Long or short format.  Empty intervals (the gaps Praat fills in) are dropped."""
+    text = text.lstrip("\ufeff")
+    if "ooTextFile" not in text[:200] or "TextGrid" not in text[:200]:
+        raise LabelFormatError(path, 1, "expected a Praat TextGrid (“File type = \"ooTextFile\"”)")
+    # Tokens are the values in order, in both the long and the short format; remember lines.
+    tokens: list[tuple[str, int]] = []
+    for m in _TG_TOKEN.finditer(text):
+        tok = m.group(0)
+        line = text.count("\n", 0, m.start()) + 1
+        tokens.append((tok, line))
+    keywords = {"File", "type", "Object", "class", "xmin", "xmax", "tiers?", "size", "item",
+                "intervals", "points", "number", "mark", "text", "name", "time", "value"}
+    values = [(t, n) for t, n in tokens if t not in keywords and not t.startswith("tiers?")
+              and not re.fullmatch(r"item|intervals|points", t)]
+    pos = 0
+
+    def take(kind: str):
+        nonlocal pos
+        if pos >= len(values):
+            raise LabelFormatError(path, tokens[-1][1] if tokens else 1, f"the file ends where {kind} was expected")
+        tok, line = values[pos]
+        pos += 1
+        return tok, line
+
+    def take_str(kind):
+        tok, line = take(kind)
+        if not tok.startswith('"'):
+            raise LabelFormatError(path, line, f"expected {kind} in quotes, found {tok}")
+        return tok[1:-1].replace('""', '"')
+
+    def take_num(kind):
+        tok, line = take(kind)
+        return _num(tok, path, line, kind)
+
+    take_str("the file type")
+    take_str("the object class")
+    take_num("xmin")
+    take_num("xmax")
+    tok, line = take("tiers")
+    if tok != "<exists>":
+        raise LabelFormatError(path, line, f"expected “<exists>”, found {tok}")
+    count = int(take_num("the number of tiers"))
+    tracks: Tracks = []
+    long_format = "item [" in text
+    for _ in range(count):
+        if long_format:
+            take_num("the tier index")
+        kind = take_str("the tier class")
+        name = take_str("the tier name")
+        take_num("tier xmin")
+        take_num("tier xmax")
+        size = int(take_num("the number of items"))
+        regions = []
+        for _k in range(size):
+            if long_format:
+                take_num("the item index")
+            if kind == "IntervalTier":
+                a, b = take_num("interval xmin"), take_num("interval xmax")
+                label = take_str("the interval text")
+                if label.strip():
+                    regions.append(Region(a, b, label))
+            elif kind == "TextTier":
+                t = take_num("point time")
+                regions.append(Region(t, t, take_str("the point mark")))
+            else:
+                raise LabelFormatError(path, values[pos - 1][1], f"unknown tier class “{kind}”")
+        tracks.append((name, regions))
+    return tracks
+
+
+# -- ELAN EAF -------------------------------------------------------------------------------------------
+def write_eaf(tracks: Tracks, media: str | None = None) -> str:
+    root = ET.Element("ANNOTATION_DOCUMENT", {
+        "AUTHOR": "", "DATE": "2000-01-01T00:00:00+00:00", "FORMAT": "3.0", "VERSION": "3.0",
+        "xmlns:xsi": "http://www.w3.org/2001/XMLSchema-instance",
+        "xsi:noNamespaceSchemaLocation": "http://www.mpi.nl/tools/elan/EAFv3.0.xsd"})
+    header = ET.SubElement(root, "HEADER", {"MEDIA_FILE": "", "TIME_UNITS": "milliseconds"})
+    if media:
+        ET.SubElement(header, "MEDIA_DESCRIPTOR", {"MEDIA_URL": Path(media).as_uri() if Path(media).is_absolute() else media,
+                                                   "MIME_TYPE": "audio/x-wav"})
+    order = ET.SubElement(root, "TIME_ORDER")
+    slot = 0
+    ann = 0
+    tiers = []
+    for name, regions in tracks:
+        tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": "default-lt", "TIER_ID": name})
+        for r in regions:
+            if r.is_point:
+                continue
+            ids = []
+            for t in (r.start, r.end):
+                slot += 1
+                ET.SubElement(order, "TIME_SLOT", {"TIME_SLOT_ID": f"ts{slot}",
+                                                  "TIME_VALUE": str(int(round(t * 1000)))})
+                ids.append(f"ts{slot}")
+            ann += 1
+            a = ET.SubElement(ET.SubElement(tier, "ANNOTATION"), "ALIGNABLE_ANNOTATION",
+                              {"ANNOTATION_ID": f"a{ann}", "TIME_SLOT_REF1": ids[0],
+                               "TIME_SLOT_REF2": ids[1]})
+            ET.SubElement(a, "ANNOTATION_VALUE").text = r.text
+        tiers.append(tier)
+    root.extend(tiers)
+    ET.SubElement(root, "LINGUISTIC_TYPE", {"GRAPHIC_REFERENCES": "false",
+                                            "LINGUISTIC_TYPE_ID": "default-lt",
+                                            "TIME_ALIGNABLE": "true"})
+    ET.SubElement(root, "CONSTRAINT", {"DESCRIPTION": "Time subdivision of parent annotation's time interval, no time gaps allowed within this interval", "STEREOTYPE": "Time_Subdivision"})
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def read_eaf(text: str, path=None) -> Tracks:
+    try:
+        root = ET.fromstring(text.lstrip("\ufeff").encode("utf-8"))
+    except ET.ParseError as exc:
+        raise LabelFormatError(path, exc.position[0], f"the XML is malformed ({exc.msg if hasattr(exc, 'msg') else exc})")
+    if root.tag != "ANNOTATION_DOCUMENT":
+        raise LabelFormatError(path, 1, f"expected an ELAN ANNOTATION_DOCUMENT, found <{root.tag}>")
+    unit = 1000.0
+    slots = {}
+    for ts in root.iter("TIME_SLOT"):
+        if ts.get("TIME_VALUE") is not None:
+            slots[ts.get("TIME_SLOT_ID")] = float(ts.get("TIME_VALUE")) / unit
+    tracks: Tracks = []
+    by_id: dict[str, tuple[float, float]] = {}
+    for tier in root.iter("TIER"):
+        regions = []
+        for a in tier.iter("ALIGNABLE_ANNOTATION"):
+            t1, t2 = slots.get(a.get("TIME_SLOT_REF1")), slots.get(a.get("TIME_SLOT_REF2"))
+            if t1 is None or t2 is None:
+                continue  # unaligned slots: ELAN interpolates them; we skip rather than guess
+            value = a.findtext("ANNOTATION_VALUE") or ""
+            by_id[a.get("ANNOTATION_ID")] = (t1, t2)
+            regions.append(Region(t1, t2, value))
+        for a in tier.iter("REF_ANNOTATION"):
+            span = by_id.get(a.get("ANNOTATION_REF"))
+            if span:
+                regions.append(Region(span[0], span[1], a.findtext("ANNOTATION_VALUE") or ""))
+        tracks.append((tier.get("TIER_ID") or "Tier", regions))
+    return tracks
+
+
+# -- CSV and JSON --------------------------------------------------------------------------------------
+CSV_COLUMNS = ["track", "start", "end", "text", "confidence", "low_hz", "high_hz"]
+
+
+def write_csv(tracks: Tracks) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for name, regions in tracks:
+        for r in regions:
+            w.writerow([name, _fmt(r.start), _fmt(r.end), r.text,
+                        "" if r.confidence is None else f"{r.confidence:.6g}",
+                        "" if r.low_hz is None else _fmt(r.low_hz),
+                        "" if r.high_hz is None else _fmt(r.high_hz)])
+    return buf.getvalue()
+
+
+def read_csv(text: str, path=None) -> Tracks:
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    if not rows:
+        raise LabelFormatError(path, 1, "the file is empty")
+    header = [h.strip().lower() for h in rows[0]]
+    for need in ("start", "end"):
+        if need not in header:
+            raise LabelFormatError(path, 1, f"expected a header with columns start, end and text; "
+                                            f"“{need}” is missing")
+    col = {h: i for i, h in enumerate(header)}
+    tracks: dict[str, list[Region]] = {}
+    for n, row in enumerate(rows[1:], 2):
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) < len(header):
+            row = row + [""] * (len(header) - len(row))
+        get = lambda key: row[col[key]].strip() if key in col else ""  # noqa: E731
+
+        def opt(key):
+            return _num(get(key), path, n, key) if get(key) else None
+
+        region = Region(_num(get("start"), path, n, "the start"), _num(get("end"), path, n, "the end"),
+                        row[col["text"]] if "text" in col else "", opt("confidence"), opt("low_hz"),
+                        opt("high_hz"))
+        tracks.setdefault(get("track") or "Labels", []).append(region)
+    return list(tracks.items())
+
+
+def write_json(tracks: Tracks) -> str:
+    return json.dumps({"format": "audio-workbench-labels", "version": 1,
+                       "tracks": [{"name": n, "regions": [r.to_dict() for r in rs]} for n, rs in tracks]},
+                      indent=2, ensure_ascii=False) + "\n"
+
+
+def read_json(text: str, path=None) -> Tracks:
+    try:
+        data = json.loads(text.lstrip("\ufeff"))
+    except json.JSONDecodeError as exc:
+        raise LabelFormatError(path, exc.lineno, f"the JSON is malformed ({exc.msg})")
+    if not isinstance(data, dict) or not isinstance(data.get("tracks"), list):
+        raise LabelFormatError(path, 1, "expected an object with a “tracks” list")
+    tracks = []
+    for k, t in enumerate(data["tracks"]):
+        try:
+            tracks.append((str(t.get("name", f"Labels {k + 1}")),
+                           [Region.from_dict(r) for r in t.get("regions", [])]))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise LabelFormatError(path, None, f"track {k + 1} has a region without a valid "
+                                               f"start and end ({exc})")
+    return tracks
+
+
+# -- Raven selection tables ----------------------------------------------------------------------------
+RAVEN_COLUMNS = ["Selection", "View", "Channel", "Begin Time (s)", "End Time (s)", "Low Freq (Hz)",
+                 "High Freq (Hz)", "Annotation"]
+
+
+def write_raven(tracks: Tracks) -> str:
+    out = ["\t".join(RAVEN_COLUMNS)]
+    for n, r in enumerate([r for r in (tracks[0][1] if tracks else []) if not r.is_point], 1):
+        out.append("\t".join([str(n), "Spectrogram 1", "1", _fmt(r.start), _fmt(r.end),
+                              _fmt(r.low_hz or 0.0), _fmt(r.high_hz or 0.0), _one_line(r.text)]))
+    return "\n".join(out) + "\n"
+
+
+def read_raven(text: str, path=None) -> Tracks:
+    lines = [line for line in _lines(text)]
+    if not lines or "Begin Time" not in lines[0]:
+        raise LabelFormatError(path, 1, "expected a Raven selection table header with "
+                                        "“Begin Time (s)” and “End Time (s)”")
+    header = lines[0].split("\t")
+    col = {h.strip(): i for i, h in enumerate(header)}
+    begin = next((i for h, i in col.items() if h.startswith("Begin Time")), None)
+    end = next((i for h, i in col.items() if h.startswith("End Time")), None)
+    if begin is None or end is None:
+        raise LabelFormatError(path, 1, "the header has no “End Time (s)” column")
+    low = next((i for h, i in col.items() if h.startswith("Low Freq")), None)
+    high = next((i for h, i in col.items() if h.startswith("High Freq")), None)
+    known = {"Selection", "View", "Channel", "Delta Time (s)", "Delta Freq (Hz)", "Begin File",
+             "Begin Path", "File Offset (s)"}
+    text_col = col.get("Annotation")
+    if text_col is None:  # Raven users name their own column (Species, Call type, ...)
+        extra = [i for h, i in col.items() if i not in (begin, end, low, high) and h not in known]
+        text_col = extra[0] if extra else None
+    seen = set()
+    regions = []
+    for n, line in enumerate(lines[1:], 2):
+        if not line.strip():
+            continue
+        cells = line.split("\t")
+        if len(cells) <= max(begin, end):
+            raise LabelFormatError(path, n, f"expected {len(header)} tab-separated columns, found {len(cells)}")
+        sel = cells[col["Selection"]] if "Selection" in col else str(n)
+        if sel in seen:  # Raven lists each selection once per view (waveform, spectrogram)
+            continue
+        seen.add(sel)
+        lo = _num(cells[low], path, n, "Low Freq") if low is not None and cells[low].strip() else None
+        hi = _num(cells[high], path, n, "High Freq") if high is not None and cells[high].strip() else None
+        regions.append(Region(_num(cells[begin], path, n, "Begin Time"), _num(cells[end], path, n, "End Time"),
+                              cells[text_col] if text_col is not None and text_col < len(cells) else "",
+                              low_hz=lo, high_hz=hi))
+    return [("Selections", regions)]
+
+
+# -- the registry --------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LabelFormat:
+    name: str
+    extensions: tuple[str, ...]
+    read: Callable
+    write: Callable
+    multi_track: bool
+
+
+FORMATS = (
+    LabelFormat("Raven selection table", (".selections.txt", ".raven"), read_raven, write_raven, False),
+    LabelFormat("Audacity labels", (".txt",), read_audacity, write_audacity, False),
+    LabelFormat("SubRip subtitles", (".srt",), read_srt, write_srt, False),
+    LabelFormat("WebVTT subtitles", (".vtt",), read_vtt, write_vtt, False),
+    LabelFormat("Praat TextGrid", (".textgrid",), read_textgrid, write_textgrid, True),
+    LabelFormat("ELAN annotation", (".eaf",), read_eaf, write_eaf, True),
+    LabelFormat("CSV", (".csv",), read_csv, write_csv, True),
+    LabelFormat("JSON", (".json",), read_json, write_json, True),
+)
+
+
+def format_for(path) -> LabelFormat:
+    name = Path(path).name.lower()
+    for fmt in FORMATS:
+        if any(name.endswith(ext) for ext in fmt.extensions):
+            return fmt
+    known = ", ".join(e for f in FORMATS for e in f.extensions)
+    raise LabelFormatError(path, None, f"unknown label format “{Path(path).suffix}”; use one of {known}")
+
+
+def read_labels(path) -> Tracks:
+    path = Path(path)
+    fmt = format_for(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise LabelFormatError(path, None, f"it cannot be read ({exc.strerror or exc})")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        text = raw.decode("latin-1")
+    if fmt.read is read_audacity and text.split("\n", 1)[0].startswith("Selection\t"):
+        fmt = FORMATS[0]  # a Raven table saved as plain .txt
+    if fmt.read is read_textgrid and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        text = raw.decode("utf-16")  # Praat writes UTF-16 when the text needs it
+    return fmt.read(text, path)
+
+
+def write_labels(path, tracks: Tracks, **options) -> str:
+    """Write ``tracks`` to ``path`` in the format its extension names; returns the format name."""
+    from workbench.core.settings import atomic_write_text
+
+    fmt = format_for(path)
+    text = fmt.write(tracks, **options) if fmt.write in (write_textgrid, write_eaf) else fmt.write(tracks)
+    atomic_write_text(Path(path), text)
+    return fmt.name
