@@ -154,3 +154,14 @@ class PeakPyramid:
             hi[:-1] = np.maximum(hi[:-1], seg_hi[edges[1:]])
         x = start + (np.arange(pixels) + 0.5) * spp
         return Envelope("minmax", x, lo, hi)
+
+
+def nearest_zero_crossing(read: Callable[[int, int], np.ndarray], frame: float, window: int) -> int:
+    """The frame nearest ``frame`` (within ``window`` frames) where channel 0 changes sign."""
+    centre = int(round(frame))
+    a = max(0, centre - window)
+    x = read(a, centre + window + 1)[:, 0]
+    crossings = np.nonzero(np.signbit(x[:-1]) != np.signbit(x[1:]))[0] + 1 + a
+    if len(crossings) == 0:
+        return centre
+    return int(crossings[np.argmin(np.abs(crossings - centre))])

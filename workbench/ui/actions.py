@@ -18,6 +18,8 @@ class ActionSpec:
     group: str | None = None        # radio group name; checkable when set
     tip: str = ""
     separator_before: bool = False
+    checkable: bool = False
+    more_shortcuts: tuple[str, ...] = ()
 
 
 ACTIONS: tuple[ActionSpec, ...] = (
@@ -25,9 +27,30 @@ ACTIONS: tuple[ActionSpec, ...] = (
                tip="Open recordings (WAV, FLAC, Ogg, MP3, AIFF)"),
     ActionSpec("file.recent", "Open &Recent", "&File", "", None),
     ActionSpec("file.close", "&Close", "&File", "close_current", "Ctrl+W", needs_document=True),
+    ActionSpec("file.import_labels", "&Import Labels…", "&File", "import_labels", "Ctrl+Shift+I",
+               needs_document=True, separator_before=True,
+               tip="Audacity, SRT, WebVTT, TextGrid, ELAN, CSV, JSON or Raven labels"),
+    ActionSpec("file.export_labels", "&Export Labels…", "&File", "export_labels", "Ctrl+Shift+L",
+               needs_document=True),
     ActionSpec("file.preferences", "&Preferences…", "&File", "show_preferences", "Ctrl+P",
                separator_before=True),
     ActionSpec("file.quit", "&Quit", "&File", "close", "Ctrl+Q", separator_before=True),
+    ActionSpec("edit.undo", "&Undo", "&Edit", "undo", "Ctrl+Z", needs_document=True),
+    ActionSpec("edit.redo", "&Redo", "&Edit", "redo", "Ctrl+Shift+Z", needs_document=True,
+               more_shortcuts=("Ctrl+Y",)),
+    ActionSpec("edit.add_label", "Add &Label at Selection", "&Edit", "add_label", "Ctrl+B",
+               needs_document=True, separator_before=True,
+               tip="A label over the selection, or a point label at the cursor"),
+    ActionSpec("edit.edit_label", "Edit Label &Text", "&Edit", "edit_label", "F2", needs_document=True),
+    ActionSpec("edit.delete_label", "&Delete Label", "&Edit", "delete_label", "Delete",
+               needs_document=True, more_shortcuts=("Backspace",)),
+    ActionSpec("edit.next_label", "&Next Label", "&Edit", "next_label", "Alt+Right", needs_document=True),
+    ActionSpec("edit.previous_label", "&Previous Label", "&Edit", "previous_label", "Alt+Left",
+               needs_document=True),
+    ActionSpec("edit.new_label_track", "New Label &Track", "&Edit", "new_label_track", "Ctrl+Shift+B",
+               needs_document=True),
+    ActionSpec("edit.snap", "&Snap to Zero Crossings", "&Edit", "toggle_snap", None, checkable=True,
+               separator_before=True),
     ActionSpec("select.all", "Select &All", "&Select", "select_all", "Ctrl+A", needs_document=True),
     ActionSpec("select.none", "Select &None", "&Select", "select_none", "Ctrl+Shift+A",
                needs_document=True),
@@ -42,6 +65,9 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.zoom_selection", "Zoom to &Selection", "&View", "zoom_to_selection", "Ctrl+E",
                needs_document=True),
     ActionSpec("view.fit", "&Fit to Width", "&View", "fit", "Ctrl+F", needs_document=True),
+    ActionSpec("view.regions", "&Regions List", "&View", "toggle_regions", "Ctrl+Shift+R",
+               checkable=True, separator_before=True),
+    ActionSpec("view.history", "&History", "&View", "toggle_history", "Ctrl+H", checkable=True),
     ActionSpec("view.mode.waveform", "&Waveform", "&View", "show_waveform", None, group="mode",
                separator_before=True),
     ActionSpec("view.mode.spectrogram", "S&pectrogram", "&View", "show_spectrogram", None,

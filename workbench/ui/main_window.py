@@ -18,6 +18,7 @@ from workbench.core.settings import Settings
 from workbench.dsp.spectrogram import SpectrogramParams
 from workbench.ui import theme as themes
 from workbench.ui.actions import ACTIONS
+from workbench.ui.docks import HistoryDock, RegionListDock
 from workbench.ui.playback import PlaybackController
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.timeline.view import TimelineView
@@ -25,6 +26,9 @@ from workbench.ui.workers import GeneratorWorker
 
 AUDIO_FILTER = ("Audio files (*.wav *.wave *.flac *.ogg *.oga *.opus *.mp3 *.aif *.aiff *.aifc "
                 "*.rf64 *.w64 *.caf *.au);;All files (*)")
+LABEL_FILTER = ("Labels (*.txt *.srt *.vtt *.TextGrid *.eaf *.csv *.json *.raven);;"
+                "Audacity labels (*.txt);;SubRip (*.srt);;WebVTT (*.vtt);;Praat TextGrid (*.TextGrid);;"
+                "ELAN (*.eaf);;CSV (*.csv);;JSON (*.json);;Raven selection table (*.selections.txt)")
 LOAD_REDRAW_S = 0.25
 
 
@@ -96,10 +100,21 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.position_label)
         bar.addPermanentWidget(self.info_label)
 
+        self.regions_dock = RegionListDock(self)
+        self.history_dock = HistoryDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.regions_dock)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
+        self.tabifyDockWidget(self.regions_dock, self.history_dock)
+        self.regions_dock.raise_()
+        self.regions_dock.hide()
+        self.history_dock.hide()
+
         self.playback = PlaybackController(self.settings.output_device, self)
         self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
         self.actions_by_id: dict[str, QAction] = {}
         self._build_menus()
+        for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history")):
+            dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
         self._apply_theme()
         self._follow_system_theme()
@@ -118,8 +133,10 @@ class MainWindow(QMainWindow):
                 continue
             action = QAction(spec.title, self)
             if spec.shortcut:
-                action.setShortcut(QKeySequence(spec.shortcut))
+                action.setShortcuts([QKeySequence(k) for k in (spec.shortcut, *spec.more_shortcuts)])
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if spec.checkable:
+                action.setCheckable(True)
             if spec.tip:
                 action.setStatusTip(spec.tip)
             if spec.group:
@@ -143,6 +160,14 @@ class MainWindow(QMainWindow):
         for spec in ACTIONS:
             if spec.needs_document and spec.id in self.actions_by_id:
                 self.actions_by_id[spec.id].setEnabled(has_doc)
+
+    def _update_undo_actions(self) -> None:
+        doc = self._doc() if hasattr(self, "tabs") else None
+        undo, redo = self.actions_by_id["edit.undo"], self.actions_by_id["edit.redo"]
+        undo.setEnabled(bool(doc and doc.history.can_undo))
+        redo.setEnabled(bool(doc and doc.history.can_redo))
+        undo.setText(f"&Undo {doc.history.undo_title}" if doc and doc.history.can_undo else "&Undo")
+        redo.setText(f"&Redo {doc.history.redo_title}" if doc and doc.history.can_redo else "&Redo")
 
     def _sync_view_actions(self) -> None:
         self.actions_by_id[f"view.mode.{self.settings.view_mode}"].setChecked(True)
@@ -193,6 +218,8 @@ class MainWindow(QMainWindow):
         doc = Document()
         doc.add_track(source)
         timeline = TimelineView(doc, self.spectrogram_params(), self.settings.view_mode, self.theme)
+        timeline.snap_to_zero = self.actions_by_id["edit.snap"].isChecked()
+        doc.history.changed.connect(self._update_undo_actions)
         timeline.view_changed.connect(self._update_position)
         timeline.hover_time.connect(self._hovered)
         doc.cursor_changed.connect(self._update_position)
@@ -284,7 +311,11 @@ class MainWindow(QMainWindow):
         self._update_enabled()
 
     def _current_changed(self, _index: int) -> None:
+        tab = self.current_tab()
+        self.regions_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
+        self.history_dock.set_history(tab.document.history if tab else None)
         self._update_enabled()
+        self._update_undo_actions()
         self._update_info()
         self._update_position()
 
@@ -392,6 +423,136 @@ class MainWindow(QMainWindow):
         timeline = self.current_timeline()
         if timeline is not None:
             self.playback.toggle(timeline, loop=True)
+
+    # -- labels and undo ------------------------------------------------------------------------
+    def _doc(self):
+        tab = self.current_tab()
+        return tab.document if tab else None
+
+    def undo(self) -> None:
+        doc = self._doc()
+        if doc and doc.history.undo():
+            self.show_status(f"Undone: {doc.history.redo_title}")
+
+    def redo(self) -> None:
+        doc = self._doc()
+        if doc and doc.history.redo():
+            self.show_status(f"Redone: {doc.history.undo_title}")
+
+    def _target_label_track(self, create: bool = True):
+        """The track of the selected region, else the first label track (made if needed)."""
+        doc = self._doc()
+        if doc.selected_region:
+            return doc.label_track(doc.selected_region[0])
+        if doc.label_tracks:
+            return doc.label_tracks[0]
+        return doc.add_label_track() if create else None
+
+    def add_label(self) -> None:
+        doc = self._doc()
+        if doc is None:
+            return
+        a, b = doc.selection if doc.selection else (doc.cursor, doc.cursor)
+        with doc.history.group("Add label"):
+            track = self._target_label_track()
+            region = doc.add_region(track.id, a, b, "")
+        doc.select_region(track.id, region.id)
+        self.current_timeline().edit_region_text(track.id, region.id)
+
+    def edit_label(self) -> None:
+        doc = self._doc()
+        if doc and doc.selected_region:
+            self.current_timeline().edit_region_text(*doc.selected_region)
+
+    def delete_label(self) -> None:
+        doc = self._doc()
+        if doc and doc.selected_region:
+            track_id, region_id = doc.selected_region
+            doc.remove_regions(track_id, [region_id])
+
+    def _step_label(self, forward: bool) -> None:
+        doc = self._doc()
+        track = self._target_label_track(create=False) if doc else None
+        if track is None:
+            return
+        here = doc.cursor
+        region = track.next_after(here) if forward else track.previous_before(here)
+        if region is not None:
+            doc.select_region(track.id, region.id)
+            self.current_timeline().scroll_to(region.start)
+
+    def next_label(self) -> None:
+        self._step_label(True)
+
+    def previous_label(self) -> None:
+        self._step_label(False)
+
+    def new_label_track(self) -> None:
+        doc = self._doc()
+        if doc:
+            doc.add_label_track()
+
+    def toggle_snap(self, on: bool) -> None:
+        for tab in self.all_tabs():
+            tab.timeline.snap_to_zero = on
+        self._snap = on
+
+    def toggle_regions(self, on: bool) -> None:
+        self.regions_dock.setVisible(on)
+        if on:
+            self.regions_dock.raise_()
+            self.resizeDocks([self.regions_dock], [max(380, self.width() // 4)], Qt.Orientation.Horizontal)
+
+    def toggle_history(self, on: bool) -> None:
+        self.history_dock.setVisible(on)
+        if on:
+            self.history_dock.raise_()
+
+    def import_labels(self, path=None) -> None:
+        from workbench.formats.labels import LabelFormatError, read_labels
+
+        doc = self._doc()
+        if doc is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Import labels", "", LABEL_FILTER)
+            if not path:
+                return
+        try:
+            tracks = read_labels(path)
+        except LabelFormatError as exc:
+            self.notify(QMessageBox.Icon.Warning, "Cannot import labels", str(exc),
+                        f"File: {exc.path}\nLine: {exc.line or '-'}\nProblem: {exc.problem}")
+            return
+        count = sum(len(regions) for _, regions in tracks)
+        with doc.history.group(f"Import labels from {Path(path).name}"):
+            for name, regions in tracks:
+                doc.add_label_track(doc._free_name(name), regions)
+        self.show_status(f"Imported {count} labels in {len(tracks)} track(s) from {Path(path).name}")
+
+    def export_labels(self, path=None) -> None:
+        from workbench.formats.labels import LabelFormatError, format_for, write_labels
+
+        doc = self._doc()
+        if doc is None or not doc.label_tracks:
+            self.show_status("There are no labels to export")
+            return
+        if not path:
+            path, _ = QFileDialog.getSaveFileName(self, "Export labels", "", LABEL_FILTER)
+            if not path:
+                return
+        try:
+            fmt = format_for(path)
+            tracks = [(t.name, t.regions) for t in doc.label_tracks]
+            if not fmt.multi_track:
+                first = self._target_label_track(create=False)
+                tracks = [(first.name, first.regions)]
+            options = {"duration": doc.duration} if fmt.name == "Praat TextGrid" else {}
+            write_labels(path, tracks, **options)
+        except (LabelFormatError, OSError) as exc:
+            self.notify(QMessageBox.Icon.Warning, "Cannot export labels", str(exc))
+            return
+        self.show_status(f"Exported {sum(len(r) for _, r in tracks)} labels to {Path(path).name} ({fmt.name})")
 
     def _set_mode(self, mode: str) -> None:
         self.settings.view_mode = mode

@@ -22,12 +22,20 @@ class Theme:
     playhead: str
     overview_region: str
     spectrogram_selection: str = "#ffffff38"   # light veil: visible over any colour map
+    label_lane: str = "#f7f4ec"
+    label_fill: str = "#f2c14e99"
+    label_fill_selected: str = "#f2a541dd"
+    label_edge: str = "#b7791f"
+    label_edge_selected: str = "#7a4b00"
+    label_text: str = "#1f1f1f"
 
 
 LIGHT = Theme("light", "#f3f3f3", "#ffffff", "#303030", "#d8d8d8", "#3b6fc4", "#1d3f7a",
               "#3b6fc433", "#202020", "#d7263d", "#3b6fc440")
 DARK = Theme("dark", "#1e1f22", "#26282c", "#d8d8d8", "#3a3d42", "#6fa8ff", "#cfe0ff",
-             "#6fa8ff33", "#f0f0f0", "#ff5c5c", "#6fa8ff40")
+             "#6fa8ff33", "#f0f0f0", "#ff5c5c", "#6fa8ff40", label_lane="#2b2a26",
+             label_fill="#c9962a88", label_fill_selected="#e8b04bdd", label_edge="#e8b04b",
+             label_edge_selected="#fff1c9", label_text="#f4f1ea")
 
 
 def system_is_dark() -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QVBoxLayout, QWidget
 
 from workbench.core.document import AudioTrack, Document
@@ -17,6 +17,7 @@ from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
+from workbench.ui.timeline.labels import LabelLaneHandler, RegionEditor, RegionLayer
 
 MIN_SAMPLES_IN_VIEW = 16         # deepest zoom: 16 samples across the lane
 EDGE_GRAB_PX = 6                 # how close to a selection edge a drag grabs it
@@ -26,11 +27,13 @@ TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
 
 
 class _LaneViewBox(pg.ViewBox):
-    """Left drag selects, click places the cursor, wheel scrolls, Ctrl+wheel zooms."""
+    """Left drag selects, click places the cursor, wheel scrolls, Ctrl+wheel zooms.  What a
+    click or drag means is up to the lane's handler (audio lanes and label lanes differ)."""
 
     def __init__(self, timeline: "TimelineView") -> None:
         super().__init__(enableMenu=False, defaultPadding=0.0)
         self.timeline = timeline
+        self.handler = _AudioLaneHandler(timeline)
         self.setMouseEnabled(x=False, y=False)
 
     def _t(self, scene_pos) -> float:
@@ -45,8 +48,11 @@ class _LaneViewBox(pg.ViewBox):
             ev.ignore()
             return
         ev.accept()
+        if ev.double():
+            self.handler.double_click(self._t(ev.scenePos()), self.seconds_per_pixel())
+            return
         shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.timeline.click_at(self._t(ev.scenePos()), extend=shift)
+        self.handler.click(self._t(ev.scenePos()), self.seconds_per_pixel(), shift)
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         if ev.button() != Qt.MouseButton.LeftButton:
@@ -54,8 +60,8 @@ class _LaneViewBox(pg.ViewBox):
             return
         ev.accept()
         if ev.isStart():
-            self.timeline.drag_start(self._t(ev.buttonDownScenePos()), self.seconds_per_pixel())
-        self.timeline.drag_to(self._t(ev.scenePos()))
+            self.handler.drag_start(self._t(ev.buttonDownScenePos()), self.seconds_per_pixel())
+        self.handler.drag_to(self._t(ev.scenePos()), ev.isFinish())
 
     def wheelEvent(self, ev, axis=None) -> None:
         ev.accept()
@@ -67,6 +73,25 @@ class _LaneViewBox(pg.ViewBox):
             horizontal = ev.orientation() == Qt.Orientation.Horizontal
             sign = 1 if horizontal else -1
             self.timeline.scroll_by(sign * delta * 0.1)
+
+
+class _AudioLaneHandler:
+    def __init__(self, timeline: "TimelineView") -> None:
+        self.timeline = timeline
+
+    def click(self, t: float, spp: float, extend: bool) -> None:
+        self.timeline.doc.select_region(None, None)
+        self.timeline.click_at(t, extend)
+
+    def double_click(self, t: float, spp: float) -> None:
+        pass
+
+    def drag_start(self, t: float, spp: float) -> None:
+        self.timeline.doc.select_region(None, None)
+        self.timeline.drag_start(t, spp)
+
+    def drag_to(self, t: float, finished: bool) -> None:
+        self.timeline.drag_to(t)
 
 
 class _Lane:
@@ -99,6 +124,19 @@ class _Lane:
             self.plot.addItem(item, ignoreBounds=True)
         self.cursor.setZValue(10)
         self.playhead.setZValue(11)
+        self.layer = None
+        if kind == "labels":  # the track's name, horizontal, where the other lanes have ticks
+            name = track.name if len(track.name) <= 8 else track.name[:7] + "…"
+            left_axis.setTicks([[(0.5, name)]])
+            left_axis.setStyle(tickLength=0)
+            left_axis.setToolTip(track.name)
+            self.vb.setYRange(0.0, 1.0, padding=0.0)
+            self.plot.setMinimumHeight(34)
+            self.plot.setMaximumHeight(46)
+            self.layer = RegionLayer(timeline, track)
+            self.plot.addItem(self.layer, ignoreBounds=True)
+            self.vb.handler = LabelLaneHandler(timeline, self)
+            return
         channels = track.source.channels
         if kind == "wave":
             name = {0: "L", 1: "R"}.get(channel, "") if channels == 2 else f"Ch {channel + 1}"
@@ -117,12 +155,17 @@ class _Lane:
             self.plot.addItem(self.dots)
         else:
             self.vb.setYRange(0.0, 1.0, padding=0.0)
+            self.layer = RegionLayer(timeline, None, spectral=True)
+            self.plot.addItem(self.layer, ignoreBounds=True)
             self.images: dict[tuple, pg.ImageItem] = {}
             self.arrived: set[tuple] = set()     # computed, waiting to be placed together
             self.tiles: SpectrogramTiles | None = None
 
     def apply_theme(self, theme: Theme) -> None:
-        self.vb.setBackgroundColor(theme.lane)
+        self.vb.setBackgroundColor(theme.label_lane if self.kind == "labels" else theme.lane)
+        if self.layer is not None:
+            self.layer.theme = theme
+            self.layer.update()
         for name in ("left", "top"):
             axis = self.plot.getAxis(name)
             axis.setPen(theme.foreground)
@@ -249,7 +292,12 @@ class TimelineView(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.scrollbar)
 
+        self.editor = RegionEditor(self.graphics)
+        self.snap_to_zero = False
         document.tracks_changed.connect(self.rebuild)
+        document.label_tracks_changed.connect(self.rebuild)
+        document.labels_changed.connect(self._labels_changed)
+        document.region_selected.connect(lambda *_: self._refresh_layers())
         document.cursor_changed.connect(self._show_cursor)
         document.selection_changed.connect(self._show_selection)
         self.rebuild()
@@ -288,6 +336,15 @@ class TimelineView(QWidget):
                     lane.vb.setXLink(self.lanes[0].vb)
                 self.lanes.append(lane)
                 row += 1
+        for label_track in self.doc.label_tracks:
+            top = TimeAxis("top") if row == 0 else None
+            lane = _Lane(self, label_track, "labels", -1, pg.AxisItem("left"), top)
+            self.graphics.addItem(lane.plot, row=row, col=0)
+            self.graphics.ci.layout.setRowStretchFactor(row, 0)
+            if self.lanes:
+                lane.vb.setXLink(self.lanes[0].vb)
+            self.lanes.append(lane)
+            row += 1
         if self.lanes:
             self.master.sigXRangeChanged.connect(self._range_changed)
         self.apply_theme(self.theme)
@@ -395,11 +452,59 @@ class TimelineView(QWidget):
         for lane in self.lanes:
             if lane.kind == "wave":
                 self._draw_wave(lane, t0, t1)
-            else:
+            elif lane.kind == "spec":
                 self._draw_spec(lane, t0, t1)
+        self._refresh_layers(t0, t1)
         self.overview.show_range(t0, t1)
         self._sync_scrollbar(t0, t1)
         self.view_changed.emit(t0, t1)
+
+    def _refresh_layers(self, t0: float | None = None, t1: float | None = None) -> None:
+        if t0 is None:
+            t0, t1 = self.view_range()
+        for lane in self.lanes:
+            if lane.layer is not None:
+                lane.layer.refresh(t0, t1)
+
+    def _labels_changed(self, track_id: int) -> None:
+        self._refresh_layers()
+        for lane in self.lanes:  # a renamed track, or one whose lane is not built yet
+            if lane.kind == "labels" and lane.track.id == track_id:
+                break
+        else:
+            if any(t.id == track_id for t in self.doc.label_tracks):
+                self.rebuild()
+
+    def label_lane(self, track_id: int) -> _Lane | None:
+        return next((lane for lane in self.lanes if lane.kind == "labels" and lane.track.id == track_id), None)
+
+    def edit_region_text(self, track_id: int, region_id: int) -> None:
+        """Open the inline editor over a region (scrolling it into view first)."""
+        lane = self.label_lane(track_id)
+        region = self.doc.label_track(track_id).get(region_id)
+        if lane is None or region is None:
+            return
+        t0, t1 = self.view_range()
+        if not (t0 <= region.start <= t1):
+            self.scroll_to(region.start)
+        view = self.graphics
+        a = view.mapFromScene(lane.vb.mapViewToScene(QPointF(region.start, 1.0)))
+        b = view.mapFromScene(lane.vb.mapViewToScene(QPointF(region.end, 0.0)))
+        width = max(160, b.x() - a.x())
+        self.editor.open_for(self.doc, track_id, region_id,
+                             QRect(a.x(), a.y() + 4, width, max(22, b.y() - a.y() - 8)))
+
+    def snap(self, t: float) -> float:
+        """The nearest zero crossing of the first channel, when snapping is on."""
+        if not self.snap_to_zero or not self.doc.tracks:
+            return t
+        from workbench.dsp.peaks import nearest_zero_crossing
+
+        track = self.doc.tracks[0]
+        src = track.source
+        frame = nearest_zero_crossing(src.read, (t - track.offset) * src.sample_rate,
+                                      int(src.sample_rate * 0.01))
+        return frame / src.sample_rate + track.offset
 
     def _draw_wave(self, lane: _Lane, t0: float, t1: float) -> None:
         src, off = lane.track.source, lane.track.offset
@@ -533,7 +638,7 @@ class TimelineView(QWidget):
                 doc.set_selection(sel[0], t)
             return
         doc.set_selection(None)
-        doc.set_cursor(t)
+        doc.set_cursor(self.snap(t))
 
     def drag_start(self, t: float, seconds_per_pixel: float) -> None:
         sel = self.doc.selection
@@ -543,12 +648,12 @@ class TimelineView(QWidget):
         elif sel and abs(t - sel[1]) <= grab:
             self._drag_anchor = sel[0]
         else:
-            self._drag_anchor = t
+            self._drag_anchor = self.snap(t)
 
     def drag_to(self, t: float) -> None:
         if self._drag_anchor is None:
             return
-        self.doc.set_selection(self._drag_anchor, t)
+        self.doc.set_selection(self._drag_anchor, self.snap(t))
         if self.doc.selection:
             self.doc.set_cursor(self.doc.selection[0])
 

@@ -1,0 +1,183 @@
+"""The Regions dock (every label of the document, sortable and searchable, in sync with the
+timeline) and the History dock (every undo step; click one to go back to it)."""
+from __future__ import annotations
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLineEdit, QListWidget,
+                               QTableView, QVBoxLayout, QWidget)
+
+from workbench.ui.timeline.axes import format_time
+
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+COLUMNS = ("Track", "Start", "End", "Length", "Text", "Confidence")
+
+
+class RegionTableModel(QAbstractTableModel):
+    """One row per region of every label track; edits go through the document's commands."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.doc = None
+        self.rows: list[tuple] = []   # (track, region)
+
+    def set_document(self, doc) -> None:
+        self.beginResetModel()
+        self.doc = doc
+        self.rows = list(doc.all_regions()) if doc else []
+        self.endResetModel()
+
+    def reload(self, *_args) -> None:
+        self.set_document(self.doc)
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return len(COLUMNS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[section]
+        return None
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        track, r = self.rows[index.row()]
+        col = index.column()
+        if role == SORT_ROLE:
+            return (track.name, r.start, r.end, r.length, r.text.lower(),
+                    -1.0 if r.confidence is None else r.confidence)[col]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            if col == 0:
+                return track.name
+            if col in (1, 2):
+                return format_time(r.start if col == 1 else r.end)
+            if col == 3:
+                return f"{r.length:.3f}"
+            if col == 4:
+                return r.text
+            return "" if r.confidence is None else f"{r.confidence:.2f}"
+        if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3, 5):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def flags(self, index):
+        base = super().flags(index)
+        return base | Qt.ItemFlag.ItemIsEditable if index.column() == 4 else base
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole) -> bool:
+        if index.column() != 4 or role != Qt.ItemDataRole.EditRole:
+            return False
+        track, r = self.rows[index.row()]
+        self.doc.update_region(track.id, r.id, text=str(value))
+        return True
+
+    def row_of(self, region_id: int) -> int:
+        return next((i for i, (_, r) in enumerate(self.rows) if r.id == region_id), -1)
+
+
+class RegionListDock(QDockWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__("Regions", parent)
+        self.setObjectName("regions-dock")
+        self.model = RegionTableModel()
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.proxy.setFilterKeyColumn(4)
+        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.search = QLineEdit(placeholderText="Search label text…")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(22)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.table.clicked.connect(self._clicked)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(self.search)
+        layout.addWidget(self.table)
+        self.setWidget(box)
+        self.doc = None
+        self.timeline = None
+
+    def set_document(self, doc, timeline) -> None:
+        if self.doc is not None:
+            for sig, slot in self._connections:
+                sig.disconnect(slot)
+        self.doc, self.timeline = doc, timeline
+        self._connections = []
+        if doc is not None:
+            self._connections = [(doc.labels_changed, self.model.reload),
+                                 (doc.label_tracks_changed, self.model.reload),
+                                 (doc.region_selected, self._show_selected)]
+            for sig, slot in self._connections:
+                sig.connect(slot)
+        self.model.set_document(doc)
+
+    def _clicked(self, index) -> None:
+        track, region = self.model.rows[self.proxy.mapToSource(index).row()]
+        self.doc.select_region(track.id, region.id)
+        if self.timeline is not None:
+            t0, t1 = self.timeline.view_range()
+            if region.end - region.start > t1 - t0:
+                self.timeline.set_view(region.start, region.end)
+            elif not (t0 <= region.start and region.end <= t1):
+                span = t1 - t0
+                self.timeline.set_view(region.start - 0.1 * span, region.start + 0.9 * span)
+
+    def _show_selected(self, track_id, region_id) -> None:
+        if region_id is None:
+            self.table.clearSelection()
+            return
+        row = self.model.row_of(region_id)
+        if row >= 0:
+            index = self.proxy.mapFromSource(self.model.index(row, 0))
+            if index.isValid():
+                self.table.selectRow(index.row())
+                self.table.scrollTo(index)
+
+
+class HistoryDock(QDockWidget):
+    def __init__(self, parent=None) -> None:
+        super().__init__("History", parent)
+        self.setObjectName("history-dock")
+        self.list = QListWidget()
+        self.list.itemClicked.connect(self._clicked)
+        self.setWidget(self.list)
+        self.history = None
+
+    def set_history(self, history) -> None:
+        if self.history is not None:
+            self.history.changed.disconnect(self.refresh)
+        self.history = history
+        if history is not None:
+            history.changed.connect(self.refresh)
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.list.clear()
+        if self.history is None:
+            return
+        self.list.addItem("Opened")
+        for title in self.history.titles:
+            self.list.addItem(title)
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            if row > self.history.index:  # undone steps are greyed
+                item.setForeground(self.list.palette().color(self.list.palette().ColorRole.PlaceholderText))
+        self.list.setCurrentRow(self.history.index)
+
+    def _clicked(self, item) -> None:
+        self.history.go_to(self.list.row(item))
