@@ -91,3 +91,18 @@ class RenameLabelTrack(Command):
     def undo(self, doc) -> None:
         self.track.name = self.old
         doc.label_tracks_changed.emit()
+
+
+class EditAudio(Command):
+    """Swap a track's edit list (the lists are immutable: undo swaps the old one back)."""
+
+    def __init__(self, track, old, new, title: str) -> None:
+        self.track, self.old, self.new, self.title = track, old, new, title
+
+    def do(self, doc) -> None:
+        self.track.audio = self.new
+        doc.audio_changed.emit(self.track)
+
+    def undo(self, doc) -> None:
+        self.track.audio = self.old
+        doc.audio_changed.emit(self.track)

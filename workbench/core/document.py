@@ -6,6 +6,7 @@ from pathlib import Path
 
 from workbench.core import commands as cmd
 from workbench.core.audio import AudioSource
+from workbench.core.edits import EditedAudio, Segment
 from workbench.core.events import Signal
 from workbench.core.history import History
 from workbench.core.regions import LabelTrack, Region
@@ -14,12 +15,17 @@ from workbench.core.regions import LabelTrack, Region
 @dataclass
 class AudioTrack:
     name: str
-    source: AudioSource
-    offset: float = 0.0   # seconds from the timeline's start
+    source: AudioSource                  # the file as opened (never changed)
+    offset: float = 0.0                  # seconds from the timeline's start
+    audio: EditedAudio | None = None     # what plays and shows: the edits over the sources
+
+    def __post_init__(self) -> None:
+        if self.audio is None:
+            self.audio = EditedAudio.of(self.source)
 
     @property
     def end(self) -> float:
-        return self.offset + self.source.duration
+        return self.offset + self.audio.duration
 
 
 class Document:
@@ -37,7 +43,9 @@ class Document:
         self.label_tracks_changed = Signal() # () a label track was added, removed or renamed
         self.labels_changed = Signal()       # (label track id) its regions changed
         self.region_selected = Signal()      # (track id, region id) or (None, None)
+        self.audio_changed = Signal()        # (audio track) its edits changed
         self.history = History(self)
+        self.sync_lock = True                # labels move with the audio they label
 
     @property
     def duration(self) -> float:
@@ -167,6 +175,135 @@ class Document:
         for track in self.label_tracks:
             for region in track:
                 yield track, region
+
+    # -- audio edits: non-destructive, undoable, labels follow when sync-lock is on ------------------
+    def source_loaded(self, track: AudioTrack) -> None:
+        """The source finished scanning/decoding: its true length is known now."""
+        if len(track.audio.segments) <= 1:
+            track.audio = EditedAudio.of(track.source)
+            self.audio_changed.emit(track)
+
+    def _frames(self, track: AudioTrack, t: float) -> int:
+        return int(round((t - track.offset) * track.audio.sample_rate))
+
+    def _edit_all(self, title: str, make, shift=None) -> None:
+        """Apply ``make(audio, a_frame, b_frame) -> EditedAudio`` to every track over the
+        selection, as one undo step; ``shift`` moves the labels (sync-lock)."""
+        if not self.selection or not self.tracks:
+            return
+        a, b = self.selection
+        with self.history.group(title):
+            for track in self.tracks:
+                new = make(track.audio, self._frames(track, a), self._frames(track, b))
+                if new is not track.audio:
+                    self.history.push(cmd.EditAudio(track, track.audio, new, title))
+            if shift is not None and self.sync_lock:
+                shift(a, b)
+
+    def delete_audio(self, title: str = "Delete") -> None:
+        a_b = self.selection
+        self._edit_all(title, lambda au, a, b: au.delete(a, b), self._labels_after_delete)
+        if a_b:
+            self.set_selection(None)
+            self.set_cursor(a_b[0])
+
+    def silence_audio(self) -> None:
+        self._edit_all("Silence", lambda au, a, b: au.silence(a, b))
+
+    def trim_audio(self) -> None:
+        if not self.selection:
+            return
+        a, b = self.selection
+        end = self.duration
+
+        def shift(a, b):
+            self._labels_after_delete(b, max(b, end))
+            self._labels_after_delete(0.0, a)
+
+        self._edit_all("Trim", lambda au, fa, fb: au.trim(fa, fb), shift)
+        self.set_selection(0.0, b - a)
+
+    def gain_audio(self, db: float) -> None:
+        factor = 10 ** (db / 20)
+        self._edit_all(f"Gain {db:+.1f} dB", lambda au, a, b: au.gain(a, b, factor))
+
+    def fade_in_audio(self) -> None:
+        self._edit_all("Fade in", lambda au, a, b: au.fade_in(a, b))
+
+    def fade_out_audio(self) -> None:
+        self._edit_all("Fade out", lambda au, a, b: au.fade_out(a, b))
+
+    def normalize_audio(self, peak_db: float = -1.0) -> None:
+        target = 10 ** (peak_db / 20)
+        self._edit_all("Normalize", lambda au, a, b: au.normalize(a, b, target))
+
+    def copy_audio(self) -> list[list[Segment]]:
+        """The selection of every track, for the clipboard."""
+        if not self.selection:
+            return []
+        a, b = self.selection
+        return [t.audio.slice(self._frames(t, a), self._frames(t, b)) for t in self.tracks]
+
+    def paste_audio(self, clip: list[list[Segment]], title: str = "Paste") -> None:
+        """Insert the clipboard at the cursor (replacing the selection, if any)."""
+        if not clip or not self.tracks:
+            return
+        with self.history.group(title):
+            if self.selection:
+                self.delete_audio(title)
+            at = self.cursor
+            length = 0.0
+            for track, segs in zip(self.tracks, clip * len(self.tracks)):
+                new = track.audio.insert(self._frames(track, at), segs)
+                length = max(length, sum(s.length for s in segs) / track.audio.sample_rate)
+                self.history.push(cmd.EditAudio(track, track.audio, new, title))
+            if self.sync_lock:
+                self._labels_after_insert(at, length)
+        self.set_selection(at, at + length)
+
+    def insert_silence(self, seconds: float) -> None:
+        if not self.tracks or seconds <= 0:
+            return
+        at = self.cursor
+        title = f"Insert {seconds:g} s of silence"
+        with self.history.group(title):
+            for track in self.tracks:
+                new = track.audio.insert_silence(self._frames(track, at),
+                                                 int(round(seconds * track.audio.sample_rate)))
+                self.history.push(cmd.EditAudio(track, track.audio, new, title))
+            if self.sync_lock:
+                self._labels_after_insert(at, seconds)
+        self.set_selection(at, at + seconds)
+
+    def _labels_after_delete(self, a: float, b: float) -> None:
+        """Sync-lock: labels after a deleted range move back; labels inside it go; labels that
+        straddle it shrink."""
+        gone = b - a
+        if gone <= 0:
+            return
+        for track in self.label_tracks:
+            removed = []
+            for r in track.regions:
+                if r.end < a or (r.end == a and r.start < a):
+                    continue
+                if r.start >= b:
+                    self.update_region(track.id, r.id, start=r.start - gone, end=r.end - gone)
+                elif r.start >= a and r.end <= b:
+                    removed.append(r.id)
+                else:
+                    start = r.start if r.start < a else a
+                    end = max(start, r.end - gone if r.end > b else a)
+                    self.update_region(track.id, r.id, start=start, end=end)
+            if removed:
+                self.remove_regions(track.id, removed)
+
+    def _labels_after_insert(self, at: float, length: float) -> None:
+        for track in self.label_tracks:
+            for r in track.regions:
+                if r.start >= at:
+                    self.update_region(track.id, r.id, start=r.start + length, end=r.end + length)
+                elif r.end > at:
+                    self.update_region(track.id, r.id, end=r.end + length)
 
     def play_range(self) -> tuple[float, float]:
         """What Play plays: the selection, else from the cursor to the end."""

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
+from PySide6.QtWidgets import (QApplication, QFileDialog, QInputDialog, QLabel, QMainWindow, QMessageBox, QProgressBar,
                                QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench import __version__
@@ -113,6 +113,7 @@ class MainWindow(QMainWindow):
         self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
         self.actions_by_id: dict[str, QAction] = {}
         self._build_menus()
+        self.actions_by_id["edit.sync_lock"].setChecked(True)
         for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
@@ -219,6 +220,7 @@ class MainWindow(QMainWindow):
         doc.add_track(source)
         timeline = TimelineView(doc, self.spectrogram_params(), self.settings.view_mode, self.theme)
         timeline.snap_to_zero = self.actions_by_id["edit.snap"].isChecked()
+        doc.sync_lock = self.actions_by_id["edit.sync_lock"].isChecked()
         doc.history.changed.connect(self._update_undo_actions)
         timeline.view_changed.connect(self._update_position)
         timeline.hover_time.connect(self._hovered)
@@ -256,9 +258,7 @@ class MainWindow(QMainWindow):
             tab.loaded = True
             tab.worker = None
             self.progress.hide()
-            for lane in tab.timeline.lanes:
-                if lane.kind == "spec":
-                    lane.tiles.invalidate()
+            tab.document.source_loaded(tab.document.tracks[0])
             tab.timeline.rebuild()
             tab.timeline.fit()
             info = source.info
@@ -465,10 +465,78 @@ class MainWindow(QMainWindow):
             self.current_timeline().edit_region_text(*doc.selected_region)
 
     def delete_label(self) -> None:
+        """Delete: the selected label if there is one, else the selected audio (as Audacity)."""
         doc = self._doc()
         if doc and doc.selected_region:
             track_id, region_id = doc.selected_region
             doc.remove_regions(track_id, [region_id])
+        elif doc and doc.selection:
+            doc.delete_audio()
+
+    # -- audio edits ----------------------------------------------------------------------------------
+    def _edit(self, name: str, *args) -> None:
+        doc = self._doc()
+        if doc is None:
+            return
+        if not doc.selection and name not in ("insert_silence",):
+            self.show_status("Select some audio first (drag over the waveform)")
+            return
+        getattr(doc, name)(*args)
+
+    def cut_audio(self) -> None:
+        doc = self._doc()
+        if doc and doc.selection:
+            self.clipboard = doc.copy_audio()
+            doc.delete_audio("Cut")
+
+    def copy_audio(self) -> None:
+        doc = self._doc()
+        if doc and doc.selection:
+            self.clipboard = doc.copy_audio()
+            self.show_status(f"Copied {doc.selection[1] - doc.selection[0]:.3f} s")
+
+    def paste_audio(self) -> None:
+        doc = self._doc()
+        if doc and getattr(self, "clipboard", None):
+            doc.paste_audio(self.clipboard)
+
+    def delete_audio(self) -> None:
+        self._edit("delete_audio")
+
+    def silence_audio(self) -> None:
+        self._edit("silence_audio")
+
+    def trim_audio(self) -> None:
+        self._edit("trim_audio")
+
+    def fade_in_audio(self) -> None:
+        self._edit("fade_in_audio")
+
+    def fade_out_audio(self) -> None:
+        self._edit("fade_out_audio")
+
+    def normalize_audio(self) -> None:
+        self._edit("normalize_audio", -1.0)
+
+    def gain_audio(self, db: float | None = None) -> None:
+        if db is None or isinstance(db, bool):
+            db, ok = QInputDialog.getDouble(self, "Gain", "Change the selection's level by (dB):",
+                                            -6.0, -60.0, 30.0, 1)
+            if not ok:
+                return
+        self._edit("gain_audio", db)
+
+    def insert_silence(self, seconds: float | None = None) -> None:
+        if seconds is None or isinstance(seconds, bool):
+            seconds, ok = QInputDialog.getDouble(self, "Insert silence", "Seconds of silence at the cursor:",
+                                                 1.0, 0.001, 36000.0, 3)
+            if not ok:
+                return
+        self._edit("insert_silence", seconds)
+
+    def toggle_sync_lock(self, on: bool) -> None:
+        for tab in self.all_tabs():
+            tab.document.sync_lock = on
 
     def _step_label(self, forward: bool) -> None:
         doc = self._doc()

@@ -47,7 +47,7 @@ class PlaybackController(QObject):
         start, end = doc.play_range()
         if end - start <= 0:
             start, end = 0.0, doc.duration
-        ok = self.player.play(track.source, start - track.offset, end - track.offset, loop=loop)
+        ok = self.player.play(track.audio, start - track.offset, end - track.offset, loop=loop)
         if not ok:
             if self.player.problem != self._reported:
                 self._reported = self.player.problem

@@ -234,7 +234,7 @@ class OverviewStrip(pg.PlotWidget):
             self.curve.setData([], [])
             return
         track = doc.tracks[0]
-        src = track.source
+        src = track.audio
         px = max(100, int(self.width()))
         env = [src.envelope(c, 0, src.frames, px) for c in range(src.channels)]
         lo = np.min([e.lo for e in env], axis=0)
@@ -295,6 +295,7 @@ class TimelineView(QWidget):
         self.editor = RegionEditor(self.graphics)
         self.snap_to_zero = False
         document.tracks_changed.connect(self.rebuild)
+        document.audio_changed.connect(self._audio_changed)
         document.label_tracks_changed.connect(self.rebuild)
         document.labels_changed.connect(self._labels_changed)
         document.region_selected.connect(lambda *_: self._refresh_layers())
@@ -327,7 +328,7 @@ class TimelineView(QWidget):
                 lane = _Lane(self, track, kind, channel, left, top)
                 if kind == "spec":
                     left.configure(self.params.scale, track.source.sample_rate, self.params.min_freq)
-                    lane.tiles = SpectrogramTiles(track.source, self.params, self._bridge.ready.emit,
+                    lane.tiles = SpectrogramTiles(track.audio, self.params, self._bridge.ready.emit,
                                                   lut=_lut(self.params.colormap))
                 self.graphics.addItem(lane.plot, row=row, col=0)
                 stretch = 3 if kind == "spec" else 2
@@ -459,6 +460,19 @@ class TimelineView(QWidget):
         self._sync_scrollbar(t0, t1)
         self.view_changed.emit(t0, t1)
 
+    def _audio_changed(self, track) -> None:
+        """An edit (or the end of decoding) changed a track: new tiles, new envelopes."""
+        for lane in self.lanes:
+            if lane.kind == "spec" and lane.track is track:
+                for item in lane.images.values():
+                    lane.plot.removeItem(item)
+                lane.images.clear()
+                lane.tiles.source = track.audio
+                lane.tiles.invalidate()
+        self.overview.refresh()
+        t0, t1 = self.view_range()
+        self.set_view(t0, t1)
+
     def _refresh_layers(self, t0: float | None = None, t1: float | None = None) -> None:
         if t0 is None:
             t0, t1 = self.view_range()
@@ -501,13 +515,13 @@ class TimelineView(QWidget):
         from workbench.dsp.peaks import nearest_zero_crossing
 
         track = self.doc.tracks[0]
-        src = track.source
+        src = track.audio
         frame = nearest_zero_crossing(src.read, (t - track.offset) * src.sample_rate,
                                       int(src.sample_rate * 0.01))
         return frame / src.sample_rate + track.offset
 
     def _draw_wave(self, lane: _Lane, t0: float, t1: float) -> None:
-        src, off = lane.track.source, lane.track.offset
+        src, off = lane.track.audio, lane.track.offset
         sr = src.sample_rate
         width = max(1.0, lane.vb.width())
         a = max(t0, off)
@@ -533,7 +547,7 @@ class TimelineView(QWidget):
             lane.dots.hide()
 
     def _draw_spec(self, lane: _Lane, t0: float, t1: float) -> None:
-        tiles, src, off = lane.tiles, lane.track.source, lane.track.offset
+        tiles, src, off = lane.tiles, lane.track.audio, lane.track.offset
         a, b = max(t0, off), min(t1, off + src.duration)
         if b <= a:
             return
