@@ -46,6 +46,8 @@ class Document:
         self.audio_changed = Signal()        # (audio track) its edits changed
         self.history = History(self)
         self.sync_lock = True                # labels move with the audio they label
+        self.path = None                     # the project file, once saved
+        self.bundle = None                   # the bundle it was opened from, if any
 
     @property
     def duration(self) -> float:
@@ -57,6 +59,10 @@ class Document:
 
     @property
     def title(self) -> str:
+        if self.path is not None:
+            return Path(self.path).stem
+        if self.bundle is not None:
+            return Path(self.bundle).stem
         return self.tracks[0].name if self.tracks else "Untitled"
 
     def add_track(self, source: AudioSource, name: str | None = None) -> AudioTrack:

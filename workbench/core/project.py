@@ -1,0 +1,345 @@
+"""Projects: save and reopen a session exactly, as JSON data (never pickles).  No Qt.
+
+A project is a manifest (``.awproj``, versioned JSON) next to the audio it points to, by paths
+relative to the project's folder (absolute ones kept as a fallback).  A bundle (``.awbundle``)
+is one zip holding the manifest and every source, to carry a project to another machine.
+Saves are atomic: write a temporary file, fsync it, rename it over the old one, fsync the
+folder; a crash or kill at any instant leaves the old project or the new one, never half.
+A source that is missing on open becomes a silent placeholder of the right length, so the rest
+of the project opens; ``relink`` points it at the file's new place.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_audio
+from workbench.core.document import AudioTrack, Document
+from workbench.core.edits import EditedAudio
+from workbench.core.regions import LabelTrack, Region
+
+FORMAT = "audio-workbench-project"
+VERSION = 1
+PROJECT_SUFFIX = ".awproj"
+BUNDLE_SUFFIX = ".awbundle"
+
+
+class ProjectError(Exception):
+    def __init__(self, path, problem: str) -> None:
+        self.path, self.problem = Path(path), problem
+        super().__init__(f"Cannot open project “{self.path.name}”: {problem}")
+
+
+class MissingSource(AudioSource):
+    """Stands in for a source file that is not where the project says: silent, right length."""
+
+    missing = True
+
+    def __init__(self, info: AudioInfo) -> None:
+        super().__init__(info, None)
+        self.peaks.finish()
+        self.loaded = True
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+# -- to and from JSON ------------------------------------------------------------------------------------
+def _sources(doc: Document) -> list[AudioSource]:
+    found: list[AudioSource] = []
+    for track in doc.tracks:
+        for src in [track.source] + track.audio.sources:
+            if src not in found:
+                found.append(src)
+    return found
+
+
+def to_manifest(doc: Document, base: Path | None, path_for=None) -> dict:
+    """The document as JSON data; paths relative to ``base`` where possible."""
+    sources = _sources(doc)
+
+    def where(src: AudioSource) -> dict:
+        p = Path(path_for(src) if path_for else src.path).absolute()
+        entry = {"absolute": str(p)}
+        if base is not None:
+            try:
+                entry["path"] = Path(os.path.relpath(p, base)).as_posix()
+            except ValueError:  # another drive on Windows
+                pass
+        return entry
+
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "saved": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "sources": [{**where(s), "sample_rate": s.sample_rate, "channels": s.channels,
+                     "frames": s.frames, "format": s.info.format, "subtype": s.info.subtype}
+                    for s in sources],
+        "tracks": [{"name": t.name, "source": sources.index(t.source), "offset": t.offset,
+                    "edits": t.audio.to_list(sources.index)} for t in doc.tracks],
+        "label_tracks": [{"name": lt.name, "regions": [r.to_dict() for r in lt]}
+                         for lt in doc.label_tracks],
+        "cursor": doc.cursor,
+        "selection": list(doc.selection) if doc.selection else None,
+        "sync_lock": doc.sync_lock,
+    }
+
+
+def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Document, list[dict]]:
+    """A document from manifest data; returns it and the sources that could not be found."""
+    path = path or base
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ProjectError(path, "it is not an Audio Workbench project")
+    if int(data.get("version", 0)) > VERSION:
+        raise ProjectError(path, f"it was saved by a newer Audio Workbench (format version "
+                                 f"{data['version']}; this one reads up to {VERSION})")
+    doc = Document()
+    sources: list[AudioSource] = []
+    missing: list[dict] = []
+    for k, entry in enumerate(data.get("sources", [])):
+        candidates = []
+        if entry.get("path"):
+            candidates.append(base / entry["path"])
+        if entry.get("absolute"):
+            candidates.append(Path(entry["absolute"]))
+        src = None
+        for candidate in candidates:
+            if candidate.is_file():
+                try:
+                    src = open_audio(candidate, cache_dir=cache_dir).load_all()
+                    break
+                except AudioOpenError:
+                    continue
+        if src is None:
+            shown = candidates[0] if candidates else Path(f"source {k + 1}")
+            info = AudioInfo(shown, entry.get("format", "?"), entry.get("subtype", "?"),
+                             int(entry["sample_rate"]), int(entry["channels"]), int(entry["frames"]))
+            src = MissingSource(info)
+            missing.append({"index": k, "path": str(shown), "source": src})
+        sources.append(src)
+    for t in data.get("tracks", []):
+        src = sources[t["source"]]
+        audio = EditedAudio.from_list(t.get("edits") or [{"source": t["source"], "start": 0,
+                                                          "length": src.frames}],
+                                      sources, src.sample_rate, src.channels, src.info)
+        doc.tracks.append(AudioTrack(t.get("name", src.path.name), src, float(t.get("offset", 0.0)),
+                                     audio))
+    for lt in data.get("label_tracks", []):
+        doc.label_tracks.append(LabelTrack(lt.get("name", "Labels"),
+                                           [Region.from_dict(r) for r in lt.get("regions", [])]))
+    doc.cursor = float(data.get("cursor", 0.0))
+    sel = data.get("selection")
+    doc.selection = (float(sel[0]), float(sel[1])) if sel else None
+    doc.sync_lock = bool(data.get("sync_lock", True))
+    return doc, missing
+
+
+# -- files ---------------------------------------------------------------------------------------------
+def save_project(doc: Document, path) -> Path:
+    path = Path(path)
+    if path.suffix.lower() != PROJECT_SUFFIX:
+        path = path.with_name(path.name + PROJECT_SUFFIX)
+    manifest = to_manifest(doc, path.parent.absolute())
+    atomic_write_bytes(path, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
+    doc.path = path
+    doc.history.mark_clean()
+    return path
+
+
+def load_project(path, cache_dir=None) -> tuple[Document, list[dict]]:
+    path = Path(path)
+    if path.suffix.lower() == BUNDLE_SUFFIX:
+        return load_bundle(path, cache_dir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ProjectError(path, f"it cannot be read ({exc.strerror or exc})")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise ProjectError(path, f"the file is damaged (not valid JSON: {exc})")
+    doc, missing = from_manifest(data, path.parent.absolute(), path, cache_dir)
+    doc.path = path
+    doc.history.mark_clean()
+    return doc, missing
+
+
+def relink(doc: Document, missing_source: AudioSource, new_path, cache_dir=None) -> AudioSource:
+    """Point every use of a missing source at the file's new place."""
+    new = open_audio(new_path, cache_dir=cache_dir).load_all()
+    if (new.sample_rate, new.channels) != (missing_source.sample_rate, missing_source.channels):
+        new.close()
+        raise AudioOpenError(new_path, f"it is {new.sample_rate} Hz with {new.channels} channel(s); "
+                                       f"the project expects {missing_source.sample_rate} Hz with "
+                                       f"{missing_source.channels}")
+    for track in doc.tracks:
+        if track.source is missing_source:
+            track.source = new
+        segs = [s if s.source is not missing_source else type(s)(new, s.start, s.length, s.g0, s.g1)
+                for s in track.audio.segments]
+        track.audio = track.audio.with_segments(segs)
+        if track.source is new:
+            track.audio.info = new.info
+        doc.audio_changed.emit(track)
+    return new
+
+
+# -- bundles ---------------------------------------------------------------------------------------------
+def save_bundle(doc: Document, path) -> Path:
+    """One zip file with the manifest and a copy of every source, openable anywhere."""
+    path = Path(path)
+    if path.suffix.lower() != BUNDLE_SUFFIX:
+        path = path.with_name(path.name + BUNDLE_SUFFIX)
+    sources = _sources(doc)
+    names: dict[AudioSource, str] = {}
+    for k, src in enumerate(sources):
+        names[src] = f"audio/{k + 1:02d}-{Path(src.path).name}"
+    manifest = to_manifest(doc, None, path_for=lambda s: names[s])
+    for entry, src in zip(manifest["sources"], sources):
+        entry.pop("absolute", None)
+        entry["path"] = names[src]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        with zipfile.ZipFile(tmp, "w") as z:
+            z.writestr("project.json", json.dumps(manifest, indent=1, ensure_ascii=False),
+                       compress_type=zipfile.ZIP_DEFLATED)
+            for src, name in names.items():
+                if getattr(src, "missing", False):
+                    continue
+                z.write(src.path, name, compress_type=zipfile.ZIP_STORED)
+        with open(tmp, "rb") as f:
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    _fsync_dir(path.parent)
+    return path
+
+
+def load_bundle(path, cache_dir=None) -> tuple[Document, list[dict]]:
+    path = Path(path)
+    from workbench.core.audio import default_cache_dir
+
+    digest = hashlib.sha1(f"{path.absolute()}:{path.stat().st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = (Path(cache_dir) if cache_dir else default_cache_dir().parent) / "bundles" / digest
+    try:
+        if not (folder / "project.json").exists():
+            tmp = folder.with_name(folder.name + ".part")
+            shutil.rmtree(tmp, ignore_errors=True)
+            with zipfile.ZipFile(path) as z:
+                for member in z.namelist():  # never write outside the folder
+                    target = (tmp / member).resolve()
+                    if not str(target).startswith(str(tmp.resolve())):
+                        raise ProjectError(path, f"it contains an unsafe path: {member}")
+                z.extractall(tmp)
+            tmp.rename(folder)
+        data = json.loads((folder / "project.json").read_text(encoding="utf-8"))
+    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+        raise ProjectError(path, f"the bundle is damaged ({exc})")
+    doc, missing = from_manifest(data, folder, path, cache_dir)
+    doc.path = None  # saving goes to a real project (or a new bundle), not into the cache
+    doc.bundle = path
+    doc.history.mark_clean()
+    return doc, missing
+
+
+# -- autosave and recovery ----------------------------------------------------------------------------
+def recovery_dir() -> Path:
+    env = os.environ.get("WORKBENCH_DATA_DIR")
+    if env:
+        return Path(env) / "recovery"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("audio-workbench")) / "recovery"
+
+
+def write_recovery(doc: Document, key: str) -> Path:
+    """The document's current state (absolute paths) where the next start will look for it."""
+    manifest = to_manifest(doc, None)
+    manifest["recovery"] = {"project": str(doc.path) if getattr(doc, "path", None) else None,
+                            "title": doc.title, "pid": os.getpid()}
+    target = recovery_dir() / f"{key}.json"
+    atomic_write_bytes(target, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+    return target
+
+
+def remove_recovery(key: str) -> None:
+    try:
+        (recovery_dir() / f"{key}.json").unlink()
+    except OSError:
+        pass
+
+
+def list_recoveries() -> list[dict]:
+    """Recovery files left by sessions that did not close cleanly, newest first."""
+    found = []
+    folder = recovery_dir()
+    if not folder.is_dir():
+        return found
+    for f in folder.glob("*.json"):
+        try:
+            data = json.loads(f.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        pid = data.get("recovery", {}).get("pid")
+        if pid and pid != os.getpid() and _alive(pid):
+            continue  # another running workbench owns it
+        found.append({"key": f.stem, "file": f, "title": data.get("recovery", {}).get("title", f.stem),
+                      "project": data.get("recovery", {}).get("project"), "saved": data.get("saved"),
+                      "data": data})
+    return sorted(found, key=lambda r: r["file"].stat().st_mtime, reverse=True)
+
+
+def restore_recovery(entry: dict, cache_dir=None) -> tuple[Document, list[dict]]:
+    doc, missing = from_manifest(entry["data"], Path("/"), entry["file"], cache_dir)
+    doc.path = Path(entry["project"]) if entry.get("project") else None
+    return doc, missing  # history not marked clean: restored work is unsaved work
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
