@@ -54,6 +54,8 @@ def run_gui(files: list[str], theme: str | None = None, exit_when_shown: bool = 
     if files:  # opened before the first paint, so the window never shows an empty state first
         window.open_files(files)
     window.show()
+    if not exit_when_shown:  # after a crash: offer the work the last session did not save
+        QTimer.singleShot(0, window.offer_recovery)
     code = app.exec()
     if exit_when_shown:
         os._exit(code)  # skip interpreter teardown: the figure is the time to the first paint

@@ -16,6 +16,7 @@ def window(qtbot):
     from workbench.ui.main_window import MainWindow
 
     w = MainWindow(Settings(theme="light"), save_settings=False)
+    w.ask_unsaved = lambda doc: "discard"     # tests that check the prompt replace this
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()

@@ -31,7 +31,7 @@ def test_open_shows_every_channel_and_the_spectrogram(window, open_loaded, ten_s
     qtbot.waitUntil(tab.timeline.spectrogram_complete, timeout=10000)
     assert "ten.wav" in window.status_text.text()
     assert "48000 Hz, stereo" in window.info_label.text()
-    assert window.windowTitle() == "Audio Workbench"
+    assert window.windowTitle() == "ten.wav — Audio Workbench"
 
 
 def test_zoom_shortcuts_like_audacity(window, open_loaded, ten_seconds, qtbot):

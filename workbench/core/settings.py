@@ -34,6 +34,7 @@ class Settings:
     theme: str = "system"                 # system | light | dark
     output_device: str | None = None      # sounddevice name; None = system default
     view_mode: str = "split"              # waveform | spectrogram | split
+    autosave_seconds: int = 30            # recovery file of unsaved work; 0 turns it off
     recent_files: list[str] = field(default_factory=list)
     spectrogram: dict = field(default_factory=dict)  # SpectrogramParams fields that differ
 

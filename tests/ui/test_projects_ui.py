@@ -1,0 +1,149 @@
+"""Projects in the window: save, reopen exactly, unsaved-changes prompt, missing files and
+relink, autosave and restore after a crash, audio export."""
+import json
+import os
+import shutil
+import signal as sig
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+from PySide6.QtCore import Qt
+
+from audio_fixtures import signal, write
+from workbench.core.regions import Region
+
+
+@pytest.fixture
+def tab(window, open_loaded, tmp_path):
+    return open_loaded(write(tmp_path / "rec.wav", signal(48000 * 4, 2), 48000, "WAV", "PCM_16"))
+
+
+def test_save_reopen_exactly(window, tab, tmp_path, qtbot):
+    doc = tab.document
+    doc.add_label_track("Words", [Region(0.5, 1.0, "one", confidence=0.5)])
+    doc.set_selection(2.0, 2.5)
+    doc.silence_audio()
+    assert window.tabs.tabText(0).endswith("•")
+    assert window.save_as(path=tmp_path / "session.awproj")
+    assert window.tabs.tabText(0) == "session" and "•" not in window.windowTitle()
+    audio_before = doc.tracks[0].audio.read(0, doc.tracks[0].audio.frames)
+    window.close_current()
+    assert window.tabs.count() == 0
+    reopened = window.open_file(tmp_path / "session.awproj")
+    d2 = reopened.document
+    np.testing.assert_array_equal(d2.tracks[0].audio.read(0, d2.tracks[0].audio.frames), audio_before)
+    assert [(r.start, r.end, r.text, r.confidence) for r in d2.label_tracks[0]] == [(0.5, 1.0, "one", 0.5)]
+    assert not d2.history.modified
+    qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(reopened.timeline.editor, Qt.Key.Key_Escape)
+    qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)   # saves in place
+    assert len(json.loads((tmp_path / "session.awproj").read_text())["label_tracks"][0]["regions"]) == 2
+
+
+def test_closing_with_unsaved_changes_asks(window, tab, tmp_path):
+    doc = tab.document
+    doc.add_label_track()
+    asked = []
+    window.ask_unsaved = lambda d: asked.append(d) or "cancel"
+    window.close_current()
+    assert asked == [doc] and window.tabs.count() == 1           # cancel keeps it open
+    window.ask_unsaved = lambda d: "save"
+    window.save_as = lambda tab=None, path=None: window._save_to(tab or window.current_tab(),
+                                                                 tmp_path / "saved.awproj")
+    window.close_current()
+    assert window.tabs.count() == 0 and (tmp_path / "saved.awproj").exists()
+
+
+def test_missing_audio_opens_the_rest_and_relinks(window, tab, tmp_path, qtbot):
+    tab.document.add_label_track("Keep me", [Region(1, 2, "x")])
+    window.save_as(path=tmp_path / "p" / "proj.awproj")
+    window.close_current()
+    shutil.move(tmp_path / "rec.wav", tmp_path / "moved.wav")
+    again = window.open_file(tmp_path / "p" / "proj.awproj")
+    assert again is not None and again.document.label_tracks[0].name == "Keep me"
+    box = window.messages[-1]
+    assert "rec.wav" in box.text() and "missing" in box.windowTitle()
+    window.relink(again, [m for m in _missing(again)], chooser=lambda old: str(tmp_path / "moved.wav"))
+    assert "All audio files found" in window.status_text.text()
+    au = again.document.tracks[0].audio
+    assert np.abs(au.read(0, 48000)).max() > 0.1
+
+
+def _missing(tab):
+    from workbench.core.project import MissingSource
+
+    return [{"path": str(t.source.path), "source": t.source} for t in tab.document.tracks
+            if isinstance(t.source, MissingSource)]
+
+
+def test_autosave_writes_recovery_and_save_clears_it(window, tab, tmp_path, monkeypatch):
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    assert window.autosave() == 0                                  # nothing changed yet
+    tab.document.add_label_track("L", [Region(1, 2, "unsaved")])
+    assert window.autosave() == 1
+    assert window.autosave() == 0                                  # nothing new since
+    rec = tmp_path / "data" / "recovery" / f"{tab.key}.json"
+    assert json.loads(rec.read_text())["label_tracks"][0]["regions"][0]["text"] == "unsaved"
+    window.save_as(path=tmp_path / "x.awproj")
+    assert not rec.exists()
+
+
+CRASHER = r"""
+import os, sys, time
+sys.path.insert(0, sys.argv[1])
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+from workbench.core.settings import Settings
+from workbench.core.regions import Region
+from workbench.ui.main_window import MainWindow
+w = MainWindow(Settings(autosave_seconds=0), save_settings=False)
+tab = w.open_file(sys.argv[2])
+while not tab.loaded:
+    app.processEvents(); time.sleep(0.01)
+tab.document.add_label_track("Work", [Region(1.0, 2.0, "precious")])
+w.autosave()
+print("autosaved", flush=True)
+time.sleep(60)
+"""
+
+
+def test_restore_after_kill_9(window, tmp_path, monkeypatch, qtbot):
+    monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
+    wav = write(tmp_path / "a.wav", signal(48000, 2), 48000, "WAV", "PCM_16")
+    script = tmp_path / "crasher.py"
+    script.write_text(CRASHER)
+    env = {**os.environ, "WORKBENCH_DATA_DIR": str(tmp_path / "data"),
+           "WORKBENCH_CONFIG_DIR": str(tmp_path / "cfg")}
+    root = str(Path(__file__).resolve().parents[2])
+    proc = subprocess.Popen([sys.executable, str(script), root, str(wav)], env=env,
+                            stdout=subprocess.PIPE, text=True)
+    assert proc.stdout.readline().strip() == "autosaved"
+    proc.send_signal(sig.SIGKILL)
+    proc.wait()
+    restored = window.offer_recovery(ask=lambda: True)
+    assert restored == 1
+    doc = window.current_tab().document
+    assert [r.text for r in doc.label_tracks[0]] == ["precious"]
+    assert doc.history.modified                                    # restored work is unsaved
+    assert window.offer_recovery(ask=lambda: True) == 0            # offered once
+
+
+def test_export_audio_from_the_window(window, tab, tmp_path, qtbot):
+    doc = tab.document
+    doc.set_selection(1.0, 2.0)
+    worker = window.export_audio(str(tmp_path / "sel.flac"), selection_only=True, subtype="PCM_24")
+    qtbot.waitUntil(worker.isFinished, timeout=10000)
+    info = sf.info(tmp_path / "sel.flac")
+    assert info.frames == 48000 and info.subtype == "PCM_24"
+    assert "Exported sel.flac" in window.status_text.text()
+    from workbench.ui.dialogs.export import ExportDialog
+
+    dialog = ExportDialog(doc, window)
+    dialog.path.setText(str(tmp_path / "x.ogg"))
+    assert [dialog.subtype.itemData(i) for i in range(dialog.subtype.count())] == ["VORBIS"]
+    assert dialog.choices()["selection_only"] is True
