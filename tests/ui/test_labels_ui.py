@@ -115,7 +115,7 @@ def test_region_list_sorts_filters_and_jumps(window, tab, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     dock = window.regions_dock
     assert dock.isVisible()
-    texts = lambda: [dock.proxy.index(i, 4).data() for i in range(dock.proxy.rowCount())]  # noqa: E731
+    texts = lambda: [dock.model.index(i, 4).data() for i in range(dock.model.rowCount())]  # noqa: E731
     assert texts() == ["apple", "zebra", "mango"]          # by time
     dock.table.sortByColumn(5, Qt.SortOrder.DescendingOrder)
     assert texts() == ["apple", "mango", "zebra"]          # by confidence
@@ -123,18 +123,18 @@ def test_region_list_sorts_filters_and_jumps(window, tab, qtbot):
     assert texts() == ["mango", "zebra", "apple"]          # by length
     dock.search.setText("AN")
     assert texts() == ["mango"]
-    dock._clicked(dock.proxy.index(0, 0))
+    dock._clicked(dock.model.index(0, 0))
     assert doc.selection == pytest.approx((8.0, 8.1))
     t0, t1 = tab.timeline.view_range()
     assert t0 <= 8.0 and 8.1 <= t1
     # editing text in the list is the same command as on the timeline
-    dock.proxy.setData(dock.proxy.index(0, 4), "papaya")
+    dock.model.setData(dock.model.index(0, 4), "papaya")
     assert doc.label_tracks[1].regions[0].text == "papaya" and doc.history.undo_title == "Edit label text"
     # and selecting on the timeline selects the row
     dock.search.clear()
     doc.select_region(doc.label_tracks[0].id, doc.label_tracks[0].regions[1].id)
     rows = dock.table.selectionModel().selectedRows()
-    assert rows and dock.proxy.index(rows[0].row(), 4).data() == "zebra"
+    assert rows and dock.model.index(rows[0].row(), 4).data() == "zebra"
 
 
 def test_history_dock_goes_back_to_any_step(window, tab, qtbot):

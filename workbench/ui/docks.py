@@ -2,32 +2,56 @@
 timeline) and the History dock (every undo step; click one to go back to it)."""
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDockWidget, QHeaderView, QLineEdit, QListWidget,
                                QTableView, QVBoxLayout, QWidget)
 
 from workbench.ui.timeline.axes import format_time
 
-SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 COLUMNS = ("Track", "Start", "End", "Length", "Text", "Confidence")
 
 
 class RegionTableModel(QAbstractTableModel):
-    """One row per region of every label track; edits go through the document's commands."""
+    """One row per region of every label track, sorted and filtered here (not by a proxy:
+    a proxy calls back into Python for every comparison, seconds for 100,000 rows).  Edits go
+    through the document's commands."""
 
     def __init__(self) -> None:
         super().__init__()
         self.doc = None
-        self.rows: list[tuple] = []   # (track, region)
+        self.all_rows: list[tuple] = []   # (track, region)
+        self.rows: list[tuple] = []       # what is shown: filtered and sorted
+        self.filter = ""
+        self.sort_column, self.sort_order = 1, Qt.SortOrder.AscendingOrder
 
     def set_document(self, doc) -> None:
-        self.beginResetModel()
         self.doc = doc
-        self.rows = list(doc.all_regions()) if doc else []
-        self.endResetModel()
+        self.reload()
 
     def reload(self, *_args) -> None:
-        self.set_document(self.doc)
+        self.beginResetModel()
+        self.all_rows = list(self.doc.all_regions()) if self.doc else []
+        self._apply()
+        self.endResetModel()
+
+    def _apply(self) -> None:
+        needle = self.filter.lower()
+        rows = [row for row in self.all_rows if needle in row[1].text.lower()] if needle else list(self.all_rows)
+        key = _SORT_KEYS[self.sort_column]
+        rows.sort(key=key, reverse=self.sort_order == Qt.SortOrder.DescendingOrder)
+        self.rows = rows
+
+    def set_filter(self, text: str) -> None:
+        self.beginResetModel()
+        self.filter = text
+        self._apply()
+        self.endResetModel()
+
+    def sort(self, column: int, order=Qt.SortOrder.AscendingOrder) -> None:
+        self.layoutAboutToBeChanged.emit()
+        self.sort_column, self.sort_order = column, order
+        self._apply()
+        self.layoutChanged.emit()
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.rows)
@@ -43,9 +67,6 @@ class RegionTableModel(QAbstractTableModel):
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         track, r = self.rows[index.row()]
         col = index.column()
-        if role == SORT_ROLE:
-            return (track.name, r.start, r.end, r.length, r.text.lower(),
-                    -1.0 if r.confidence is None else r.confidence)[col]
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
             if col == 0:
                 return track.name
@@ -75,21 +96,26 @@ class RegionTableModel(QAbstractTableModel):
         return next((i for i, (_, r) in enumerate(self.rows) if r.id == region_id), -1)
 
 
+_SORT_KEYS = [
+    lambda row: (row[0].name, row[1].start),
+    lambda row: (row[1].start, row[1].end),
+    lambda row: (row[1].end, row[1].start),
+    lambda row: (row[1].length, row[1].start),
+    lambda row: (row[1].text.lower(), row[1].start),
+    lambda row: (-1.0 if row[1].confidence is None else row[1].confidence, row[1].start),
+]
+
+
 class RegionListDock(QDockWidget):
     def __init__(self, parent=None) -> None:
         super().__init__("Regions", parent)
         self.setObjectName("regions-dock")
         self.model = RegionTableModel()
-        self.proxy = QSortFilterProxyModel(self)
-        self.proxy.setSourceModel(self.model)
-        self.proxy.setSortRole(SORT_ROLE)
-        self.proxy.setFilterKeyColumn(4)
-        self.proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.search = QLineEdit(placeholderText="Search label text…")
         self.search.setClearButtonEnabled(True)
-        self.search.textChanged.connect(self.proxy.setFilterFixedString)
+        self.search.textChanged.connect(self.model.set_filter)
         self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -97,10 +123,13 @@ class RegionListDock(QDockWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        for col, width in enumerate((80, 92, 92, 58, 0, 72)):  # fixed widths: no pass over the rows
+            if width:
+                self.table.setColumnWidth(col, width)
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
         self.table.clicked.connect(self._clicked)
         box = QWidget()
@@ -111,11 +140,11 @@ class RegionListDock(QDockWidget):
         self.setWidget(box)
         self.doc = None
         self.timeline = None
+        self._connections = []
 
     def set_document(self, doc, timeline) -> None:
-        if self.doc is not None:
-            for sig, slot in self._connections:
-                sig.disconnect(slot)
+        for sig, slot in self._connections:
+            sig.disconnect(slot)
         self.doc, self.timeline = doc, timeline
         self._connections = []
         if doc is not None:
@@ -127,7 +156,7 @@ class RegionListDock(QDockWidget):
         self.model.set_document(doc)
 
     def _clicked(self, index) -> None:
-        track, region = self.model.rows[self.proxy.mapToSource(index).row()]
+        track, region = self.model.rows[index.row()]
         self.doc.select_region(track.id, region.id)
         if self.timeline is not None:
             t0, t1 = self.timeline.view_range()
@@ -143,10 +172,8 @@ class RegionListDock(QDockWidget):
             return
         row = self.model.row_of(region_id)
         if row >= 0:
-            index = self.proxy.mapFromSource(self.model.index(row, 0))
-            if index.isValid():
-                self.table.selectRow(index.row())
-                self.table.scrollTo(index)
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
 
 
 class HistoryDock(QDockWidget):

@@ -18,7 +18,8 @@ from PySide6.QtWidgets import QLineEdit
 from workbench.core.regions import LabelTrack, Region
 from workbench.dsp.spectrogram import hz_to_scale
 
-DENSE = 1500            # above this many visible regions, paint coverage instead of boxes
+DENSE = 300             # above this many visible regions, paint coverage instead of boxes
+MIN_TEXT_PX = 24        # narrower boxes get no text (eliding costs more than it shows)
 EDGE_PX = 6
 _gestures = itertools.count(1)
 
@@ -108,7 +109,7 @@ class RegionLayer(pg.GraphicsObject):
                 scored = f"{text} ({r.confidence:.2f})"
                 if metrics.horizontalAdvance(scored) <= room:
                     text = scored
-            if text and room > 12:
+            if text and room >= MIN_TEXT_PX:
                 p.setPen(pg.mkColor(th.label_text))
                 p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                            metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))
@@ -131,10 +132,14 @@ class RegionLayer(pg.GraphicsObject):
         cover = np.cumsum(diff)[:width]
         color = pg.mkColor(self.theme.label_edge)  # theme colours are #RRGGBBAA
         p.setPen(Qt.PenStyle.NoPen)
-        for x in np.nonzero(cover > 0)[0]:
-            color.setAlphaF(min(1.0, 0.35 + 0.15 * cover[x]))
+        level = np.minimum(np.ceil(cover).astype(int), 4)   # 1..4 overlapping: four shades
+        for shade in range(1, 5):
+            xs = np.nonzero(level == shade)[0]
+            if not len(xs):
+                continue
+            color.setAlphaF(0.3 + 0.17 * shade)
             p.setBrush(QBrush(color))
-            p.drawRect(QRectF(left + x, top + height * 0.3, 1, height * 0.4))
+            p.drawRects([QRectF(left + x, top + height * 0.3, 1, height * 0.4) for x in xs])
 
 
 class LabelLaneHandler:
