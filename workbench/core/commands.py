@@ -106,3 +106,19 @@ class EditAudio(Command):
     def undo(self, doc) -> None:
         self.track.audio = self.old
         doc.audio_changed.emit(self.track)
+
+
+class AddAudioTrack(Command):
+    def __init__(self, track, index: int) -> None:
+        self.track, self.index = track, index
+        self.title = f"Import audio “{track.name}”"
+
+    def do(self, doc) -> None:
+        doc.tracks.insert(self.index, self.track)
+        doc.tracks_changed.emit()
+
+    def undo(self, doc) -> None:
+        doc.tracks.remove(self.track)
+        if doc.focused_track is self.track:
+            doc.focused_track = None
+        doc.tracks_changed.emit()

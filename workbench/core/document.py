@@ -44,9 +44,12 @@ class Document:
         self.labels_changed = Signal()       # (label track id) its regions changed
         self.region_selected = Signal()      # (track id, region id) or (None, None)
         self.audio_changed = Signal()        # (audio track) its edits changed
+        self.focus_changed = Signal()        # (audio track or None) the clicked track
         self.history = History(self)
         self.sync_lock = True                # labels move with the audio they label
         self.path = None                     # the project file, once saved
+        self.focused_track: AudioTrack | None = None
+        self.edit_all_tracks = True          # edits act on every track, or the focused one
         self.bundle = None                   # the bundle it was opened from, if any
 
     @property
@@ -65,11 +68,34 @@ class Document:
             return Path(self.bundle).stem
         return self.tracks[0].name if self.tracks else "Untitled"
 
-    def add_track(self, source: AudioSource, name: str | None = None) -> AudioTrack:
-        track = AudioTrack(name or Path(source.path).name, source)
-        self.tracks.append(track)
-        self.tracks_changed.emit()
+    def add_track(self, source: AudioSource, name: str | None = None, offset: float = 0.0,
+                  undoable: bool = False) -> AudioTrack:
+        """A new audio track.  Opening a file is not an edit; importing one into an open
+        document is (``undoable``), so Ctrl+Z takes it out again."""
+        track = AudioTrack(name or Path(source.path).name, source, offset)
+        if undoable:
+            self.history.push(cmd.AddAudioTrack(track, len(self.tracks)))
+        else:
+            self.tracks.append(track)
+            self.tracks_changed.emit()
         return track
+
+    def focus_track(self, track: AudioTrack | None) -> None:
+        """The track the user last clicked: edits go there when ``edit_all_tracks`` is off."""
+        if track is not self.focused_track:
+            self.focused_track = track
+            self.focus_changed.emit(track)
+
+    @property
+    def edit_tracks(self) -> list[AudioTrack]:
+        if self.edit_all_tracks or self.focused_track not in self.tracks:
+            return list(self.tracks)
+        return [self.focused_track]
+
+    def mixdown(self):
+        from workbench.core.mixdown import Mixdown
+
+        return Mixdown(self.tracks)
 
     def _clamp(self, t: float) -> float:
         return min(max(0.0, float(t)), self.duration)
@@ -199,7 +225,7 @@ class Document:
             return
         a, b = self.selection
         with self.history.group(title):
-            for track in self.tracks:
+            for track in self.edit_tracks:
                 new = make(track.audio, self._frames(track, a), self._frames(track, b))
                 if new is not track.audio:
                     self.history.push(cmd.EditAudio(track, track.audio, new, title))
@@ -248,7 +274,7 @@ class Document:
         if not self.selection:
             return []
         a, b = self.selection
-        return [t.audio.slice(self._frames(t, a), self._frames(t, b)) for t in self.tracks]
+        return [t.audio.slice(self._frames(t, a), self._frames(t, b)) for t in self.edit_tracks]
 
     def paste_audio(self, clip: list[list[Segment]], title: str = "Paste") -> None:
         """Insert the clipboard at the cursor (replacing the selection, if any)."""
@@ -259,7 +285,8 @@ class Document:
                 self.delete_audio(title)
             at = self.cursor
             length = 0.0
-            for track, segs in zip(self.tracks, clip * len(self.tracks)):
+            targets = self.edit_tracks
+            for track, segs in zip(targets, clip * len(targets)):
                 new = track.audio.insert(self._frames(track, at), segs)
                 length = max(length, sum(s.length for s in segs) / track.audio.sample_rate)
                 self.history.push(cmd.EditAudio(track, track.audio, new, title))
@@ -273,7 +300,7 @@ class Document:
         at = self.cursor
         title = f"Insert {seconds:g} s of silence"
         with self.history.group(title):
-            for track in self.tracks:
+            for track in self.edit_tracks:
                 new = track.audio.insert_silence(self._frames(track, at),
                                                  int(round(seconds * track.audio.sample_rate)))
                 self.history.push(cmd.EditAudio(track, track.audio, new, title))

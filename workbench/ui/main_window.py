@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         self.actions_by_id: dict[str, QAction] = {}
         self._build_menus()
         self.actions_by_id["edit.sync_lock"].setChecked(True)
+        self.actions_by_id["select.all_tracks"].setChecked(True)
         for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
@@ -280,6 +281,7 @@ class MainWindow(QMainWindow):
         timeline = TimelineView(doc, self.spectrogram_params(), self.settings.view_mode, self.theme)
         timeline.snap_to_zero = self.actions_by_id["edit.snap"].isChecked()
         doc.sync_lock = self.actions_by_id["edit.sync_lock"].isChecked()
+        doc.edit_all_tracks = self.actions_by_id["select.all_tracks"].isChecked()
         doc.history.changed.connect(self._update_undo_actions)
         timeline.view_changed.connect(self._update_position)
         timeline.hover_time.connect(self._hovered)
@@ -307,8 +309,9 @@ class MainWindow(QMainWindow):
         if tab is self.current_tab():
             self.setWindowTitle(f"{doc.title}{mark} — Audio Workbench")
 
-    def _start_load(self, tab: DocumentTab) -> None:
-        source = tab.document.tracks[0].source
+    def _start_load(self, tab: DocumentTab, track=None) -> None:
+        track = track or tab.document.tracks[0]
+        source = track.source
         worker = GeneratorWorker(source.load, self)
         tab.worker = worker
         started = time.monotonic()
@@ -328,7 +331,7 @@ class MainWindow(QMainWindow):
             tab.loaded = True
             tab.worker = None
             self.progress.hide()
-            tab.document.source_loaded(tab.document.tracks[0])
+            tab.document.source_loaded(track)
             tab.timeline.rebuild()
             tab.timeline.fit()
             info = source.info
@@ -342,7 +345,12 @@ class MainWindow(QMainWindow):
 
         def failed(exc, details: str) -> None:
             self.progress.hide()
-            self._remove_tab(tab)
+            tab.worker = None
+            if track is tab.document.tracks[0]:
+                self._remove_tab(tab)
+            else:  # an imported track that failed: take it out again, leave the rest
+                tab.loaded = True
+                tab.document.history.undo()
             problem = str(exc) if isinstance(exc, AudioOpenError) else \
                 f"Cannot open “{source.path.name}”: {exc}"
             self.notify(QMessageBox.Icon.Warning, "Cannot open file", problem, details)
@@ -762,6 +770,28 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         self._edit("insert_silence", seconds)
+
+    def toggle_all_tracks(self, on: bool) -> None:
+        for tab in self.all_tabs():
+            tab.document.edit_all_tracks = on
+        self.show_status("Edits act on every track" if on else "Edits act on the track you last clicked")
+
+    def import_audio(self, path=None) -> None:
+        """Add a recording to the current document as a new track (undoable)."""
+        tab = self.current_tab()
+        if tab is None:
+            return
+        if not path:
+            path, _ = QFileDialog.getOpenFileName(self, "Import audio", "", AUDIO_FILTER)
+            if not path:
+                return
+        try:
+            source = open_audio(path)
+        except AudioOpenError as exc:
+            self.notify(QMessageBox.Icon.Warning, "Cannot import audio", str(exc))
+            return
+        track = tab.document.add_track(source, undoable=True)
+        self._start_load(tab, track)
 
     def toggle_sync_lock(self, on: bool) -> None:
         for tab in self.all_tabs():

@@ -20,6 +20,7 @@ class PlaybackController(QObject):
         self._timer.setInterval(int(1000 / PLAYHEAD_HZ))
         self._timer.timeout.connect(self._tick)
         self._reported: str | None = None
+        self._offset = 0.0
         self.ticks = 0
 
     @property
@@ -43,11 +44,13 @@ class PlaybackController(QObject):
         doc = timeline.doc
         if not doc.tracks:
             return False
-        track = doc.tracks[0]
         start, end = doc.play_range()
         if end - start <= 0:
             start, end = 0.0, doc.duration
-        ok = self.player.play(track.audio, start - track.offset, end - track.offset, loop=loop)
+        source = doc.tracks[0].audio if len(doc.tracks) == 1 else doc.mixdown()
+        offset = doc.tracks[0].offset if len(doc.tracks) == 1 else 0.0
+        self._offset = offset
+        ok = self.player.play(source, start - offset, end - offset, loop=loop)
         if not ok:
             if self.player.problem != self._reported:
                 self._reported = self.player.problem
@@ -75,5 +78,4 @@ class PlaybackController(QObject):
             self.stop()
             return
         self.ticks += 1
-        track = self.timeline.doc.tracks[0]
-        self.timeline.show_playhead(pos + track.offset, follow=True)
+        self.timeline.show_playhead(pos + self._offset, follow=True)

@@ -76,11 +76,14 @@ class _LaneViewBox(pg.ViewBox):
 
 
 class _AudioLaneHandler:
-    def __init__(self, timeline: "TimelineView") -> None:
+    def __init__(self, timeline: "TimelineView", track=None) -> None:
         self.timeline = timeline
+        self.track = track
 
     def click(self, t: float, spp: float, extend: bool) -> None:
         self.timeline.doc.select_region(None, None)
+        if self.track is not None and len(self.timeline.doc.tracks) > 1:
+            self.timeline.doc.focus_track(self.track)
         self.timeline.click_at(t, extend)
 
     def double_click(self, t: float, spp: float) -> None:
@@ -137,10 +140,9 @@ class _Lane:
             self.plot.addItem(self.layer, ignoreBounds=True)
             self.vb.handler = LabelLaneHandler(timeline, self)
             return
-        channels = track.source.channels
+        self.vb.handler = _AudioLaneHandler(timeline, track)
         if kind == "wave":
-            name = {0: "L", 1: "R"}.get(channel, "") if channels == 2 else f"Ch {channel + 1}"
-            left_axis.setLabel("Mono" if channels == 1 else name)
+            self.show_name(timeline.doc)
         else:
             left_axis.setLabel("Hz")
         if kind == "wave":
@@ -160,6 +162,15 @@ class _Lane:
             self.images: dict[tuple, pg.ImageItem] = {}
             self.arrived: set[tuple] = set()     # computed, waiting to be placed together
             self.tiles: SpectrogramTiles | None = None
+
+    def show_name(self, doc) -> None:
+        channels = self.track.source.channels
+        name = {0: "L", 1: "R"}.get(self.channel, "") if channels == 2 else f"Ch {self.channel + 1}"
+        name = "Mono" if channels == 1 else name
+        if len(doc.tracks) > 1:  # several tracks: say whose channel this is, mark the focused one
+            marker = "▶ " if doc.focused_track is self.track else ""
+            name = f"{marker}{self.track.name[:14]} {name}"
+        self.plot.getAxis("left").setLabel(name)
 
     def apply_theme(self, theme: Theme) -> None:
         self.vb.setBackgroundColor(theme.label_lane if self.kind == "labels" else theme.lane)
@@ -296,6 +307,8 @@ class TimelineView(QWidget):
         self.snap_to_zero = False
         document.tracks_changed.connect(self.rebuild)
         document.audio_changed.connect(self._audio_changed)
+        document.focus_changed.connect(lambda _t: [lane.show_name(self.doc) for lane in self.lanes
+                                                   if lane.kind == "wave"])
         document.label_tracks_changed.connect(self.rebuild)
         document.labels_changed.connect(self._labels_changed)
         document.region_selected.connect(lambda *_: self._refresh_layers())

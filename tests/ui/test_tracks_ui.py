@@ -1,0 +1,67 @@
+"""Several audio tracks: import (undoable), edit all or the clicked one, play and export the mix."""
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audio_fixtures import chirp, played_part, signal, write
+from conftest import click, lane_point
+
+
+@pytest.fixture
+def two(window, open_loaded, tmp_path, qtbot):
+    tab = open_loaded(write(tmp_path / "a.wav", signal(48000 * 2, 2, seed=1), 48000, "WAV", "FLOAT"))
+    window.import_audio(str(write(tmp_path / "b.wav", signal(48000 * 3, 1, seed=2), 48000, "WAV", "FLOAT")))
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
+    return tab
+
+
+def test_import_adds_a_track_and_undo_takes_it_out(window, two):
+    doc = two.document
+    assert [t.name for t in doc.tracks] == ["a.wav", "b.wav"]
+    assert doc.duration == pytest.approx(3.0)
+    assert [lane.kind for lane in two.timeline.lanes] == ["wave", "wave", "spec", "wave", "spec"]
+    doc.history.undo()
+    assert [t.name for t in doc.tracks] == ["a.wav"]
+
+
+def test_edits_on_all_tracks_or_the_clicked_one(window, two, qtbot):
+    doc = two.document
+    a, b = doc.tracks
+    doc.set_selection(0.5, 1.0)
+    window.silence_audio()
+    assert np.all(a.audio.read(24000, 48000) == 0) and np.all(b.audio.read(24000, 48000) == 0)
+    doc.history.undo()
+    window.actions_by_id["select.all_tracks"].trigger()            # off: the clicked track only
+    b_lane = next(lane for lane in two.timeline.lanes if lane.kind == "wave" and lane.track is b)
+    click(two.timeline.graphics.viewport(), lane_point(b_lane, 1.5))
+    assert doc.focused_track is b and b_lane.plot.getAxis("left").labelText.startswith("▶")
+    doc.set_selection(0.5, 1.0)
+    window.silence_audio()
+    assert np.all(b.audio.read(24000, 48000) == 0)
+    assert np.abs(a.audio.read(24000, 48000)).max() > 0.1
+
+
+def test_mixdown_plays_and_exports(window, open_loaded, tmp_path, qtbot, recorder):
+    rate = 48000
+    x = (0.3 * chirp(rate, rate, 300, 2000)).astype(np.float32)
+    tab = open_loaded(write(tmp_path / "x.wav", np.stack([x, x], 1), rate, "WAV", "FLOAT"))
+    y = (0.3 * chirp(rate, rate, 2000, 300)).astype(np.float32)
+    window.import_audio(str(write(tmp_path / "y.wav", y[:, None], rate, "WAV", "FLOAT")))
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
+    mix = np.stack([x + y, x + y], 1)
+    worker = window.export_audio(str(tmp_path / "mix.wav"), subtype="FLOAT")
+    qtbot.waitUntil(worker.isFinished, timeout=10000)
+    got, _ = sf.read(tmp_path / "mix.wav", dtype="float32")
+    np.testing.assert_allclose(got, mix, atol=1e-6)
+    rec = recorder()
+    window.play_stop()
+    qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
+    heard, sent = played_part(rec.stop(), mix)
+    np.testing.assert_allclose(heard, sent, atol=1e-5)
+
+
+def test_project_with_two_tracks_reopens(window, two, tmp_path):
+    window.save_as(path=tmp_path / "two.awproj")
+    window.close_current()
+    again = window.open_file(tmp_path / "two.awproj")
+    assert [t.name for t in again.document.tracks] == ["a.wav", "b.wav"]
