@@ -177,3 +177,24 @@ def test_kill_during_save_leaves_the_last_good_project_and_recovery(tmp_path):
         assert len(rec["label_tracks"][0]["regions"]) % 3000 == 0
         doc, missing = P.load_project(tmp_path / "p.awproj")
         assert missing == [] and len(doc.label_tracks[0]) == n
+
+
+def test_owned_audio_is_stored_as_flac_beside_the_project(tmp_path):
+    """Generated or recorded audio (a source the project owns) travels with the project."""
+    data = signal(48000, 1)
+    temp = write(tmp_path / "tmp" / "generated-123.wav", data, 48000, "WAV", "PCM_16") \
+        if (tmp_path / "tmp").mkdir() is None else None
+    src = open_audio(temp).load_all()
+    src.owned = True
+    doc = Document()
+    doc.add_track(src)
+    path = P.save_project(doc, tmp_path / "proj" / "gen.awproj")
+    stored = tmp_path / "proj" / "gen_audio" / "generated-123.flac"
+    assert stored.exists()
+    assert json.loads(path.read_text())["sources"][0]["path"] == "gen_audio/generated-123.flac"
+    os.unlink(temp)
+    again, missing = P.load_project(path, cache_dir=tmp_path / "c")
+    assert missing == []
+    np.testing.assert_allclose(again.tracks[0].audio.read(0, 48000)[:, 0], data[:, 0], atol=2 ** -15)
+    P.save_project(doc, path)                    # saving again does not copy it again
+    assert len(list((tmp_path / "proj" / "gen_audio").iterdir())) == 1

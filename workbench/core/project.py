@@ -170,10 +170,39 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Do
 
 
 # -- files ---------------------------------------------------------------------------------------------
+def _store_owned(doc: Document, path: Path) -> None:
+    """Audio the project owns (generated or recorded, ``source.owned``) is written as FLAC into
+    ``<project>_audio/`` beside the manifest, then read from there."""
+    folder = path.parent / f"{path.stem}_audio"
+    for src in _sources(doc):
+        if not getattr(src, "owned", False) or getattr(src, "missing", False):
+            continue
+        if Path(src.path).parent.absolute() == folder.absolute():
+            continue  # already stored by an earlier save
+        import soundfile as sf
+
+        folder.mkdir(parents=True, exist_ok=True)
+        target = folder / f"{Path(src.path).stem}.flac"
+        k = 2
+        while target.exists():
+            target = folder / f"{Path(src.path).stem}-{k}.flac"
+            k += 1
+        tmp = target.with_name(f".{target.name}.tmp")
+        subtype = "PCM_24" if src.info.subtype not in ("PCM_16", "PCM_S8", "PCM_U8") else "PCM_16"
+        with sf.SoundFile(str(tmp), "w", src.sample_rate, src.channels, subtype=subtype, format="FLAC") as f:
+            for a in range(0, src.frames, 1 << 18):
+                f.write(src.read(a, min(src.frames, a + (1 << 18))))
+        os.replace(tmp, target)
+        # The manifest points at the project's copy from now on; this session keeps reading
+        # the original (same samples), which its producer keeps until the tab closes.
+        src.info.path = target
+
+
 def save_project(doc: Document, path) -> Path:
     path = Path(path)
     if path.suffix.lower() != PROJECT_SUFFIX:
         path = path.with_name(path.name + PROJECT_SUFFIX)
+    _store_owned(doc, path)
     manifest = to_manifest(doc, path.parent.absolute())
     atomic_write_bytes(path, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
     doc.path = path
