@@ -10,7 +10,9 @@ ROOT = Path(__file__).resolve().parents[1]
 CORE = ["workbench.core.audio", "workbench.core.document", "workbench.core.events",
         "workbench.core.playback", "workbench.core.settings", "workbench.core.tiles",
         "workbench.dsp.peaks", "workbench.dsp.spectrogram", "workbench.formats.pcm",
-        "workbench.cli"]
+        "workbench.formats.labels", "workbench.formats.export", "workbench.core.project",
+        "workbench.core.edits", "workbench.core.history", "workbench.core.regions",
+        "workbench.core.mixdown", "workbench.core.atomic", "workbench.cli"]
 
 
 def _modules_after(code: str) -> set[str]:
@@ -36,7 +38,7 @@ def test_no_source_file_outside_ui_mentions_qt():
     offenders = []
     for path in (ROOT / "workbench").rglob("*.py"):
         rel = path.relative_to(ROOT).as_posix()
-        if rel.startswith("workbench/ui/") or rel == "workbench/app.py":
+        if rel.startswith("workbench/ui/"):
             continue
         text = path.read_text()
         if any(f"import {q}" in text or f"from {q}" in text for q in ("PySide6", "pyqtgraph", "qasync")):

@@ -24,7 +24,7 @@ def _gui_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     args = _gui_parser().parse_args(argv)
-    from workbench.app import run_gui
+    from workbench.ui.application import run_gui
 
     return run_gui(args.files, theme=args.theme, exit_when_shown=args.exit_when_shown)
 

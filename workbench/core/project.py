@@ -14,11 +14,11 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
+from workbench.core import atomic
 from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_audio
 from workbench.core.document import AudioTrack, Document
 from workbench.core.edits import EditedAudio
@@ -45,38 +45,6 @@ class MissingSource(AudioSource):
         super().__init__(info, None)
         self.peaks.finish()
         self.loaded = True
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # -- to and from JSON ------------------------------------------------------------------------------------
@@ -187,12 +155,11 @@ def _store_owned(doc: Document, path: Path) -> None:
         while target.exists():
             target = folder / f"{Path(src.path).stem}-{k}.flac"
             k += 1
-        tmp = target.with_name(f".{target.name}.tmp")
         subtype = "PCM_24" if src.info.subtype not in ("PCM_16", "PCM_S8", "PCM_U8") else "PCM_16"
-        with sf.SoundFile(str(tmp), "w", src.sample_rate, src.channels, subtype=subtype, format="FLAC") as f:
+        with atomic.replacing(target) as tmp, sf.SoundFile(str(tmp), "w", src.sample_rate, src.channels,
+                                                            subtype=subtype, format="FLAC") as f:
             for a in range(0, src.frames, 1 << 18):
                 f.write(src.read(a, min(src.frames, a + (1 << 18))))
-        os.replace(tmp, target)
         # The manifest points at the project's copy from now on; this session keeps reading
         # the original (same samples), which its producer keeps until the tab closes.
         src.info.path = target
@@ -204,7 +171,7 @@ def save_project(doc: Document, path) -> Path:
         path = path.with_name(path.name + PROJECT_SUFFIX)
     _store_owned(doc, path)
     manifest = to_manifest(doc, path.parent.absolute())
-    atomic_write_bytes(path, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
+    atomic.write_bytes(path, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
     doc.path = path
     doc.history.mark_clean()
     return path
@@ -260,27 +227,12 @@ def save_bundle(doc: Document, path) -> Path:
     for entry, src in zip(manifest["sources"], sources):
         entry.pop("absolute", None)
         entry["path"] = names[src]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        with zipfile.ZipFile(tmp, "w") as z:
-            z.writestr("project.json", json.dumps(manifest, indent=1, ensure_ascii=False),
-                       compress_type=zipfile.ZIP_DEFLATED)
-            for src, name in names.items():
-                if getattr(src, "missing", False):
-                    continue
+    with atomic.replacing(path) as tmp, zipfile.ZipFile(tmp, "w") as z:
+        z.writestr("project.json", json.dumps(manifest, indent=1, ensure_ascii=False),
+                   compress_type=zipfile.ZIP_DEFLATED)
+        for src, name in names.items():
+            if not getattr(src, "missing", False):
                 z.write(src.path, name, compress_type=zipfile.ZIP_STORED)
-        with open(tmp, "rb") as f:
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    _fsync_dir(path.parent)
     return path
 
 
@@ -327,7 +279,7 @@ def write_recovery(doc: Document, key: str) -> Path:
     manifest["recovery"] = {"project": str(doc.path) if getattr(doc, "path", None) else None,
                             "title": doc.title, "pid": os.getpid()}
     target = recovery_dir() / f"{key}.json"
-    atomic_write_bytes(target, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
+    atomic.write_bytes(target, json.dumps(manifest, ensure_ascii=False).encode("utf-8"))
     return target
 
 

@@ -6,6 +6,8 @@ import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
+from workbench.core.atomic import write_text
+
 MAX_RECENT = 10
 
 
@@ -16,17 +18,6 @@ def config_dir() -> Path:
     from platformdirs import user_config_dir
 
     return Path(user_config_dir("audio-workbench"))
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write, fsync, rename: a crash leaves either the old file or the new one, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(text)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
 
 
 @dataclass
@@ -53,7 +44,7 @@ class Settings:
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_dir() / "settings.json"
-        atomic_write_text(path, json.dumps(asdict(self), indent=2))
+        write_text(path, json.dumps(asdict(self), indent=2))
 
     def add_recent(self, file: str | Path) -> None:
         file = str(Path(file).resolve())

@@ -7,11 +7,11 @@ target only when complete.  A generator: it yields progress and stops when ``can
 from __future__ import annotations
 
 import errno
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
+
+from workbench.core import atomic
 
 BLOCK_SECONDS = 2.0
 CONTAINERS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG"}
@@ -48,11 +48,10 @@ def export_audio(doc, path, start: float | None = None, end: float | None = None
                   if t.audio.sample_rate != rate else None for t in doc.tracks}
     positions = {id(t): int(round((start - t.offset) * t.audio.sample_rate)) for t in doc.tracks}
     pending = {id(t): np.zeros((0, channels), np.float32) for t in doc.tracks}
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
     written = 0
     try:
-        with sf.SoundFile(tmp, "w", rate, channels, subtype=subtype, format=container) as out:
+        with atomic.replacing(path) as tmp, sf.SoundFile(str(tmp), "w", rate, channels, subtype=subtype,
+                                                         format=container) as out:
             block = int(BLOCK_SECONDS * rate)
             while written < total:
                 if cancelled():
@@ -76,20 +75,8 @@ def export_audio(doc, path, start: float | None = None, end: float | None = None
                 out.write(mix)
                 written += n
                 yield written / total
-        os.replace(tmp, path)
     except OSError as exc:
-        _remove(tmp)
         if exc.errno == errno.ENOSPC:
             raise ExportError(f"the disk is full: {path.parent} has no room for the export") from exc
         raise ExportError(f"cannot write “{path.name}”: {exc.strerror or exc}") from exc
-    except BaseException:
-        _remove(tmp)
-        raise
     return path
-
-
-def _remove(p) -> None:
-    try:
-        os.unlink(p)
-    except OSError:
-        pass

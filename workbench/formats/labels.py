@@ -542,9 +542,9 @@ def read_labels(path) -> Tracks:
 
 def write_labels(path, tracks: Tracks, **options) -> str:
     """Write ``tracks`` to ``path`` in the format its extension names; returns the format name."""
-    from workbench.core.settings import atomic_write_text
+    from workbench.core.atomic import write_text
 
     fmt = format_for(path)
     text = fmt.write(tracks, **options) if fmt.write in (write_textgrid, write_eaf) else fmt.write(tracks)
-    atomic_write_text(Path(path), text)
+    write_text(Path(path), text)
     return fmt.name

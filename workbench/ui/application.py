@@ -1,4 +1,5 @@
-"""Composition root: builds the application, the settings and the window, then runs the loop."""
+"""Composition root of the GUI: builds the application, the settings and the window, then runs
+the loop.  It lives under ui/ because it is where Qt starts; the CLI imports it only for the window."""
 from __future__ import annotations
 
 import os
