@@ -22,7 +22,7 @@ from workbench.ui.timeline.labels import LabelLaneHandler, RegionEditor, RegionL
 MIN_SAMPLES_IN_VIEW = 16         # deepest zoom: 16 samples across the lane
 EDGE_GRAB_PX = 6                 # how close to a selection edge a drag grabs it
 SCROLL_UNITS = 1_000_000
-AXIS_WIDTH = 58
+AXIS_WIDTH = 72
 TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
 
 
@@ -129,7 +129,7 @@ class _Lane:
         self.playhead.setZValue(11)
         self.layer = None
         if kind == "labels":  # the track's name, horizontal, where the other lanes have ticks
-            name = track.name if len(track.name) <= 8 else track.name[:7] + "…"
+            name = track.name if len(track.name) <= 10 else track.name[:9] + "…"
             left_axis.setTicks([[(0.5, name)]])
             left_axis.setStyle(tickLength=0)
             left_axis.setToolTip(track.name)
