@@ -20,7 +20,9 @@ _TMP = Path(tempfile.mkdtemp(prefix="workbench-tests-"))
 os.environ["WORKBENCH_CONFIG_DIR"] = str(_TMP / "config")
 os.environ["WORKBENCH_CACHE_DIR"] = str(_TMP / "cache")
 
-NULL_SINK = "workbench_null"
+# One sink per test session: two suites on one machine (a developer's and CI's) must not hear
+# each other.  libpulse sends this process's streams to PULSE_SINK.
+NULL_SINK = f"workbench_null_{os.getpid()}"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
@@ -43,17 +45,25 @@ def start_null_sink() -> str | None:
         else:
             return "PulseAudio did not start"
     if NULL_SINK not in _pactl("list", "short", "sinks").stdout:
-        _pactl("load-module", "module-null-sink", f"sink_name={NULL_SINK}", "rate=48000",
-               "format=float32le", "channels=2")
-    _pactl("set-default-sink", NULL_SINK)
+        out = _pactl("load-module", "module-null-sink", f"sink_name={NULL_SINK}", "rate=48000",
+                     "format=float32le", "channels=2")
+        os.environ["WORKBENCH_TEST_SINK_MODULE"] = out.stdout.strip()
     if NULL_SINK not in _pactl("list", "short", "sinks").stdout:
         return "the null sink could not be created"
+    os.environ["PULSE_SINK"] = NULL_SINK
+    os.environ["PULSE_SOURCE"] = f"{NULL_SINK}.monitor"
     return None
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "sound: needs the PulseAudio null sink")
     config.null_sink_problem = start_null_sink()
+
+
+def pytest_unconfigure(config):
+    module = os.environ.get("WORKBENCH_TEST_SINK_MODULE")
+    if module and shutil.which("pactl"):
+        _pactl("unload-module", module)
 
 
 @pytest.fixture
@@ -128,7 +138,6 @@ class Recorder:
 @pytest.fixture
 def recorder(null_sink):
     """recorder() starts recording what the null sink plays; .stop() returns the samples."""
-    os.environ["PULSE_SOURCE"] = null_sink
     recs = []
 
     def start():
