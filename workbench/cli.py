@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from workbench import __version__
 
 
 def _gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workbench", description="Audio Workbench: see, hear, label and "
-                                "generate audio with AI models on one timeline.")
+                                "generate audio with AI models on one timeline.",
+                                epilog="Headless: 'workbench tasks' lists tasks; 'workbench run TASK "
+                                       "INPUT... -o OUT' runs one (see 'workbench run --help').")
     p.add_argument("files", nargs="*", metavar="FILE", help="recordings to open")
     p.add_argument("--version", action="version", version=f"Audio Workbench {__version__}")
     p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme for this run")
@@ -21,8 +24,119 @@ def _gui_parser() -> argparse.ArgumentParser:
     return p
 
 
+AUDIO_EXTENSIONS = {".wav", ".wave", ".flac", ".ogg", ".oga", ".opus", ".mp3", ".aif", ".aiff",
+                    ".aifc", ".rf64", ".w64", ".caf", ".au"}
+
+
+def _tasks_command(argv: list[str]) -> int:
+    from workbench.tasks import registry
+
+    argparse.ArgumentParser(prog="workbench tasks", description="List the tasks and their "
+                            "parameters.").parse_args(argv)
+    for spec in registry.all_tasks():
+        print(f"{spec.id:12s} {spec.title}  [{spec.panel}]")
+        print(f"{'':12s} {spec.description}")
+        if spec.checkpoints:
+            print(f"{'':12s} models: {', '.join(spec.checkpoints)}")
+        for p in spec.params:
+            rng = f" ({p.min:g}–{p.max:g})" if p.min is not None and p.max is not None else ""
+            unit = f" {p.unit}" if p.unit else ""
+            print(f"{'':12s}   --param {p.name}={p.default}{unit}{rng}  {p.help or p.title}")
+    return 0
+
+
+def _inputs(paths: list[str]) -> list[Path]:
+    found = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in AUDIO_EXTENSIONS)
+        else:
+            found.append(p)
+    return found
+
+
+def _run_command(argv: list[str]) -> int:
+    from workbench.core.audio import AudioOpenError, open_audio
+    from workbench.formats.labels import LabelFormatError, format_for, write_labels
+    from workbench.tasks import registry
+    from workbench.tasks.runner import Progress, TaskCancelled, TaskError, run_task
+
+    p = argparse.ArgumentParser(prog="workbench run", description="Run a task headless on files "
+                                "or folders and write its labels.")
+    p.add_argument("task", help="a task id (see: workbench tasks)")
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
+    p.add_argument("--output", "-o", required=True,
+                   help="a label file (.txt .srt .vtt .TextGrid .eaf .csv .json .selections.txt) "
+                        "or, for several inputs, a folder")
+    p.add_argument("--format", default=".json", help="extension of each file written into a folder")
+    p.add_argument("--model", help="Hub id or local folder of the checkpoint")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--channel", choices=("mix", "left", "right"), default="mix")
+    args = p.parse_args(argv)
+    try:
+        spec = registry.get(args.task)
+        params = spec.parse_params(dict(kv.split("=", 1) for kv in args.param if "=" in kv))
+    except (KeyError, ValueError) as exc:
+        print(f"workbench run: {exc.args[0]}", file=sys.stderr)
+        return 2
+    bad = [kv for kv in args.param if "=" not in kv]
+    if bad:
+        print(f"workbench run: --param needs NAME=VALUE, got {bad[0]}", file=sys.stderr)
+        return 2
+    inputs = _inputs(args.inputs)
+    out = Path(args.output)
+    to_folder = len(inputs) > 1 or out.is_dir() or args.output.endswith(("/", "\\"))
+    if not inputs:
+        print("workbench run: no audio files found", file=sys.stderr)
+        return 2
+    ext = args.format if args.format.startswith(".") else "." + args.format
+    try:
+        format_for(("x" + ext) if to_folder else out)
+    except LabelFormatError as exc:
+        print(f"workbench run: {exc.problem}", file=sys.stderr)
+        return 2
+    failures = 0
+    for n, path in enumerate(inputs, 1):
+        target = (out / (path.stem + ext)) if to_folder else out
+        label = f"[{n}/{len(inputs)}] {path.name}"
+        try:
+            src = open_audio(path)
+            for _ in src.load():
+                pass
+            gen = run_task(spec, src, params, checkpoint=args.model, channel=args.channel)
+            while True:
+                try:
+                    event = next(gen)
+                except StopIteration as stop:
+                    result = stop.value
+                    break
+                if isinstance(event, Progress):
+                    _bar(label, event.fraction)
+            if to_folder:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            write_labels(target, result.tracks, **({"duration": src.duration}
+                                                   if target.suffix.lower() == ".textgrid" else {}))
+            count = sum(len(r) for _, r in result.tracks)
+            _bar(label, 1.0, f"{count} regions -> {target} ({result.seconds:.1f} s)", done=True)
+            src.close()
+        except (AudioOpenError, TaskError, TaskCancelled, LabelFormatError, OSError) as exc:
+            failures += 1
+            print(f"\r{label}: {exc}", file=sys.stderr)
+    return 1 if failures else 0
+
+
+def _bar(label: str, fraction: float, tail: str = "", done: bool = False) -> None:
+    filled = int(fraction * 30)
+    line = f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:5.1f}% {tail}"
+    print(line, end="\n" if done else "", file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] == "tasks":
+        return _tasks_command(argv[1:])
+    if argv and argv[0] == "run":
+        return _run_command(argv[1:])
     args = _gui_parser().parse_args(argv)
     from workbench.ui.application import run_gui
 

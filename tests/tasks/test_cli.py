@@ -1,0 +1,53 @@
+"""`workbench tasks` and `workbench run`: the same core, headless, in batch."""
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def wb(*args, cwd=ROOT):
+    return subprocess.run([sys.executable, "-m", "workbench", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+def test_tasks_lists_parameters():
+    out = wb("tasks")
+    assert out.returncode == 0
+    assert "vad" in out.stdout and "--param threshold=0.5" in out.stdout
+
+
+def test_run_writes_labels_by_extension(speech_file, tmp_path):
+    path, truth = speech_file
+    out = wb("run", "vad", path, "-o", tmp_path / "speech.TextGrid", "--param", "pad_ms=20")
+    assert out.returncode == 0, out.stderr
+    from praatio import textgrid
+
+    tg = textgrid.openTextgrid(str(tmp_path / "speech.TextGrid"), includeEmptyIntervals=False)
+    entries = tg.getTier("Voice activity").entries
+    assert len(entries) == 2 and abs(entries[0].start - truth[0][0]) < 0.2
+    assert "100.0%" in out.stderr and "2 regions" in out.stderr
+
+
+def test_batch_over_a_folder_reports_a_broken_file_and_goes_on(speech_file, tmp_path):
+    path, _ = speech_file
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "one.wav").write_bytes(path.read_bytes())
+    (folder / "two.wav").write_bytes(path.read_bytes())
+    (folder / "broken.wav").write_text("not audio")
+    out = wb("run", "vad", folder, "-o", tmp_path / "out", "--format", "srt")
+    assert out.returncode == 1                       # one failure
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.srt", "two.srt"]
+    assert "broken.wav" in out.stderr
+    assert "[3/3]" in out.stderr                     # every input was attempted
+
+
+def test_bad_arguments_say_what_is_wrong(speech_file, tmp_path):
+    path, _ = speech_file
+    out = wb("run", "vad", path, "-o", tmp_path / "x.srt", "--param", "threshold=7")
+    assert out.returncode == 2 and "outside" in out.stderr
+    out = wb("run", "asr-nope", path, "-o", tmp_path / "x.srt")
+    assert out.returncode == 2 and "unknown task" in out.stderr
+    out = wb("run", "vad", path, "-o", tmp_path / "x.docx")
+    assert out.returncode == 2 and "unknown label format" in out.stderr

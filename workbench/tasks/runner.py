@@ -1,0 +1,90 @@
+"""Running a task: a generator that yields progress and partial results and returns the result.
+
+The GUI runs it on a worker thread; the CLI runs it inline.  Audio reaches the task at the
+rate the model wants (soxr) and as one channel (mix, left or right).  No Qt.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.core.regions import Region
+
+
+class TaskCancelled(Exception):
+    pass
+
+
+class TaskError(Exception):
+    """A failure a user can act on (bad checkpoint, missing model, out of memory...)."""
+
+
+@dataclass
+class Progress:
+    fraction: float
+    message: str = ""
+
+
+@dataclass
+class Partial:
+    regions: list[Region]
+
+
+@dataclass
+class TaskResult:
+    tracks: list[tuple[str, list[Region]]] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+def load_input(audio, start: float, end: float, rate: int | None, channel: str = "mix") -> np.ndarray:
+    """Mono float32 of [start, end) seconds of ``audio`` (anything with read/sample_rate),
+    resampled to ``rate``; read in blocks so an hour never exists twice."""
+    import soxr
+
+    sr = audio.sample_rate
+    a, b = int(round(start * sr)), int(round(end * sr))
+    rate = rate or sr
+    out = []
+    stream = soxr.ResampleStream(sr, rate, 1, dtype="float32") if rate != sr else None
+    for s in range(a, b, 1 << 20):
+        block = audio.read(s, min(b, s + (1 << 20)))
+        if channel == "left" or block.shape[1] == 1:
+            mono = block[:, 0]
+        elif channel == "right":
+            mono = block[:, 1]
+        else:
+            mono = block.mean(axis=1) if block.shape[1] > 1 else block[:, 0]
+        mono = np.ascontiguousarray(mono, np.float32)
+        out.append(mono if stream is None else stream.resample_chunk(mono, last=s + (1 << 20) >= b))
+    return np.concatenate(out) if out else np.zeros(0, np.float32)
+
+
+def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = None,
+             checkpoint: str | None = None, cancelled=lambda: False, channel: str = "mix"):
+    """Generator over one input range: yields Progress / Partial, returns TaskResult.
+    Region times come back on the audio's timeline (offset by ``start``)."""
+    t0 = time.perf_counter()
+    end = audio.duration if end is None else end
+    yield Progress(0.0, "Reading audio")
+    samples = load_input(audio, start, end, spec.sample_rate, channel)
+    rate = spec.sample_rate or audio.sample_rate
+    values = spec.parse_params(params)
+    gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled)
+    regions: list[Region] = []
+    origin = (("model", checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")), ("task", spec.id))
+    try:
+        while True:
+            if cancelled():
+                raise TaskCancelled()
+            event = next(gen)
+            if isinstance(event, Partial):
+                shifted = [r.with_(start=r.start + start, end=r.end + start, origin=origin) for r in event.regions]
+                regions.extend(shifted)
+                yield Partial(shifted)
+            else:
+                yield event
+    except StopIteration:
+        pass
+    return TaskResult([(spec.output_track, regions)], time.perf_counter() - t0)

@@ -1,0 +1,25 @@
+"""Declarations of the Understand tasks.  Importing this is cheap: runners load lazily."""
+from workbench.tasks.registry import register
+from workbench.tasks.spec import Param, TaskSpec
+
+register(TaskSpec(
+    id="vad",
+    title="Voice activity",
+    panel="understand",
+    description="Find where people speak (silero-vad; its weights ship with the package, so it "
+                "works offline).",
+    run="workbench.tasks.understand.vad:run",
+    sample_rate=16000,
+    needs_model=False,
+    checkpoints=("silero-vad (bundled)",),
+    output_track="Voice activity",
+    params=(
+        Param("threshold", "float", 0.5, "Speech threshold", 0.05, 0.95,
+              help="Probability above which a window counts as speech"),
+        Param("min_speech_ms", "int", 250, "Shortest speech", 0, 10000, unit="ms"),
+        Param("min_silence_ms", "int", 100, "Shortest pause", 0, 10000, unit="ms",
+              help="Pauses shorter than this do not split a speech region"),
+        Param("pad_ms", "int", 30, "Padding", 0, 1000, unit="ms",
+              help="Added to each side of a speech region"),
+    ),
+))
