@@ -11,7 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
+import soundfile as sf
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -167,3 +169,35 @@ def make_wav(tmp_path):
         return write(tmp_path / name, data, rate, fmt, subtype)
 
     return make
+
+
+# -- speech made with espeak-ng, with known silences ------------------------------------------------
+def speak(text: str, path) -> np.ndarray:
+    if not shutil.which("espeak-ng"):
+        if IN_CI:
+            pytest.fail("CI must have espeak-ng (apt-get install espeak-ng)")
+        pytest.skip("espeak-ng is not installed")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    x, sr = sf.read(str(path))
+    assert sr == 22050
+    idx = np.nonzero(np.abs(x) > 0.02)[0]
+    return x[idx[0]: idx[-1] + 1].astype(np.float32)
+
+
+@pytest.fixture
+def speech_file(tmp_path):
+    """Speech with known silences: returns (path, [(start, end), ...] true speech in seconds)."""
+    sr = 22050
+    a = speak("Voice activity detection finds where people speak.", tmp_path / "a.wav")
+    b = speak("And it leaves the silence alone.", tmp_path / "b.wav")
+    parts, truth, t = [], [], 0.0
+    for gap, utter in ((1.0, a), (2.0, b), (1.5, None)):
+        parts.append(np.zeros(int(gap * sr), np.float32))
+        t += int(gap * sr) / sr
+        if utter is not None:
+            parts.append(utter)
+            truth.append((t, t + len(utter) / sr))
+            t += len(utter) / sr
+    path = tmp_path / "speech.wav"
+    sf.write(str(path), np.concatenate(parts), sr)
+    return path, truth

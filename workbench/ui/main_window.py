@@ -21,6 +21,8 @@ from workbench.dsp.spectrogram import SpectrogramParams
 from workbench.ui import theme as themes
 from workbench.ui.actions import ACTIONS
 from workbench.ui.docks import HistoryDock, RegionListDock
+from workbench.ui.jobs import Job, JobQueue, JobsDock
+from workbench.ui.tasks_panel import TaskPanel
 from workbench.ui.playback import PlaybackController
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.timeline.view import TimelineView
@@ -115,13 +117,24 @@ class MainWindow(QMainWindow):
         self.regions_dock.hide()
         self.history_dock.hide()
 
+        self.understand_panel = TaskPanel("understand", "Understand", self)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.understand_panel)
+        self.understand_panel.run_requested.connect(self.run_task)
+        self.understand_panel.hide()
+        self.job_queue = JobQueue(self)
+        self.job_queue.finished.connect(self._job_finished)
+        self.jobs_dock = JobsDock(self.job_queue, self)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
+        self.jobs_dock.hide()
+
         self.playback = PlaybackController(self.settings.output_device, self)
         self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
         self.actions_by_id: dict[str, QAction] = {}
         self._build_menus()
         self.actions_by_id["edit.sync_lock"].setChecked(True)
         self.actions_by_id["select.all_tracks"].setChecked(True)
-        for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history")):
+        for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history"),
+                                (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
         self._apply_theme()
@@ -527,6 +540,7 @@ class MainWindow(QMainWindow):
         return restored
 
     def _remove_tab(self, tab: DocumentTab) -> None:
+        self.job_queue.cancel_all(tab.document)
         if self.playback.timeline is tab.timeline:
             self.playback.stop()
         if tab.worker is not None:
@@ -549,6 +563,7 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         self.regions_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self.history_dock.set_history(tab.document.history if tab else None)
+        self.understand_panel.set_document(tab.document if tab else None)
         self._update_enabled()
         self._update_undo_actions()
         if tab is not None:
@@ -823,6 +838,50 @@ class MainWindow(QMainWindow):
         for tab in self.all_tabs():
             tab.timeline.snap_to_zero = on
         self._snap = on
+
+    # -- tasks ------------------------------------------------------------------------------------
+    def toggle_understand(self, on: bool) -> None:
+        self.understand_panel.setVisible(on)
+
+    def toggle_jobs(self, on: bool) -> None:
+        self.jobs_dock.setVisible(on)
+
+    def run_task(self, spec, params: dict, what: str = "file", model: str = "", channel: str = "mix"):
+        """Queue a task on the current document: the whole file, the selection, or each region
+        of a label track.  Returns the job (None when there is nothing to run on)."""
+        doc = self._doc()
+        if doc is None:
+            return None
+        if what == "selection":
+            if not doc.selection:
+                self.show_status("Select the audio to run on first (or choose Whole file)")
+                return None
+            ranges = [doc.selection]
+        elif what and what.startswith("regions:"):
+            track = doc.label_track(int(what.split(":", 1)[1]))
+            ranges = [(r.start, r.end) for r in track if not r.is_point]
+            if not ranges:
+                self.show_status(f"“{track.name}” has no regions to run on")
+                return None
+        else:
+            ranges = [(0.0, doc.duration)]
+        try:
+            params = spec.parse_params(params)
+        except ValueError as exc:
+            self.show_status(str(exc))
+            return None
+        self.jobs_dock.show()
+        job = self.job_queue.submit(Job(spec, doc, params, ranges, model, channel))
+        self.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
+        return job
+
+    def _job_finished(self, job) -> None:
+        if job.state == "done":
+            self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
+        elif job.state == "failed":
+            self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+        elif job.state == "cancelled":
+            self.show_status(f"{job.spec.title}: cancelled, nothing changed")
 
     def toggle_regions(self, on: bool) -> None:
         self.regions_dock.setVisible(on)

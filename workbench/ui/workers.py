@@ -13,6 +13,8 @@ from PySide6.QtCore import QThread, Signal
 
 class GeneratorWorker(QThread):
     progress = Signal(float)          # fraction in [0, 1]
+    message = Signal(str)             # what the work is doing now
+    partial = Signal(object)          # a partial result (tasks: regions found so far)
     done = Signal(object)             # what the generator returned
     failed = Signal(object, str)      # the exception, the traceback as text
     cancelled = Signal()
@@ -39,6 +41,12 @@ class GeneratorWorker(QThread):
                     break
                 if isinstance(value, (int, float)):
                     self.progress.emit(float(value))
+                elif hasattr(value, "fraction"):      # tasks.runner.Progress
+                    self.progress.emit(float(value.fraction))
+                    if value.message:
+                        self.message.emit(value.message)
+                elif hasattr(value, "regions"):       # tasks.runner.Partial
+                    self.partial.emit(value)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a message
             if self._cancel:
                 self.cancelled.emit()

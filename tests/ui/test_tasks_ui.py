@@ -1,0 +1,132 @@
+"""Tasks from the Understand panel: run, regions appear as one undo step, cancel, failure."""
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import Qt
+
+from workbench.tasks import registry
+from workbench.tasks.runner import TaskError
+
+
+@pytest.fixture
+def speech_tab(window, open_loaded, speech_file):
+    path, truth = speech_file
+    tab = open_loaded(path)
+    tab.truth = truth
+    return tab
+
+
+def test_panel_is_built_from_the_registry(window, speech_tab, qtbot):
+    qtbot.keyClick(window, Qt.Key.Key_U, Qt.KeyboardModifier.ControlModifier)
+    panel = window.understand_panel
+    assert panel.isVisible()
+    assert [panel.tasks.item(i).text() for i in range(panel.tasks.count())] == \
+        [t.title for t in registry.all_tasks("understand")]
+    assert set(panel.readers) == {p.name for p in registry.get("vad").params}
+    assert panel.values()["threshold"] == 0.5
+
+
+def test_run_vad_from_the_panel_and_undo_it(window, speech_tab, qtbot):
+    panel = window.understand_panel
+    window.toggle_understand(True)
+    with qtbot.waitSignal(window.job_queue.finished, timeout=30000):
+        panel.run.click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    doc = speech_tab.document
+    (track,) = doc.label_tracks
+    assert track.name == "Voice activity" and len(track) == 2
+    for r, (a, b) in zip(track, speech_tab.truth):
+        assert abs(r.start - a) < 0.2 and abs(r.end - b) < 0.2
+    assert window.jobs_dock.isVisible()
+    assert window.jobs_dock.table.item(0, 1).text().startswith("done")
+    assert doc.history.undo_title == "Voice activity: 2 regions"
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert doc.label_tracks == []
+    # on the selection only: times stay on the timeline
+    doc.set_selection(5.0, doc.duration)
+    job = window.run_task(registry.get("vad"), {}, "selection")
+    qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
+    (r,) = doc.label_tracks[0].regions
+    assert abs(r.start - speech_tab.truth[1][0]) < 0.2
+
+
+def test_each_region_of_a_track(window, speech_tab, qtbot):
+    doc = speech_tab.document
+    t = doc.add_label_track("Parts")
+    doc.add_region(t.id, 0.0, 4.7, "first")
+    doc.add_region(t.id, 4.7, doc.duration, "second")
+    job = window.run_task(registry.get("vad"), {}, f"regions:{t.id}")
+    qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
+    assert len(doc.label_tracks[-1]) == 2
+
+
+def _slow_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False):
+    from workbench.tasks.runner import Progress
+
+    for k in range(1000):
+        time.sleep(0.02)
+        yield Progress(k / 1000)
+
+
+def test_cancel_within_a_second_and_nothing_changes(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
+    job = window.run_task(spec, {})
+    second = window.run_task(spec, {})
+    assert job.state == "running" and second.state == "queued"        # one at a time
+    qtbot.waitUntil(lambda: job.fraction > 0.03, timeout=5000)
+    assert job.eta is not None
+    t = time.monotonic()
+    window.job_queue.cancel(job)
+    qtbot.waitUntil(lambda: job.state == "cancelled", timeout=3000)
+    assert time.monotonic() - t < 1.0
+    assert second.state == "running"
+    window.job_queue.cancel(second)
+    qtbot.waitUntil(lambda: second.state == "cancelled", timeout=3000)
+    assert speech_tab.document.label_tracks == []
+    assert "cancelled" in window.status_text.text()
+
+
+def _broken_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False):
+    raise TaskError("the checkpoint “nowhere/model” was not found")
+    yield  # noqa
+
+
+def test_a_failing_task_is_a_message_with_details(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _broken_runner)
+    job = window.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.state == "failed", timeout=5000)
+    box = window.messages[-1]
+    assert "not found" in box.text() and "Traceback" in box.detailedText()
+    assert speech_tab.document.label_tracks == []
+    assert window.current_tab() is speech_tab                            # nothing else disturbed
+
+
+def test_the_window_stays_responsive_while_a_task_runs(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
+    job = window.run_task(spec, {})
+    ticks = []
+    from PySide6.QtCore import QTimer
+
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(time.monotonic()))
+    timer.start(10)
+    qtbot.wait(500)
+    timer.stop()
+    window.job_queue.cancel(job)
+    qtbot.waitUntil(lambda: job.state == "cancelled", timeout=3000)
+    gaps = [b - a for a, b in zip(ticks, ticks[1:])]
+    assert len(ticks) > 25 and max(gaps) < 0.1
+
+
+def test_closing_the_tab_cancels_its_jobs(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
+    job = window.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.fraction > 0, timeout=5000)
+    window.close_current()
+    assert job.state == "cancelled" and window.tabs.count() == 0

@@ -1,0 +1,202 @@
+"""Jobs: tasks queued and run one at a time on a worker thread, with progress, ETA and Cancel.
+
+A finished job's regions land on a new label track as one undo step; a failed job becomes a
+message with details; a cancelled job changes nothing.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButton, QTableWidget,
+                               QTableWidgetItem)
+
+from workbench.tasks.runner import TaskCancelled, TaskError, run_task
+from workbench.ui.workers import GeneratorWorker
+
+
+@dataclass
+class Job:
+    spec: object
+    doc: object
+    params: dict
+    ranges: list            # [(start, end)] in seconds
+    model: str = ""
+    channel: str = "mix"
+    state: str = "queued"   # queued | running | done | failed | cancelled
+    fraction: float = 0.0
+    started: float = 0.0
+    found: int = 0
+    error: str = ""
+    details: str = ""
+    track_id: int | None = None
+    worker: GeneratorWorker | None = field(default=None, repr=False)
+
+    @property
+    def eta(self) -> float | None:
+        if self.state != "running" or self.fraction <= 0.02:
+            return None
+        elapsed = time.monotonic() - self.started
+        return elapsed / self.fraction * (1 - self.fraction)
+
+
+class JobQueue(QObject):
+    changed = Signal(object)        # the job whose state or progress changed
+    finished = Signal(object)       # done, failed or cancelled
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.jobs: list[Job] = []
+
+    def submit(self, job: Job) -> Job:
+        self.jobs.append(job)
+        self.changed.emit(job)
+        self._next()
+        return job
+
+    def cancel(self, job: Job) -> None:
+        if job.state == "queued":
+            job.state = "cancelled"
+            self.changed.emit(job)
+            self.finished.emit(job)
+        elif job.state == "running" and job.worker is not None:
+            job.worker.cancel()
+
+    def cancel_all(self, doc=None) -> None:
+        """Cancel every job (of ``doc``, or all) and wait for the running one to stop."""
+        for job in list(self.jobs):
+            if doc is not None and job.doc is not doc:
+                continue
+            if job.state == "queued":
+                self.cancel(job)
+            elif job.state == "running" and job.worker is not None:
+                worker = job.worker
+                worker.cancel()
+                worker.wait(5000)
+                if job.state == "running":      # its signal has not been delivered yet
+                    self._end(job, "cancelled")
+
+    def running(self) -> Job | None:
+        return next((j for j in self.jobs if j.state == "running"), None)
+
+    def _next(self) -> None:
+        if self.running() is not None:
+            return  # one job at a time: a GPU holds one model well, two badly
+        job = next((j for j in self.jobs if j.state == "queued"), None)
+        if job is None:
+            return
+        job.state, job.started = "running", time.monotonic()
+        audio = job.doc.mixdown() if len(job.doc.tracks) > 1 else job.doc.tracks[0].audio
+        offset = 0.0 if len(job.doc.tracks) > 1 else job.doc.tracks[0].offset
+
+        def work(cancelled):
+            regions = []
+            total = sum(b - a for a, b in job.ranges) or 1.0
+            done = 0.0
+            for a, b in job.ranges:
+                gen = run_task(job.spec, audio, job.params, a - offset, b - offset,
+                               job.model or None, cancelled, job.channel)
+                while True:
+                    try:
+                        event = next(gen)
+                    except StopIteration as stop:
+                        result = stop.value
+                        break
+                    if hasattr(event, "fraction"):
+                        event.fraction = (done + event.fraction * (b - a)) / total
+                    yield event
+                done += b - a
+                for _, rs in result.tracks:
+                    regions += [r.with_(start=r.start + offset, end=r.end + offset) for r in rs]
+            return regions
+
+        worker = GeneratorWorker(work, self)
+        job.worker = worker
+        worker.progress.connect(lambda f: self._progress(job, f))
+        worker.partial.connect(lambda p: self._partial(job, p))
+        worker.done.connect(lambda regions: self._done(job, regions))
+        worker.failed.connect(lambda exc, tb: self._failed(job, exc, tb))
+        worker.cancelled.connect(lambda: self._end(job, "cancelled"))
+        self.changed.emit(job)
+        worker.start()
+
+    def _progress(self, job: Job, fraction: float) -> None:
+        job.fraction = fraction
+        self.changed.emit(job)
+
+    def _partial(self, job: Job, partial) -> None:
+        job.found += len(partial.regions)
+        self.changed.emit(job)
+
+    def _done(self, job: Job, regions) -> None:
+        doc = job.doc
+        with doc.history.group(f"{job.spec.title}: {len(regions)} regions"):
+            track = doc.add_label_track(doc._free_name(job.spec.output_track), regions)
+        job.track_id = track.id
+        job.found = len(regions)
+        job.fraction = 1.0
+        self._end(job, "done")
+
+    def _failed(self, job: Job, exc, details: str) -> None:
+        if isinstance(exc, TaskCancelled):
+            self._end(job, "cancelled")
+            return
+        job.error = str(exc) if isinstance(exc, TaskError) else f"{type(exc).__name__}: {exc}"
+        if "out of memory" in str(exc).lower():
+            job.error += " (the GPU ran out of memory: choose the CPU in Preferences and run again)"
+        job.details = details
+        self._end(job, "failed")
+
+    def _end(self, job: Job, state: str) -> None:
+        if job.state in ("done", "failed", "cancelled"):
+            return  # already ended (a late signal after cancel_all)
+        job.state = state
+        if job.worker is not None:
+            job.worker.wait(2000)
+            job.worker = None
+        self.changed.emit(job)
+        self.finished.emit(job)
+        self._next()
+
+
+COLUMNS = ("Task", "State", "Progress", "ETA", "")
+
+
+class JobsDock(QDockWidget):
+    def __init__(self, queue: JobQueue, parent=None) -> None:
+        super().__init__("Jobs", parent)
+        self.setObjectName("jobs-dock")
+        self.queue = queue
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(COLUMNS)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.setWidget(self.table)
+        self.rows: dict[int, int] = {}
+        queue.changed.connect(self.show_job)
+
+    def show_job(self, job: Job) -> None:
+        key = id(job)
+        if key not in self.rows:
+            row = self.table.rowCount()
+            self.table.insertRow(row)
+            self.rows[key] = row
+            self.table.setItem(row, 0, QTableWidgetItem(job.spec.title))
+            bar = QProgressBar()
+            bar.setRange(0, 1000)
+            self.table.setCellWidget(row, 2, bar)
+            cancel = QPushButton("Cancel")
+            cancel.clicked.connect(lambda: self.queue.cancel(job))
+            self.table.setCellWidget(row, 4, cancel)
+        row = self.rows[key]
+        state = job.state + (f" ({job.found} found)" if job.found else "")
+        if job.state == "failed":
+            state = f"failed: {job.error}"
+        item = QTableWidgetItem(state)
+        item.setToolTip(job.details or job.error)
+        self.table.setItem(row, 1, item)
+        self.table.cellWidget(row, 2).setValue(int(job.fraction * 1000))
+        eta = job.eta
+        self.table.setItem(row, 3, QTableWidgetItem("" if eta is None else f"{eta:.0f} s"))
+        self.table.cellWidget(row, 4).setEnabled(job.state in ("queued", "running"))

@@ -1,0 +1,135 @@
+"""The Understand panel: every registered task, its parameter form built from its spec, and Run.
+
+Nothing here names a task: the list, the forms and the model choices come from the registry.
+"""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFormLayout,
+                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
+                               QVBoxLayout, QWidget)
+
+from workbench.tasks import registry
+
+
+def widget_for(param):
+    """A form widget for a Param, and a function that reads its value."""
+    if param.kind == "float":
+        w = QDoubleSpinBox(decimals=3, singleStep=0.05)
+        w.setRange(param.min if param.min is not None else -1e9, param.max if param.max is not None else 1e9)
+        w.setValue(param.default)
+        return w, w.value
+    if param.kind == "int":
+        w = QSpinBox()
+        w.setRange(int(param.min if param.min is not None else -1e9), int(param.max if param.max is not None else 1e9))
+        w.setValue(param.default)
+        if param.unit:
+            w.setSuffix(f" {param.unit}")
+        return w, w.value
+    if param.kind == "bool":
+        w = QCheckBox()
+        w.setChecked(bool(param.default))
+        return w, w.isChecked
+    if param.kind == "choice":
+        w = QComboBox()
+        for c in param.choices:
+            w.addItem(str(c), c)
+        w.setCurrentIndex(max(0, w.findData(param.default)))
+        return w, w.currentData
+    w = QLineEdit(str(param.default))
+    return w, w.text
+
+
+class TaskPanel(QDockWidget):
+    """Pick a task, set its parameters, choose what it runs on, Run."""
+
+    run_requested = Signal(object, dict, str, str, str)   # spec, params, input, model, channel
+
+    def __init__(self, panel: str = "understand", title: str = "Understand", parent=None) -> None:
+        super().__init__(title, parent)
+        self.setObjectName(f"{panel}-panel")
+        self.tasks = QListWidget()
+        for spec in registry.all_tasks(panel):
+            item = QListWidgetItem(spec.title)
+            item.setData(Qt.ItemDataRole.UserRole, spec.id)
+            item.setToolTip(spec.description)
+            self.tasks.addItem(item)
+        self.tasks.currentItemChanged.connect(lambda *_: self._build_form())
+        self.description = QLabel(wordWrap=True)
+        self.form_box = QWidget()
+        self.form = QFormLayout(self.form_box)
+        self.input = QComboBox()
+        self.model = QComboBox(editable=True)
+        self.model.setToolTip("A Hub id (org/name) or a local folder; the suggestions work well")
+        self.channel = QComboBox()
+        for c in ("mix", "left", "right"):
+            self.channel.addItem(c.capitalize(), c)
+        self.run = QPushButton("Run")
+        self.run.setDefault(True)
+        self.run.clicked.connect(self._run)
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.tasks, 1)
+        layout.addWidget(self.description)
+        layout.addWidget(self.form_box)
+        layout.addWidget(self.run)
+        self.setWidget(box)
+        self.readers: dict[str, callable] = {}
+        self.doc = None
+        if self.tasks.count():
+            self.tasks.setCurrentRow(0)
+
+    def current_spec(self):
+        item = self.tasks.currentItem()
+        return registry.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
+
+    def set_document(self, doc) -> None:
+        self.doc = doc
+        self._fill_inputs()
+        self.run.setEnabled(doc is not None)
+
+    def _fill_inputs(self) -> None:
+        current = self.input.currentData()
+        self.input.clear()
+        self.input.addItem("Whole file", "file")
+        self.input.addItem("Selection", "selection")
+        for track in (self.doc.label_tracks if self.doc else []):
+            self.input.addItem(f"Each region of “{track.name}”", f"regions:{track.id}")
+        idx = self.input.findData(current)
+        self.input.setCurrentIndex(max(0, idx))
+
+    def _build_form(self) -> None:
+        while self.form.rowCount():
+            self.form.removeRow(0)
+        spec = self.current_spec()
+        self.readers = {}
+        if spec is None:
+            return
+        self.description.setText(spec.description)
+        self.model = QComboBox(editable=True)
+        for c in spec.checkpoints:
+            self.model.addItem(c)
+        self.model.setEnabled(spec.needs_model)
+        self.form.addRow("Model", self.model)
+        for p in spec.params:
+            w, read = widget_for(p)
+            w.setToolTip(p.help)
+            self.form.addRow(p.title or p.name, w)
+            self.readers[p.name] = read
+        self.input = QComboBox()
+        self._fill_inputs()
+        self.form.addRow("Run on", self.input)
+        self.channel = QComboBox()
+        for c in ("mix", "left", "right"):
+            self.channel.addItem(c.capitalize(), c)
+        self.form.addRow("Channels", self.channel)
+
+    def values(self) -> dict:
+        return {name: read() for name, read in self.readers.items()}
+
+    def _run(self) -> None:
+        spec = self.current_spec()
+        if spec is not None:
+            model = self.model.currentText() if spec.needs_model else ""
+            self.run_requested.emit(spec, self.values(), self.input.currentData(), model,
+                                    self.channel.currentData())
