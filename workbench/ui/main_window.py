@@ -870,7 +870,9 @@ class MainWindow(QMainWindow):
         except ValueError as exc:
             self.show_status(str(exc))
             return None
-        self.jobs_dock.show()
+        if not self.jobs_dock.isVisible():
+            self.jobs_dock.show()
+            self.resizeDocks([self.jobs_dock], [120], Qt.Orientation.Vertical)
         job = self.job_queue.submit(Job(spec, doc, params, ranges, model, channel))
         self.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job

@@ -69,10 +69,12 @@ class TaskPanel(QDockWidget):
         self.run.clicked.connect(self._run)
         box = QWidget()
         layout = QVBoxLayout(box)
-        layout.addWidget(self.tasks, 1)
+        self.tasks.setMaximumHeight(160)
+        layout.addWidget(self.tasks)
         layout.addWidget(self.description)
         layout.addWidget(self.form_box)
         layout.addWidget(self.run)
+        layout.addStretch(1)
         self.setWidget(box)
         self.readers: dict[str, callable] = {}
         self.doc = None
