@@ -1,10 +1,16 @@
 """Recordings made by the tests themselves: known signals in every format and layout we open."""
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
 from pathlib import Path
 
 import numpy as np
+import pytest
 import soundfile as sf
+
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
 def signal(frames: int, channels: int, seed: int = 0) -> np.ndarray:
@@ -54,3 +60,15 @@ def played_part(got: np.ndarray, data: np.ndarray) -> tuple[np.ndarray, np.ndarr
     first = int(heard[0])
     assert first < 0.1 * 48000, f"{first} samples missing at the start"
     return seg[first:], data[first: len(seg)]
+
+
+def speak(text: str, path) -> np.ndarray:
+    if not shutil.which("espeak-ng"):
+        if IN_CI:
+            pytest.fail("CI must have espeak-ng (apt-get install espeak-ng)")
+        pytest.skip("espeak-ng is not installed")
+    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
+    x, sr = sf.read(str(path))
+    assert sr == 22050
+    idx = np.nonzero(np.abs(x) > 0.02)[0]
+    return x[idx[0]: idx[-1] + 1].astype(np.float32)

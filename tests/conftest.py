@@ -172,18 +172,7 @@ def make_wav(tmp_path):
 
 
 # -- speech made with espeak-ng, with known silences ------------------------------------------------
-def speak(text: str, path) -> np.ndarray:
-    if not shutil.which("espeak-ng"):
-        if IN_CI:
-            pytest.fail("CI must have espeak-ng (apt-get install espeak-ng)")
-        pytest.skip("espeak-ng is not installed")
-    subprocess.run(["espeak-ng", "-v", "en-us", "-s", "150", "-w", str(path), text], check=True)
-    x, sr = sf.read(str(path))
-    assert sr == 22050
-    idx = np.nonzero(np.abs(x) > 0.02)[0]
-    return x[idx[0]: idx[-1] + 1].astype(np.float32)
-
-
+from audio_fixtures import speak  # noqa: E402
 @pytest.fixture
 def speech_file(tmp_path):
     """Speech with known silences: returns (path, [(start, end), ...] true speech in seconds)."""

@@ -130,3 +130,28 @@ def test_closing_the_tab_cancels_its_jobs(window, speech_tab, qtbot, monkeypatch
     qtbot.waitUntil(lambda: job.fraction > 0, timeout=5000)
     window.close_current()
     assert job.state == "cancelled" and window.tabs.count() == 0
+
+
+def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab, qtbot, tmp_path):
+    """Any checkpoint by local folder: typed into the model box."""
+    import sys as _sys
+
+    _sys.path.insert(0, str(__import__("pathlib").Path(__file__).resolve().parents[1] / "tasks"))
+    from test_asr import tiny_ctc
+
+    folder = tiny_ctc(tmp_path / "ctc")
+    panel = window.understand_panel
+    window.toggle_understand(True)
+    panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
+                              .index("Speech recognition"))
+    assert panel.model.isEnabled() and panel.model.itemText(0) == "openai/whisper-small"
+    panel.model.setEditText(folder)
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    track = speech_tab.document.label_tracks[-1]
+    assert track.name == "Transcript"
+    assert all(dict(r.origin)["model"] == folder for r in track)
+    speech_tab.document.history.undo()
+    assert speech_tab.document.label_tracks == []

@@ -23,3 +23,27 @@ register(TaskSpec(
               help="Added to each side of a speech region"),
     ),
 ))
+
+register(TaskSpec(
+    id="asr",
+    title="Speech recognition",
+    panel="understand",
+    description="Transcribe speech into timed regions on a “Transcript” track: Whisper (segment "
+                "or word timestamps, language, translate to English) or CTC models (wav2vec 2.0, "
+                "HuBERT). Any checkpoint by Hub id or local folder.",
+    run="workbench.tasks.understand.asr:run",
+    sample_rate=16000,
+    checkpoints=("openai/whisper-small", "openai/whisper-tiny", "openai/whisper-base",
+                 "openai/whisper-medium", "openai/whisper-large-v3-turbo",
+                 "facebook/wav2vec2-base-960h", "facebook/hubert-large-ls960-ft"),
+    output_track="Transcript",
+    params=(
+        Param("language", "str", "", "Language", help="A code such as en, de, fr; empty: detect "
+              "(multilingual Whisper models only)"),
+        Param("task", "choice", "transcribe", "Task", choices=("transcribe", "translate"),
+              help="translate: English text from any language (multilingual Whisper only)"),
+        Param("timestamps", "choice", "segment", "Timestamps", choices=("segment", "word")),
+        Param("beams", "int", 1, "Beams", 1, 10, help="Beam search width: more is slower, "
+              "sometimes better (Whisper only)"),
+    ),
+))

