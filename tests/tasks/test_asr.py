@@ -62,11 +62,21 @@ def sentences(tmp_path):
 
 
 def test_windows_end_in_pauses():
-    speech = [(1.0, 9.0), (10.0, 25.0), (26.0, 40.0), (41.0, 120.0)]
-    spans = windows(np.zeros(16000 * 130), 16000, speech)
-    assert spans[0] == (16000, 25 * 16000)                     # 1-25 s: ends in the 25-26 s pause
-    assert all(b - a <= 30 * 16000 for a, b in spans)
-    assert spans[1][0] == 26 * 16000
+    """Speech-like bursts with pauses: windows of <= 30 s, cut inside pauses; windows that are
+    entirely silent are left out."""
+    rate = 16000
+    rng = np.random.default_rng(0)
+    x = np.zeros(rate * 100, np.float32)
+    bursts = [(1.0, 9.0), (10.0, 25.0), (26.0, 40.0)]          # then 60 s of silence
+    for a, b in bursts:
+        x[int(a * rate):int(b * rate)] = 0.3 * rng.standard_normal(int((b - a) * rate))
+    spans = windows(x, rate)
+    assert all(b - a <= 30 * rate for a, b in spans)
+    for _, end in spans:   # every cut lies in a pause, not in a burst
+        assert not any(a < end / rate < b for a, b in bursts), end / rate
+    assert spans[0][0] == 0 and spans[-1][1] <= 75 * rate      # the silent minute is skipped
+    covered = sum(b - a for a, b in spans)
+    assert covered >= sum(b - a for a, b in bursts) * rate
 
 
 def test_real_whisper_transcribes_with_sensible_times(real_whisper, sentences):
@@ -76,11 +86,12 @@ def test_real_whisper_transcribes_with_sensible_times(real_whisper, sentences):
     (name, regions), = result.tracks
     assert name == "Transcript"
     text = " ".join(r.text for r in regions).lower()
-    for word in ("quick", "workbench", "timeline", "recognition", "region"):  # tiny.en hears espeak's "brown fox" as "roundfuck"
+    # tiny.en mishears espeak's voice ("brown fox" -> "roundfuck", "workbench" varies): these it gets
+    for word in ("quick", "timeline", "recognition", "region"):
         assert word in text, text
     for a, b in truth:   # every sentence is covered by regions that start near it
         near = [r for r in regions if r.start < b and r.end > a]
-        assert near and abs(near[0].start - a) < 1.0 and abs(max(r.end for r in near) - b) < 1.0, (a, b, near)
+        assert near and abs(near[0].start - a) < 0.3 and abs(max(r.end for r in near) - b) < 0.3, (a, b, near)
     assert all(dict(r.origin)["model"] == real_whisper for r in regions)
 
 

@@ -1,8 +1,8 @@
 """Speech recognition with any transformers checkpoint: Whisper (segment or word timestamps,
 language, translate) or CTC models (wav2vec 2.0, HuBERT: word timestamps).
 
-Long audio is cut at pauses that silero-vad finds into windows of at most 30 s, so no word is
-split and each window's timestamps only need its offset.  That gives progress and partial
+Long audio is cut in the middle of pauses into windows of at most 30 s (an energy scan finds
+them in milliseconds), so no word is split and each window's timestamps only need its offset.  That gives progress and partial
 results window by window, and Cancel stops a window mid-decode (a stopping criterion), where
 one pipeline call over an hour would do neither.
 """
@@ -15,33 +15,68 @@ from workbench.tasks.models import cached, choose_device
 from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
 
 WINDOW_S = 30.0          # Whisper's own window
-MIN_GAP_S = 0.3          # a pause at least this long may end a window
+MIN_GAP_S = 0.25         # a pause at least this long may end a window
 
 
-def windows(samples: np.ndarray, rate: int, speech: list[tuple[float, float]] | None = None,
-            max_s: float = WINDOW_S) -> list[tuple[int, int]]:
-    """Sample ranges of at most ``max_s`` that start and end in pauses between speech regions.
-    Speech longer than a window is cut at the window length (nothing else to do)."""
-    n = len(samples)
-    if speech is None or not speech:
-        return [(a, min(n, a + int(max_s * rate))) for a in range(0, n, int(max_s * rate))]
+FRAME_S = 0.02
+EDGE_PAD_S = 0.08        # kept around speech when a segment edge is snapped to it
+
+
+def energy(samples: np.ndarray, rate: int, frame_s: float = FRAME_S):
+    """RMS per frame and the level below which a frame counts as quiet."""
+    frame = max(1, int(frame_s * rate))
+    n = len(samples) // frame
+    if n == 0:
+        return np.zeros(0), frame, 0.0
+    rms = np.sqrt(np.mean(samples[: n * frame].reshape(n, frame).astype(np.float64) ** 2, axis=1))
+    return rms, frame, max(1e-4, 0.05 * float(np.percentile(rms, 95)))
+
+
+def pauses(samples: np.ndarray, rate: int, min_gap: float = MIN_GAP_S):
+    """Sample positions in the middle of quiet stretches at least ``min_gap`` long (numpy energy:
+    milliseconds for an hour, where a VAD model would take a minute), and the quiet threshold."""
+    rms, frame, threshold = energy(samples, rate)
+    if not len(rms):
+        return np.zeros(0, np.int64), threshold
+    quiet = np.concatenate([[False], rms < threshold, [False]])
+    edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+    starts, ends = edges[0::2], edges[1::2]
+    long = (ends - starts) * frame / rate >= min_gap
+    return ((starts[long] + ends[long]) // 2 * frame).astype(np.int64), threshold
+
+
+def snap_to_speech(regions: list[Region], rms, frame: int, rate: int, threshold: float) -> list[Region]:
+    """Whisper starts a window's first segment at 0 s and lets segments run into pauses: move
+    each edge that sits in quiet to the nearest loud frame inside the region."""
     out = []
-    start = None
-    end = None
-    for a, b in speech:
-        a, b = int(a * rate), int(b * rate)
-        if start is None:
-            start, end = a, b
-        elif b - start <= max_s * rate:
-            end = b
+    for r in regions:
+        a, b = int(r.start * rate / frame), int(np.ceil(r.end * rate / frame))
+        loud = np.flatnonzero(rms[a:b] >= threshold)
+        if len(loud):
+            start = max(r.start, (a + loud[0]) * frame / rate - EDGE_PAD_S)
+            end = min(r.end, (a + loud[-1] + 1) * frame / rate + EDGE_PAD_S)
+            r = r.with_(start=start, end=max(start, end))
+        out.append(r)
+    return out
+
+
+def windows(samples: np.ndarray, rate: int, max_s: float = WINDOW_S, min_s: float = 5.0):
+    """Sample ranges of at most ``max_s`` covering the audio, cut in the middle of pauses (the
+    last pause before the limit), so no word is split.  Silent windows are left out."""
+    n = len(samples)
+    cuts, threshold = pauses(samples, rate)
+    out, start = [], 0
+    while start < n:
+        limit = start + int(max_s * rate)
+        if limit >= n:
+            end = n
         else:
+            ok = cuts[(cuts > start + int(min_s * rate)) & (cuts <= limit)]
+            end = int(ok[-1]) if len(ok) else limit
+        piece = samples[start:end]
+        if len(piece) and np.sqrt(np.mean(piece.astype(np.float64) ** 2)) >= threshold * 0.5:
             out.append((start, end))
-            start, end = a, b
-        while end - start > max_s * rate:   # one very long stretch of speech
-            out.append((start, start + int(max_s * rate)))
-            start += int(max_s * rate)
-    if start is not None:
-        out.append((start, end))
+        start = end
     return out
 
 
@@ -77,19 +112,8 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
             return bool(cancelled())
 
     yield Progress(0.02, "Finding speech")
-    speech = None
-    try:
-        from silero_vad import get_speech_timestamps
-
-        from workbench.tasks.understand.vad import _model as vad_model
-
-        stamps = get_speech_timestamps(torch.from_numpy(samples), cached("silero-vad", vad_model),
-                                       sampling_rate=rate, min_silence_duration_ms=int(MIN_GAP_S * 1000),
-                                       speech_pad_ms=200)
-        speech = [(s["start"] / rate, s["end"] / rate) for s in stamps]
-    except ImportError:
-        pass
-    spans = windows(samples, rate, speech)
+    spans = windows(samples, rate)
+    rms, frame, threshold = energy(samples, rate)
     total = sum(b - a for a, b in spans) or 1
     done = 0
     word_level = params["timestamps"] == "word"
@@ -111,7 +135,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
             raise TaskError(f"the GPU ran out of memory running {checkpoint}") from exc
         if cancelled():
             raise TaskCancelled()
-        regions = _regions(out, a / rate, (b - a) / rate)
+        regions = snap_to_speech(_regions(out, a / rate, (b - a) / rate), rms, frame, rate, threshold)
         done += b - a
         yield Partial(regions)
         yield Progress(0.05 + 0.95 * done / total, f"{done / rate:.0f} s of speech transcribed")
