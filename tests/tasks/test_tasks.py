@@ -29,7 +29,7 @@ def test_params_are_typed_and_checked():
         spec.parse_params({"beam": "5"})
     with pytest.raises(KeyError, match="unknown task"):
         registry.get("nope")
-    assert [t.id for t in registry.all_tasks("understand")] == ["vad", "asr"]
+    assert [t.id for t in registry.all_tasks("understand")] == ["vad", "asr", "tag"]
     assert registry.all_tasks("generate") == []
 
 

@@ -47,3 +47,25 @@ register(TaskSpec(
               "sometimes better (Whisper only)"),
     ),
 ))
+
+register(TaskSpec(
+    id="tag",
+    title="Sound events",
+    panel="understand",
+    description="Label sounds with an audio classifier (AudioSet's 527 classes with the default "
+                "AST): the top labels of the range, or tags over time with a sliding window; "
+                "windows above the threshold with the same label merge into one region.",
+    run="workbench.tasks.understand.tag:run",
+    sample_rate=16000,
+    checkpoints=("MIT/ast-finetuned-audioset-10-10-0.4593", "MIT/ast-finetuned-audioset-16-16-0.442",
+                 "MIT/ast-finetuned-speech-commands-v2"),
+    output_track="Sound events",
+    params=(
+        Param("mode", "choice", "over time", "Mode", choices=("over time", "whole range")),
+        Param("window_s", "float", 2.0, "Window", 0.2, 10.0, unit="s"),
+        Param("hop_s", "float", 1.0, "Hop", 0.05, 10.0, unit="s"),
+        Param("threshold", "float", 0.3, "Threshold", 0.0, 1.0,
+              help="Scores below this are not tagged (over time)"),
+        Param("top_k", "int", 3, "Labels per window", 1, 20),
+    ),
+))

@@ -1,0 +1,81 @@
+"""Audio classification with any transformers checkpoint (AST and friends): the top labels of a
+range, or tags over time (sliding window, threshold, adjacent windows merged into regions)."""
+from __future__ import annotations
+
+import numpy as np
+
+from workbench.core.regions import Region
+from workbench.tasks.models import cached, choose_device
+from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
+
+BATCH = 8
+
+
+def _load(checkpoint: str, device: str):
+    try:
+        from transformers import pipeline
+    except ImportError as exc:
+        raise TaskError("tagging needs transformers: pip install transformers") from exc
+    try:
+        return pipeline("audio-classification", model=checkpoint, device=device, trust_remote_code=False)
+    except OSError as exc:
+        raise TaskError(f"the model “{checkpoint}” could not be loaded: {exc}") from exc
+    except ValueError as exc:
+        raise TaskError(f"“{checkpoint}” is not an audio classification checkpoint ({exc})") from exc
+
+
+def merge(windows: list[tuple[float, float, list[tuple[str, float]]]], threshold: float,
+          gap: float = 1e-6) -> list[Region]:
+    """Per label, windows above ``threshold`` that touch or overlap become one region whose
+    confidence is the best score in it."""
+    open_: dict[str, list] = {}
+    out: list[Region] = []
+    for a, b, scores in windows:
+        present = {label: s for label, s in scores if s >= threshold}
+        for label in list(open_):
+            if label not in present and open_[label][1] + gap < a:
+                s, e, best = open_.pop(label)
+                out.append(Region(s, e, label, confidence=best))
+        for label, score in present.items():
+            if label in open_ and a <= open_[label][1] + gap:
+                s, e, best = open_[label]
+                open_[label] = [s, max(e, b), max(best, score)]
+            else:
+                if label in open_:
+                    s, e, best = open_.pop(label)
+                    out.append(Region(s, e, label, confidence=best))
+                open_[label] = [a, b, score]
+    for label, (s, e, best) in open_.items():
+        out.append(Region(s, e, label, confidence=best))
+    return sorted(out, key=lambda r: (r.start, -r.confidence))
+
+
+def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False):
+    checkpoint = checkpoint or "MIT/ast-finetuned-audioset-10-10-0.4593"
+    device = choose_device("auto")
+    yield Progress(0.0, f"Loading {checkpoint}")
+    clf = cached(f"tag:{checkpoint}:{device}", lambda: _load(checkpoint, device))
+    duration = len(samples) / rate
+    k = params["top_k"]
+    if params["mode"] == "whole range" or duration <= params["window_s"]:
+        scores = clf({"raw": samples, "sampling_rate": rate}, top_k=k)
+        yield Partial([Region(0.0, duration, s["label"], confidence=float(s["score"])) for s in scores])
+        return
+    win, hop = int(params["window_s"] * rate), max(1, int(params["hop_s"] * rate))
+    starts = list(range(0, max(1, len(samples) - win + hop), hop))
+    results = []
+    for i in range(0, len(starts), BATCH):
+        if cancelled():
+            raise TaskCancelled()
+        batch = [{"raw": samples[s:s + win], "sampling_rate": rate} for s in starts[i:i + BATCH]]
+        for s, scores in zip(starts[i:i + BATCH], clf(batch, top_k=k)):
+            # each window speaks for its middle hop, so regions do not smear a window's length
+            mid = s + win / 2
+            a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
+            if s == 0:
+                a = 0.0
+            if s == starts[-1]:
+                b = duration
+            results.append((a, b, [(x["label"], float(x["score"])) for x in scores]))
+        yield Progress(min(1.0, (i + BATCH) / len(starts)), f"{min(len(starts), i + BATCH)}/{len(starts)} windows")
+    yield Partial(merge(results, params["threshold"]))
