@@ -72,6 +72,8 @@ def _run_command(argv: list[str]) -> int:
     p.add_argument("--model", help="Hub id or local folder of the checkpoint")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--channel", choices=("mix", "left", "right"), default="mix")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
+                   help="where models run (auto: a GPU when there is one)")
     args = p.parse_args(argv)
     try:
         spec = registry.get(args.task)
@@ -103,7 +105,8 @@ def _run_command(argv: list[str]) -> int:
             src = open_audio(path)
             for _ in src.load():
                 pass
-            gen = run_task(spec, src, params, checkpoint=args.model, channel=args.channel)
+            gen = run_task(spec, src, params, checkpoint=args.model, channel=args.channel,
+                           device=args.device)
             while True:
                 try:
                     event = next(gen)

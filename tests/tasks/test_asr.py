@@ -180,11 +180,23 @@ def test_tiny_ctc_model_gives_word_regions(speech_file, tmp_path):
         assert 0 <= r.start <= r.end <= src.duration + 1e-6
 
 
-def test_a_missing_model_is_a_clear_error(speech_file, tmp_path, monkeypatch):
+def test_a_missing_model_is_a_clear_error(speech_file, tmp_path):
     from workbench.tasks.runner import TaskError
 
-    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     path, _ = speech_file
     src = open_audio(path).load_all()
-    with pytest.raises(TaskError, match="could not be loaded|not a speech"):
+    with pytest.raises(TaskError, match="there is no folder"):
         drain(run_task(registry.get("asr"), src, {}, checkpoint=str(tmp_path / "no-such-model")))
+
+
+def test_an_uncached_hub_model_offline_says_how_to_proceed(speech_file, tmp_path):
+    import os
+    import sys
+
+    path, _ = speech_file
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}
+    out = subprocess.run([sys.executable, "-m", "workbench", "run", "asr", str(path), "--model",
+                          "openai/whisper-small", "-o", str(tmp_path / "x.srt")],
+                         capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
+    assert out.returncode == 1
+    assert "not in the local model cache" in out.stderr and "huggingface-cli download" in out.stderr

@@ -193,3 +193,19 @@ def test_snap_to_zero_crossings(window, tab, qtbot):
     frame = int(round(t * 48000))
     x = src.read(frame - 1, frame + 1)[:, 0]
     assert (x[0] < 0) != (x[1] < 0) and abs(t - 1.23456) < 0.01
+
+
+def test_transcript_view_reads_seeks_and_edits(window, tab, qtbot):
+    doc = tab.document
+    t = doc.add_label_track("Transcript", [Region(1.0, 2.0, "hello there"), Region(8.5, 9.5, "late words")])
+    window.toggle_transcript(True)
+    dock = window.transcript_dock
+    assert dock.track_box.currentText() == "Transcript"
+    assert [dock.lines.item(i).text() for i in range(dock.lines.count())] == ["hello there", "late words"]
+    tab.timeline.set_view(0, 3)
+    dock._clicked(dock.lines.item(1))                  # click-to-seek
+    assert doc.selection == (8.5, 9.5) and tab.timeline.view_range()[0] <= 8.5 <= tab.timeline.view_range()[1]
+    dock.lines.item(0).setText("hello world")          # an edit is a region edit
+    assert t.regions[0].text == "hello world" and doc.history.undo_title == "Edit label text"
+    doc.history.undo()
+    assert dock.lines.item(0).text() == "hello there"

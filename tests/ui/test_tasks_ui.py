@@ -62,7 +62,7 @@ def test_each_region_of_a_track(window, speech_tab, qtbot):
     assert len(doc.label_tracks[-1]) == 2
 
 
-def _slow_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False):
+def _slow_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
     from workbench.tasks.runner import Progress
 
     for k in range(1000):
@@ -89,7 +89,7 @@ def test_cancel_within_a_second_and_nothing_changes(window, speech_tab, qtbot, m
     assert "cancelled" in window.status_text.text()
 
 
-def _broken_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False):
+def _broken_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
     raise TaskError("the checkpoint “nowhere/model” was not found")
     yield  # noqa
 
@@ -155,3 +155,17 @@ def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab
     assert all(dict(r.origin)["model"] == folder for r in track)
     speech_tab.document.history.undo()
     assert speech_tab.document.label_tracks == []
+
+
+def test_the_device_preference_reaches_the_job(window, speech_tab, qtbot):
+    from workbench.tasks.models import choose_device
+
+    window.show_preferences()
+    dialog = window._preferences
+    dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
+    dialog.accept()
+    assert window.settings.device == "cpu"
+    job = window.run_task(registry.get("vad"), {})
+    qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
+    assert job.device == "cpu"
+    assert choose_device("auto") in ("cpu", "cuda", "mps") and choose_device("cpu") == "cpu"

@@ -26,6 +26,7 @@ class Settings:
     output_device: str | None = None      # sounddevice name; None = system default
     view_mode: str = "split"              # waveform | spectrogram | split
     autosave_seconds: int = 30            # recovery file of unsaved work; 0 turns it off
+    device: str = "auto"                  # where tasks run: auto | cpu | cuda | mps
     recent_files: list[str] = field(default_factory=list)
     spectrogram: dict = field(default_factory=dict)  # SpectrogramParams fields that differ
 

@@ -45,3 +45,22 @@ def choose_device(preference: str = "auto") -> str:
 
 def threads() -> int:
     return int(os.environ.get("WORKBENCH_THREADS", os.cpu_count() or 1))
+
+
+def load_error(checkpoint: str, exc: Exception) -> str:
+    """Why a checkpoint did not load, in words that say what to do."""
+    from pathlib import Path
+
+    text = str(exc)
+    if Path(checkpoint).exists():
+        return f"the folder “{checkpoint}” is not a complete model (missing config or weights: {text})"
+    looks_like_path = checkpoint.startswith(("/", ".", "~")) or "\\" in checkpoint or checkpoint.count("/") > 1
+    if looks_like_path:
+        return f"there is no folder “{checkpoint}”: choose a model folder, or a Hub id such as openai/whisper-small"
+    offline = os.environ.get("HF_HUB_OFFLINE") == "1" or "offline" in text.lower() or \
+        "couldn't connect" in text.lower() or "connection" in text.lower()
+    if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
+        return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
+                f"reached. On a connected machine run `huggingface-cli download {checkpoint}` "
+                f"(the cache is shared), or choose a local folder with the model in the Model box.")
+    return f"the model “{checkpoint}” could not be loaded: {text}"

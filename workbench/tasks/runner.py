@@ -62,7 +62,8 @@ def load_input(audio, start: float, end: float, rate: int | None, channel: str =
 
 
 def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = None,
-             checkpoint: str | None = None, cancelled=lambda: False, channel: str = "mix"):
+             checkpoint: str | None = None, cancelled=lambda: False, channel: str = "mix",
+             device: str = "auto"):
     """Generator over one input range: yields Progress / Partial, returns TaskResult.
     Region times come back on the audio's timeline (offset by ``start``)."""
     t0 = time.perf_counter()
@@ -71,7 +72,7 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     samples = load_input(audio, start, end, spec.sample_rate, channel)
     rate = spec.sample_rate or audio.sample_rate
     values = spec.parse_params(params)
-    gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled)
+    gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled, device=device)
     regions: list[Region] = []
     origin = (("model", checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")), ("task", spec.id))
     try:

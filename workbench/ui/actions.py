@@ -100,6 +100,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.understand", "&Understand Panel", "&View", "toggle_understand", "Ctrl+U",
                checkable=True, separator_before=True),
     ActionSpec("view.jobs", "&Jobs", "&View", "toggle_jobs", "Ctrl+J", checkable=True),
+    ActionSpec("view.transcript", "&Transcript", "&View", "toggle_transcript", "Ctrl+Shift+T",
+               checkable=True),
     ActionSpec("view.regions", "&Regions List", "&View", "toggle_regions", "Ctrl+Shift+R",
                checkable=True),
     ActionSpec("view.history", "&History", "&View", "toggle_history", "Ctrl+H", checkable=True),

@@ -24,6 +24,7 @@ class Job:
     ranges: list            # [(start, end)] in seconds
     model: str = ""
     channel: str = "mix"
+    device: str = "auto"
     state: str = "queued"   # queued | running | done | failed | cancelled
     fraction: float = 0.0
     started: float = 0.0
@@ -96,7 +97,7 @@ class JobQueue(QObject):
             done = 0.0
             for a, b in job.ranges:
                 gen = run_task(job.spec, audio, job.params, a - offset, b - offset,
-                               job.model or None, cancelled, job.channel)
+                               job.model or None, cancelled, job.channel, job.device)
                 while True:
                     try:
                         event = next(gen)

@@ -23,6 +23,7 @@ from workbench.ui.actions import ACTIONS
 from workbench.ui.docks import HistoryDock, RegionListDock
 from workbench.ui.jobs import Job, JobQueue, JobsDock
 from workbench.ui.tasks_panel import TaskPanel
+from workbench.ui.transcript import TranscriptDock
 from workbench.ui.playback import PlaybackController
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.timeline.view import TimelineView
@@ -121,6 +122,10 @@ class MainWindow(QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.understand_panel)
         self.understand_panel.run_requested.connect(self.run_task)
         self.understand_panel.hide()
+        self.transcript_dock = TranscriptDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.transcript_dock)
+        self.tabifyDockWidget(self.regions_dock, self.transcript_dock)
+        self.transcript_dock.hide()
         self.job_queue = JobQueue(self)
         self.job_queue.finished.connect(self._job_finished)
         self.jobs_dock = JobsDock(self.job_queue, self)
@@ -134,7 +139,8 @@ class MainWindow(QMainWindow):
         self.actions_by_id["edit.sync_lock"].setChecked(True)
         self.actions_by_id["select.all_tracks"].setChecked(True)
         for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history"),
-                                (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs")):
+                                (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs"),
+                                (self.transcript_dock, "view.transcript")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
         self._apply_theme()
@@ -564,6 +570,7 @@ class MainWindow(QMainWindow):
         self.regions_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self.history_dock.set_history(tab.document.history if tab else None)
         self.understand_panel.set_document(tab.document if tab else None)
+        self.transcript_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self._update_enabled()
         self._update_undo_actions()
         if tab is not None:
@@ -843,6 +850,11 @@ class MainWindow(QMainWindow):
     def toggle_understand(self, on: bool) -> None:
         self.understand_panel.setVisible(on)
 
+    def toggle_transcript(self, on: bool) -> None:
+        self.transcript_dock.setVisible(on)
+        if on:
+            self.transcript_dock.raise_()
+
     def toggle_jobs(self, on: bool) -> None:
         self.jobs_dock.setVisible(on)
 
@@ -873,11 +885,14 @@ class MainWindow(QMainWindow):
         if not self.jobs_dock.isVisible():
             self.jobs_dock.show()
             self.resizeDocks([self.jobs_dock], [120], Qt.Orientation.Vertical)
-        job = self.job_queue.submit(Job(spec, doc, params, ranges, model, channel))
+        job = self.job_queue.submit(Job(spec, doc, params, ranges, model, channel, device=self.settings.device))
         self.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job
 
     def _job_finished(self, job) -> None:
+        if job.state == "done" and job.spec.output_track == "Transcript":
+            self.transcript_dock.show()
+            self.transcript_dock.raise_()
         if job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.models import cached, choose_device
+from workbench.tasks.models import cached, choose_device, load_error
 from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
 
 WINDOW_S = 30.0          # Whisper's own window
@@ -92,17 +92,18 @@ def _load(checkpoint: str, device: str):
         return pipeline("automatic-speech-recognition", model=checkpoint, device=device, dtype=dtype,
                         trust_remote_code=False)
     except OSError as exc:
-        raise TaskError(f"the model “{checkpoint}” could not be loaded: {exc}") from exc
+        raise TaskError(load_error(checkpoint, exc)) from exc
     except ValueError as exc:
         raise TaskError(f"“{checkpoint}” is not a speech recognition checkpoint ({exc})") from exc
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False):
+def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
+        device: str = "auto"):
     import torch
     from transformers import StoppingCriteria, StoppingCriteriaList
 
     checkpoint = checkpoint or "openai/whisper-small"
-    device = choose_device(params.get("device", "auto"))
+    device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
     asr = cached(f"asr:{checkpoint}:{device}", lambda: _load(checkpoint, device))
     whisper = asr.model.config.model_type == "whisper"

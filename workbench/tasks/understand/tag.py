@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.models import cached, choose_device
+from workbench.tasks.models import cached, choose_device, load_error
 from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
 
 BATCH = 8
@@ -19,7 +19,7 @@ def _load(checkpoint: str, device: str):
     try:
         return pipeline("audio-classification", model=checkpoint, device=device, trust_remote_code=False)
     except OSError as exc:
-        raise TaskError(f"the model “{checkpoint}” could not be loaded: {exc}") from exc
+        raise TaskError(load_error(checkpoint, exc)) from exc
     except ValueError as exc:
         raise TaskError(f"“{checkpoint}” is not an audio classification checkpoint ({exc})") from exc
 
@@ -50,9 +50,10 @@ def merge(windows: list[tuple[float, float, list[tuple[str, float]]]], threshold
     return sorted(out, key=lambda r: (r.start, -r.confidence))
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False):
+def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
+        device: str = "auto"):
     checkpoint = checkpoint or "MIT/ast-finetuned-audioset-10-10-0.4593"
-    device = choose_device("auto")
+    device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
     clf = cached(f"tag:{checkpoint}:{device}", lambda: _load(checkpoint, device))
     duration = len(samples) / rate

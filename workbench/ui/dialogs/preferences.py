@@ -31,9 +31,11 @@ class PreferencesDialog(QDialog):
         dev_items = [(None, "System default")] + [(d, d) for d in devices]
         if settings.output_device and settings.output_device not in devices:
             dev_items.append((settings.output_device, f"{settings.output_device} (not connected)"))
-        self.device = _combo(dev_items, settings.output_device)
+        self.output = _combo(dev_items, settings.output_device)
         if not devices:
-            self.device.setToolTip("No output device was found (is PortAudio installed?)")
+            self.output.setToolTip("No output device was found (is PortAudio installed?)")
+        self.device = _combo([("auto", "Best available (GPU if there is one)"), ("cpu", "CPU"),
+                              ("cuda", "NVIDIA GPU (CUDA)"), ("mps", "Apple GPU (MPS)")], settings.device)
         self.view_mode = _combo([("waveform", "Waveform"), ("spectrogram", "Spectrogram"),
                                  ("split", "Waveform and spectrogram")], settings.view_mode)
         self.n_fft = _combo([(n, str(n)) for n in (256, 512, 1024, 2048, 4096, 8192, 16384)], p.n_fft)
@@ -52,8 +54,9 @@ class PreferencesDialog(QDialog):
         general = QGroupBox("General")
         form = QFormLayout(general)
         form.addRow("Theme", self.theme)
-        form.addRow("Output device", self.device)
+        form.addRow("Output device", self.output)
         form.addRow("View", self.view_mode)
+        form.addRow("Run models on", self.device)
         spectro = QGroupBox("Spectrogram")
         form2 = QFormLayout(spectro)
         form2.addRow("FFT size", self.n_fft)
@@ -80,7 +83,7 @@ class PreferencesDialog(QDialog):
             colormap=self.colormap.currentData(), db_range=self.db_range.value(),
             db_top=self.db_top.value(), min_freq=self.min_freq.value())
         return replace(self._settings, theme=self.theme.currentData(),
-                       output_device=self.device.currentData(),
+                       output_device=self.output.currentData(), device=self.device.currentData(),
                        view_mode=self.view_mode.currentData(), spectrogram=_diff(params))
 
 
