@@ -169,3 +169,41 @@ def test_the_device_preference_reaches_the_job(window, speech_tab, qtbot):
     qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
     assert job.device == "cpu"
     assert choose_device("auto") in ("cpu", "cuda", "mps") and choose_device("cpu") == "cpu"
+
+
+def _streaming_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+    from workbench.core.regions import Region
+    from workbench.tasks.runner import Partial, Progress
+
+    for k in range(5):
+        time.sleep(0.15)
+        yield Partial([Region(k * 1.0, k * 1.0 + 0.5, f"part {k}")])
+        yield Progress((k + 1) / 5)
+
+
+def test_results_appear_while_the_job_runs_and_land_as_one_step(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _streaming_runner)
+    tl = speech_tab.timeline
+    job = window.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.found >= 2, timeout=5000)
+    previews = [lane for lane in tl.lanes if lane.kind == "labels"]
+    assert len(previews) == 1 and previews[0].track.name == "Voice activity …"
+    assert speech_tab.document.label_tracks == []                      # not in the document yet
+    assert len(previews[0].track) >= 2
+    qtbot.waitUntil(lambda: job.state == "done", timeout=5000)
+    lanes = [lane for lane in tl.lanes if lane.kind == "labels"]
+    assert [lane.track.name for lane in lanes] == ["Voice activity"]    # the preview is gone
+    assert [r.text for r in speech_tab.document.label_tracks[0]] == [f"part {k}" for k in range(5)]
+    speech_tab.document.history.undo()
+    assert speech_tab.document.label_tracks == [] and not any(l.kind == "labels" for l in tl.lanes)
+
+
+def test_a_cancelled_job_leaves_no_preview(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _streaming_runner)
+    job = window.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.found >= 1, timeout=5000)
+    window.job_queue.cancel(job)
+    qtbot.waitUntil(lambda: job.state == "cancelled", timeout=3000)
+    assert not any(lane.kind == "labels" for lane in speech_tab.timeline.lanes)

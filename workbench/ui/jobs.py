@@ -32,6 +32,7 @@ class Job:
     error: str = ""
     details: str = ""
     track_id: int | None = None
+    offset: float = 0.0
     worker: GeneratorWorker | None = field(default=None, repr=False)
 
     @property
@@ -45,6 +46,7 @@ class Job:
 class JobQueue(QObject):
     changed = Signal(object)        # the job whose state or progress changed
     finished = Signal(object)       # done, failed or cancelled
+    partial = Signal(object, list)  # the job, regions found so far (for a preview)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -90,6 +92,7 @@ class JobQueue(QObject):
         job.state, job.started = "running", time.monotonic()
         audio = job.doc.mixdown() if len(job.doc.tracks) > 1 else job.doc.tracks[0].audio
         offset = 0.0 if len(job.doc.tracks) > 1 else job.doc.tracks[0].offset
+        job.offset = offset
 
         def work(cancelled):
             regions = []
@@ -128,6 +131,8 @@ class JobQueue(QObject):
 
     def _partial(self, job: Job, partial) -> None:
         job.found += len(partial.regions)
+        self.partial.emit(job, [r.with_(start=r.start + job.offset, end=r.end + job.offset)
+                                for r in partial.regions])
         self.changed.emit(job)
 
     def _done(self, job: Job, regions) -> None:

@@ -128,6 +128,7 @@ class MainWindow(QMainWindow):
         self.transcript_dock.hide()
         self.job_queue = JobQueue(self)
         self.job_queue.finished.connect(self._job_finished)
+        self.job_queue.partial.connect(self._job_partial)
         self.jobs_dock = JobsDock(self.job_queue, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
@@ -889,7 +890,18 @@ class MainWindow(QMainWindow):
         self.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job
 
+    def _tab_of(self, doc):
+        return next((t for t in self.all_tabs() if t.document is doc), None)
+
+    def _job_partial(self, job, regions) -> None:
+        tab = self._tab_of(job.doc)
+        if tab is not None:
+            tab.timeline.set_preview(id(job), job.spec.output_track, regions)
+
     def _job_finished(self, job) -> None:
+        tab = self._tab_of(job.doc)
+        if tab is not None:
+            tab.timeline.clear_preview(id(job))
         if job.state == "done" and job.spec.output_track == "Transcript":
             self.transcript_dock.show()
             self.transcript_dock.raise_()

@@ -303,6 +303,7 @@ class TimelineView(QWidget):
         layout.addWidget(self.graphics, 1)
         layout.addWidget(self.scrollbar)
 
+        self.previews: dict = {}      # job -> LabelTrack shown while the job runs (not in the document)
         self.editor = RegionEditor(self.graphics)
         self.snap_to_zero = False
         document.tracks_changed.connect(self.rebuild)
@@ -350,9 +351,12 @@ class TimelineView(QWidget):
                     lane.vb.setXLink(self.lanes[0].vb)
                 self.lanes.append(lane)
                 row += 1
-        for label_track in self.doc.label_tracks:
+        for label_track in self.doc.label_tracks + list(self.previews.values()):
             top = TimeAxis("top") if row == 0 else None
             lane = _Lane(self, label_track, "labels", -1, pg.AxisItem("left"), top)
+            if label_track in self.previews.values():   # results still coming in: look, don't touch
+                lane.vb.handler = _AudioLaneHandler(self)
+                lane.plot.getAxis("left").setToolTip(f"{label_track.name}: still running")
             self.graphics.addItem(lane.plot, row=row, col=0)
             self.graphics.ci.layout.setRowStretchFactor(row, 0)
             if self.lanes:
@@ -501,6 +505,23 @@ class TimelineView(QWidget):
         else:
             if any(t.id == track_id for t in self.doc.label_tracks):
                 self.rebuild()
+
+    def set_preview(self, key, name: str, regions) -> None:
+        """Show a running job's results so far on a lane of their own (read-only)."""
+        from workbench.core.regions import LabelTrack
+
+        track = self.previews.get(key)
+        if track is None:
+            self.previews[key] = LabelTrack(f"{name} …", regions)
+            self.rebuild()
+            return
+        for r in regions:
+            track._insert(r)
+        self._refresh_layers()
+
+    def clear_preview(self, key) -> None:
+        if self.previews.pop(key, None) is not None:
+            self.rebuild()
 
     def label_lane(self, track_id: int) -> _Lane | None:
         return next((lane for lane in self.lanes if lane.kind == "labels" and lane.track.id == track_id), None)
