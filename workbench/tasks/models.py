@@ -64,3 +64,46 @@ def load_error(checkpoint: str, exc: Exception) -> str:
                 f"reached. On a connected machine run `huggingface-cli download {checkpoint}` "
                 f"(the cache is shared), or choose a local folder with the model in the Model box.")
     return f"the model “{checkpoint}” could not be loaded: {text}"
+
+
+# -- the shared Hugging Face cache ----------------------------------------------------------------
+def cache_dir() -> str:
+    from huggingface_hub import constants
+
+    return str(constants.HF_HUB_CACHE)
+
+
+def cached_models(cache=None) -> list[dict]:
+    """What the Hugging Face cache holds (shared with other tools): id, size, where, last used."""
+    from huggingface_hub import scan_cache_dir
+
+    try:
+        info = scan_cache_dir(cache or cache_dir())
+    except Exception:  # no cache yet, or an unreadable one: nothing to list
+        return []
+    return sorted(({"id": repo.repo_id, "kind": repo.repo_type, "size": repo.size_on_disk,
+                    "path": str(repo.repo_path), "last_used": repo.last_accessed,
+                    "revisions": len(repo.revisions)} for repo in info.repos),
+                  key=lambda m: m["id"].lower())
+
+
+def delete_cached(model_id: str, cache=None) -> int:
+    """Delete every revision of a cached model; returns the bytes freed."""
+    from huggingface_hub import scan_cache_dir
+
+    info = scan_cache_dir(cache or cache_dir())
+    revisions = [rev.commit_hash for repo in info.repos if repo.repo_id == model_id for rev in repo.revisions]
+    if not revisions:
+        return 0
+    strategy = info.delete_revisions(*revisions)
+    strategy.execute()
+    with _lock:  # a deleted model must not stay loaded under its name
+        for key in [k for k in _cache if model_id in k]:
+            _cache.pop(key)
+    return strategy.expected_freed_size
+
+
+def offline() -> bool:
+    from huggingface_hub import constants
+
+    return bool(constants.HF_HUB_OFFLINE)

@@ -46,6 +46,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                needs_document=True),
     ActionSpec("file.preferences", "&Preferences…", "&File", "show_preferences", "Ctrl+P",
                separator_before=True),
+    ActionSpec("file.models", "&Models…", "&File", "show_models", "Ctrl+Shift+M",
+               tip="Downloaded models: sizes, where they are, delete"),
     ActionSpec("file.quit", "&Quit", "&File", "close", "Ctrl+Q", separator_before=True),
     ActionSpec("edit.undo", "&Undo", "&Edit", "undo", "Ctrl+Z", needs_document=True),
     ActionSpec("edit.redo", "&Redo", "&Edit", "redo", "Ctrl+Shift+Z", needs_document=True,

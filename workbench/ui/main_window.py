@@ -1022,6 +1022,13 @@ class MainWindow(QMainWindow):
         self._sync_view_actions()
         self._persist()
 
+    def show_models(self) -> None:
+        from workbench.ui.dialogs.models import ModelsDialog
+
+        dialog = ModelsDialog(self)
+        self._models_dialog = dialog
+        dialog.open()
+
     def show_about(self) -> None:
         QMessageBox.about(self, "About Audio Workbench",
                           f"<b>Audio Workbench</b> {__version__}<br>"
