@@ -199,4 +199,4 @@ def test_an_uncached_hub_model_offline_says_how_to_proceed(speech_file, tmp_path
                           "openai/whisper-small", "-o", str(tmp_path / "x.srt")],
                          capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
     assert out.returncode == 1
-    assert "not in the local model cache" in out.stderr and "huggingface-cli download" in out.stderr
+    assert "not in the local model cache" in out.stderr and "hf download" in out.stderr

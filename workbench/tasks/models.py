@@ -61,7 +61,7 @@ def load_error(checkpoint: str, exc: Exception) -> str:
         "couldn't connect" in text.lower() or "connection" in text.lower()
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
-                f"reached. On a connected machine run `huggingface-cli download {checkpoint}` "
+                f"reached. On a connected machine run `hf download {checkpoint}` "
                 f"(the cache is shared), or choose a local folder with the model in the Model box.")
     return f"the model “{checkpoint}” could not be loaded: {text}"
 
