@@ -72,3 +72,13 @@ def speak(text: str, path) -> np.ndarray:
     assert sr == 22050
     idx = np.nonzero(np.abs(x) > 0.02)[0]
     return x[idx[0]: idx[-1] + 1].astype(np.float32)
+
+
+def drain(gen):
+    """Run a task generator to the end: (events, result)."""
+    events = []
+    while True:
+        try:
+            events.append(next(gen))
+        except StopIteration as stop:
+            return events, stop.value

@@ -408,7 +408,7 @@ def naive_baseline(gui: Gui, wav: Path, steps: int = 4) -> dict:
     naive_zoom = [step(lambda: vb.setXRange(0, duration, padding=0)),
                   step(lambda: vb.setXRange(100, 130, padding=0))] * (steps // 2)
     win.close()
-    del win, plots, data, x
+    plots = data = x = None  # free the naive curves before measuring ours
     gc.collect()
 
     # the workbench on the same file, same steps

@@ -9,7 +9,7 @@ import pytest
 import soundfile as sf
 
 from audio_fixtures import signal, write
-from workbench.core.audio import AudioOpenError, AudioSource, DecodedSource, open_audio
+from workbench.core.audio import AudioOpenError, AudioSource, open_audio
 
 CASES = [
     # container, subtype, extension, in place?

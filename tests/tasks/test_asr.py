@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_fixtures import IN_CI, speak
+from audio_fixtures import IN_CI, drain, speak
 from workbench.core.audio import open_audio
 from workbench.tasks import registry
 from workbench.tasks.runner import TaskCancelled, run_task
@@ -21,15 +21,6 @@ TOOL = ROOT.parent / "shared" / "tools" / "real-whisper" / "make_real_whisper.sh
 SENTENCES = ["The quick brown fox jumps over the lazy dog.",
              "Audio Workbench puts the whole audio toolbox on one timeline.",
              "Speech recognition turns each sentence into a labelled region."]
-
-
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return events, stop.value
 
 
 @pytest.fixture(scope="session")
@@ -190,7 +181,6 @@ def test_a_missing_model_is_a_clear_error(speech_file, tmp_path):
 
 
 def test_an_uncached_hub_model_offline_says_how_to_proceed(speech_file, tmp_path):
-    import os
     import sys
 
     path, _ = speech_file

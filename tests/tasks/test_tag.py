@@ -1,24 +1,15 @@
 """Sound-event tagging through the real audio-classification pipeline, on a tiny AST built here."""
-import json
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile as sf
 
+from audio_fixtures import drain
 from workbench.core.audio import open_audio
-from workbench.core.regions import Region
 from workbench.tasks import registry
 from workbench.tasks.runner import run_task
 from workbench.tasks.understand.tag import merge
-
-
-def drain(gen):
-    while True:
-        try:
-            next(gen)
-        except StopIteration as stop:
-            return stop.value
 
 
 def tiny_ast(folder: Path, labels=("dog", "siren", "speech", "music")) -> str:
@@ -51,7 +42,7 @@ def noise_file(tmp_path):
 def test_tags_over_time_with_a_tiny_ast(noise_file, tmp_path):
     model = tiny_ast(tmp_path / "ast")
     src = open_audio(noise_file).load_all()
-    result = drain(run_task(registry.get("tag"), src, {"threshold": 0.0, "top_k": 1}, checkpoint=model))
+    _, result = drain(run_task(registry.get("tag"), src, {"threshold": 0.0, "top_k": 1}, checkpoint=model))
     name, regions = result.tracks[0]
     assert name == "Sound events" and regions
     assert all(r.text in ("dog", "siren", "speech", "music") and 0 <= r.confidence <= 1 for r in regions)
@@ -63,7 +54,7 @@ def test_tags_over_time_with_a_tiny_ast(noise_file, tmp_path):
 def test_top_labels_of_the_whole_range(noise_file, tmp_path):
     model = tiny_ast(tmp_path / "ast")
     src = open_audio(noise_file).load_all()
-    result = drain(run_task(registry.get("tag"), src, {"mode": "whole range", "top_k": 3},
+    _, result = drain(run_task(registry.get("tag"), src, {"mode": "whole range", "top_k": 3},
                             checkpoint=model))
     regions = result.tracks[0][1]
     assert len(regions) == 3 and all((r.start, r.end) == (0.0, 12.0) for r in regions)

@@ -6,18 +6,11 @@ import numpy as np
 import pytest
 import soundfile as sf
 
+from audio_fixtures import drain
+
 from workbench.core.audio import open_audio
 from workbench.tasks import registry
 from workbench.tasks.runner import Partial, Progress, TaskCancelled, load_input, run_task
-
-
-def drain(gen):
-    events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return events, stop.value
 
 
 def test_params_are_typed_and_checked():

@@ -1,6 +1,5 @@
 """Audio edits from the keyboard: the lanes redraw the edited audio, undo restores it, and
 playback plays the edits."""
-import time
 
 import numpy as np
 import pytest

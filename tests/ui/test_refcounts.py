@@ -4,7 +4,6 @@ thousand redraws: seconds of playback.  pyproject excludes that release; this te
 next one that does the same."""
 import sys
 
-import pytest
 from PySide6.QtCore import QRectF
 from PySide6.QtWidgets import QGraphicsObject, QGraphicsScene, QGraphicsView
 

@@ -1,5 +1,4 @@
 """Tasks from the Understand panel: run, regions appear as one undo step, cancel, failure."""
-import threading
 import time
 
 import pytest

@@ -107,3 +107,26 @@ def offline() -> bool:
     from huggingface_hub import constants
 
     return bool(constants.HF_HUB_OFFLINE)
+
+
+def load_pipeline(kind: str, what: str, checkpoint: str, device: str):
+    """A cached transformers pipeline for ``kind`` ("automatic-speech-recognition", ...) on
+    ``device`` (half precision on CUDA); failures become TaskErrors that say what to do."""
+    from workbench.tasks.runner import TaskError
+
+    def load():
+        try:
+            from transformers import pipeline
+        except ImportError as exc:
+            raise TaskError(f"{what} needs transformers: pip install transformers") from exc
+        import torch
+
+        dtype = torch.float16 if device == "cuda" else torch.float32
+        try:
+            return pipeline(kind, model=checkpoint, device=device, dtype=dtype, trust_remote_code=False)
+        except OSError as exc:
+            raise TaskError(load_error(checkpoint, exc)) from exc
+        except ValueError as exc:
+            raise TaskError(f"“{checkpoint}” is not a {what} checkpoint ({exc})") from exc
+
+    return cached(f"{kind}:{checkpoint}:{device}", load)

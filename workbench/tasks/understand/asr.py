@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.models import cached, choose_device, load_error
+from workbench.tasks.models import choose_device, load_pipeline
 from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
 
 WINDOW_S = 30.0          # Whisper's own window
@@ -80,23 +80,6 @@ def windows(samples: np.ndarray, rate: int, max_s: float = WINDOW_S, min_s: floa
     return out
 
 
-def _load(checkpoint: str, device: str):
-    try:
-        from transformers import pipeline
-    except ImportError as exc:
-        raise TaskError("speech recognition needs transformers: pip install transformers") from exc
-    import torch
-
-    dtype = torch.float16 if device == "cuda" else torch.float32
-    try:
-        return pipeline("automatic-speech-recognition", model=checkpoint, device=device, dtype=dtype,
-                        trust_remote_code=False)
-    except OSError as exc:
-        raise TaskError(load_error(checkpoint, exc)) from exc
-    except ValueError as exc:
-        raise TaskError(f"“{checkpoint}” is not a speech recognition checkpoint ({exc})") from exc
-
-
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
         device: str = "auto"):
     import torch
@@ -105,7 +88,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     checkpoint = checkpoint or "openai/whisper-small"
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    asr = cached(f"asr:{checkpoint}:{device}", lambda: _load(checkpoint, device))
+    asr = load_pipeline("automatic-speech-recognition", "speech recognition", checkpoint, device)
     whisper = asr.model.config.model_type == "whisper"
 
     class Cancel(StoppingCriteria):

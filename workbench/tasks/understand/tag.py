@@ -5,23 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.models import cached, choose_device, load_error
-from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
+from workbench.tasks.models import choose_device, load_pipeline
+from workbench.tasks.runner import Partial, Progress, TaskCancelled
 
 BATCH = 8
-
-
-def _load(checkpoint: str, device: str):
-    try:
-        from transformers import pipeline
-    except ImportError as exc:
-        raise TaskError("tagging needs transformers: pip install transformers") from exc
-    try:
-        return pipeline("audio-classification", model=checkpoint, device=device, trust_remote_code=False)
-    except OSError as exc:
-        raise TaskError(load_error(checkpoint, exc)) from exc
-    except ValueError as exc:
-        raise TaskError(f"“{checkpoint}” is not an audio classification checkpoint ({exc})") from exc
 
 
 def merge(windows: list[tuple[float, float, list[tuple[str, float]]]], threshold: float,
@@ -55,7 +42,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     checkpoint = checkpoint or "MIT/ast-finetuned-audioset-10-10-0.4593"
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    clf = cached(f"tag:{checkpoint}:{device}", lambda: _load(checkpoint, device))
+    clf = load_pipeline("audio-classification", "audio classification", checkpoint, device)
     duration = len(samples) / rate
     k = params["top_k"]
     if params["mode"] == "whole range" or duration <= params["window_s"]:
