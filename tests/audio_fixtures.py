@@ -76,9 +76,7 @@ def speak(text: str, path) -> np.ndarray:
 
 def drain(gen):
     """Run a task generator to the end: (events, result)."""
+    from workbench.tasks.runner import drive
+
     events = []
-    while True:
-        try:
-            events.append(next(gen))
-        except StopIteration as stop:
-            return events, stop.value
+    return events, drive(gen, events.append)

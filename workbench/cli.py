@@ -59,7 +59,7 @@ def _run_command(argv: list[str]) -> int:
     from workbench.core.audio import AudioOpenError, open_audio
     from workbench.formats.labels import LabelFormatError, format_for, write_labels
     from workbench.tasks import registry
-    from workbench.tasks.runner import Progress, TaskCancelled, TaskError, run_task
+    from workbench.tasks.runner import Progress, TaskCancelled, TaskError, drive, run_task
 
     p = argparse.ArgumentParser(prog="workbench run", description="Run a task headless on files "
                                 "or folders and write its labels.")
@@ -105,16 +105,9 @@ def _run_command(argv: list[str]) -> int:
             src = open_audio(path)
             for _ in src.load():
                 pass
-            gen = run_task(spec, src, params, checkpoint=args.model, channel=args.channel,
-                           device=args.device)
-            while True:
-                try:
-                    event = next(gen)
-                except StopIteration as stop:
-                    result = stop.value
-                    break
-                if isinstance(event, Progress):
-                    _bar(label, event.fraction)
+            result = drive(run_task(spec, src, params, checkpoint=args.model, channel=args.channel,
+                                    device=args.device),
+                           lambda event: _bar(label, event.fraction) if isinstance(event, Progress) else None)
             if to_folder:
                 target.parent.mkdir(parents=True, exist_ok=True)
             write_labels(target, result.tracks, **({"duration": src.duration}

@@ -136,7 +136,7 @@ def test_restore_after_kill_9(window, tmp_path, monkeypatch, qtbot):
 def test_export_audio_from_the_window(window, tab, tmp_path, qtbot):
     doc = tab.document
     doc.set_selection(1.0, 2.0)
-    worker = window.export_audio(str(tmp_path / "sel.flac"), selection_only=True, subtype="PCM_24")
+    window.export_audio(str(tmp_path / "sel.flac"), selection_only=True, subtype="PCM_24")
     # the worker thread can finish before Qt delivers its queued "done": wait for what users see
     qtbot.waitUntil(lambda: "Exported sel.flac" in window.status_text.text(), timeout=10000)
     info = sf.info(tmp_path / "sel.flac")

@@ -38,6 +38,16 @@ class TaskResult:
     seconds: float = 0.0
 
 
+def drive(gen, on_event=lambda event: None):
+    """Run a task generator to the end, handing each event to ``on_event``; returns its result."""
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        on_event(event)
+
+
 def load_input(audio, start: float, end: float, rate: int | None, channel: str = "mix") -> np.ndarray:
     """Mono float32 of [start, end) seconds of ``audio`` (anything with read/sample_rate),
     resampled to ``rate``; read in blocks so an hour never exists twice."""
