@@ -16,7 +16,8 @@ def _gui_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="workbench", description="Audio Workbench: see, hear, label and "
                                 "generate audio with AI models on one timeline.",
                                 epilog="Headless: 'workbench tasks' lists tasks; 'workbench run TASK "
-                                       "INPUT... -o OUT' runs one (see 'workbench run --help').")
+                                       "INPUT... -o OUT' runs one (see 'workbench run --help'); "
+                                       "'workbench download MODEL...' fetches models.")
     p.add_argument("files", nargs="*", metavar="FILE", help="recordings to open")
     p.add_argument("--version", action="version", version=f"Audio Workbench {__version__}")
     p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme for this run")
@@ -107,7 +108,8 @@ def _run_command(argv: list[str]) -> int:
                 pass
             result = drive(run_task(spec, src, params, checkpoint=args.model, channel=args.channel,
                                     device=args.device),
-                           lambda event: _bar(label, event.fraction) if isinstance(event, Progress) else None)
+                           lambda event: _bar(label, event.fraction, event.message if event.stage else "")
+                           if isinstance(event, Progress) else None)
             if to_folder:
                 target.parent.mkdir(parents=True, exist_ok=True)
             write_labels(target, result.tracks, **({"duration": src.duration}
@@ -122,9 +124,41 @@ def _run_command(argv: list[str]) -> int:
 
 
 def _bar(label: str, fraction: float, tail: str = "", done: bool = False) -> None:
+    import shutil
+
     filled = int(fraction * 30)
-    line = f"\r{label} [{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:5.1f}% {tail}"
-    print(line, end="\n" if done else "", file=sys.stderr, flush=True)
+    line = f"{label} [{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:5.1f}% {tail}"
+    if sys.stderr.isatty():  # one line redrawn in place, as wide as the terminal
+        width = shutil.get_terminal_size((100, 20)).columns - 1
+        line = line[:width].ljust(width)
+    print("\r" + line, end="\n" if done else "", file=sys.stderr, flush=True)
+
+
+def _download_command(argv: list[str]) -> int:
+    from workbench.tasks import downloads
+    from workbench.tasks.runner import TaskCancelled, TaskError, drive
+
+    p = argparse.ArgumentParser(prog="workbench download", description="Fetch models from the "
+                                "Hugging Face Hub into the shared cache (the one transformers and "
+                                "the hf command use), with progress; an interrupted download "
+                                "continues where it stopped when run again.")
+    p.add_argument("models", nargs="+", metavar="MODEL", help="Hub ids, e.g. openai/whisper-small")
+    p.add_argument("--revision", help="a branch, tag or commit (default: main)")
+    p.add_argument("--cache-dir", help="another cache folder (default: the Hugging Face cache)")
+    args = p.parse_args(argv)
+    failures = 0
+    for model in args.models:
+        try:
+            folder = drive(downloads.download(model, args.revision, cache_dir=args.cache_dir),
+                           lambda event: _bar(model, event.fraction, event.message.split(": ", 1)[-1]))
+            _bar(model, 1.0, folder, done=True)
+        except KeyboardInterrupt:
+            print(f"\r{model}: stopped; run the same command again to continue", file=sys.stderr)
+            return 130
+        except (TaskError, TaskCancelled, OSError) as exc:
+            failures += 1
+            print(f"\r{model}: {exc}", file=sys.stderr)
+    return 1 if failures else 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -133,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
         return _tasks_command(argv[1:])
     if argv and argv[0] == "run":
         return _run_command(argv[1:])
+    if argv and argv[0] == "download":
+        return _download_command(argv[1:])
     args = _gui_parser().parse_args(argv)
     from workbench.ui.application import run_gui
 

@@ -48,3 +48,44 @@ def test_an_empty_cache_says_what_happens(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 0 and "No models downloaded yet" in dialog.total.text()
     assert not dialog.delete.isEnabled()
+
+
+def test_download_cancel_and_continue_from_the_dialog(qtbot, tmp_path, monkeypatch):
+    """A model by Hub id from a Hub on 127.0.0.1: progress names the file and sizes, Cancel
+    stops it, Download again asks only for the rest, and the model is listed."""
+    import json
+    import re
+
+    from huggingface_hub import constants
+
+    from hubmirror import HubMirror
+    from workbench.ui.dialogs.models import ModelsDialog
+
+    repo = tmp_path / "remote" / "test-org" / "tiny"
+    repo.mkdir(parents=True)
+    (repo / "config.json").write_text(json.dumps({"model_type": "test"}))
+    (repo / "model.safetensors").write_bytes(os.urandom(1_200_000))
+    with HubMirror(tmp_path / "remote") as hub:
+        monkeypatch.setattr(constants, "ENDPOINT", hub.endpoint)
+        hub.rate = 400_000
+        dialog = ModelsDialog(cache=str(tmp_path / "hf"))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.model_id.setText("test-org/tiny")
+        dialog.get.click()
+        assert not dialog.get.isEnabled() and dialog.stop.isEnabled() and dialog.bar.isVisible()
+        qtbot.waitUntil(lambda: bool(re.search(r"model\.safetensors: [\d.]+ KB of 1\.2 MB",
+                                               dialog.status.text())), timeout=10000)
+        dialog.stop.click()
+        qtbot.waitUntil(lambda: dialog.worker is None, timeout=3000)
+        assert "cancelled" in dialog.status.text()
+        assert dialog.table.item(0, 0).text() == "test-org/tiny  (incomplete: Download continues it)"
+        hub.rate, hub.log[:] = None, []
+        dialog.get.click()
+        qtbot.waitUntil(lambda: dialog.worker is None, timeout=10000)
+        assert dialog.status.text().startswith("test-org/tiny is ready")
+        assert [r for m, p, r in hub.log if p.startswith("/cdn/")][0].startswith("bytes=")
+        assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "test-org/tiny"
+        dialog.model_id.setText("/some/folder")
+        dialog.get.click()
+        assert "not a Hub id" in dialog.status.text()

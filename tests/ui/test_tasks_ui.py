@@ -207,3 +207,36 @@ def test_a_cancelled_job_leaves_no_preview(window, speech_tab, qtbot, monkeypatc
     window.job_queue.cancel(job)
     qtbot.waitUntil(lambda: job.state == "cancelled", timeout=3000)
     assert not any(lane.kind == "labels" for lane in speech_tab.timeline.lanes)
+
+
+def test_a_hub_model_downloads_in_the_job_then_runs(window, speech_tab, qtbot, tmp_path, monkeypatch):
+    """A Hub id not yet cached: the job shows the download (file, sizes), then tags the audio."""
+    import sys as _sys
+    from pathlib import Path
+
+    from huggingface_hub import constants
+
+    from workbench.tasks import models
+
+    _sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tasks"))
+    _sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from hubmirror import HubMirror
+    from test_tag import tiny_ast
+
+    (tmp_path / "remote" / "test-org").mkdir(parents=True)
+    tiny_ast(tmp_path / "remote" / "test-org" / "tiny-ast")
+    with HubMirror(tmp_path / "remote") as hub:
+        monkeypatch.setattr(constants, "ENDPOINT", hub.endpoint)
+        monkeypatch.setattr(constants, "HF_HUB_CACHE", str(tmp_path / "hf"))
+        monkeypatch.setattr(models, "_fetched", {})
+        hub.rate = 150_000
+        messages = []
+        window.job_queue.changed.connect(lambda job: messages.append(job.message))
+        job = window.run_task(registry.get("tag"), {"threshold": 0.0}, model="test-org/tiny-ast")
+        qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=60000)
+    assert job.state == "done", job.error
+    assert any("Downloading test-org/tiny-ast" in m and "model.safetensors" in m and " KB of " in m
+               for m in messages)
+    track = speech_tab.document.label_tracks[-1]
+    assert track.name == "Sound events" and len(track) > 0
+    assert {dict(r.origin)["model"] for r in track} == {"test-org/tiny-ast"}

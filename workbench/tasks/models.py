@@ -61,8 +61,9 @@ def load_error(checkpoint: str, exc: Exception) -> str:
         "couldn't connect" in text.lower() or "connection" in text.lower()
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
-                f"reached. On a connected machine run `hf download {checkpoint}` "
-                f"(the cache is shared), or choose a local folder with the model in the Model box.")
+                f"reached. On a connected machine run `workbench download {checkpoint}` or "
+                f"`hf download {checkpoint}` (the cache is shared; copy it over), or choose a local "
+                f"folder with the model in the Model box.")
     return f"the model “{checkpoint}” could not be loaded: {text}"
 
 
@@ -83,7 +84,9 @@ def cached_models(cache=None) -> list[dict]:
         return []
     return sorted(({"id": repo.repo_id, "kind": repo.repo_type, "size": repo.size_on_disk,
                     "path": str(repo.repo_path), "last_used": repo.last_accessed,
-                    "revisions": len(repo.revisions)} for repo in info.repos),
+                    "revisions": len(repo.revisions),
+                    # a stopped download (workbench.tasks.downloads) leaves its part beside the blobs
+                    "incomplete": any((repo.repo_path / "blobs").glob("*.part"))} for repo in info.repos),
                   key=lambda m: m["id"].lower())
 
 
@@ -101,6 +104,38 @@ def delete_cached(model_id: str, cache=None) -> int:
         for key in [k for k in _cache if model_id in k]:
             _cache.pop(key)
     return strategy.expected_freed_size
+
+
+_fetched: dict[str, str] = {}   # Hub id -> snapshot folder, checked with the Hub this session
+
+
+def fetch(checkpoint: str, cancelled=lambda: False):
+    """Generator: the folder to load ``checkpoint`` from, yielding download progress.  A local
+    folder is itself.  A Hub id is brought up to date in the shared cache (downloads.download:
+    nothing moves when it is complete) once a session; offline, or with the Hub out of reach, the
+    cached copy is used, and an uncached model gets a message saying what to do."""
+    from pathlib import Path
+
+    from workbench.tasks import downloads
+    from workbench.tasks.runner import TaskError
+
+    if not downloads.is_hub_id(checkpoint):
+        return str(Path(checkpoint).expanduser()) if checkpoint else checkpoint
+    if checkpoint in _fetched and Path(_fetched[checkpoint]).is_dir():
+        return _fetched[checkpoint]
+    cached_copy = downloads.cached_snapshot(checkpoint)
+    if offline():
+        if cached_copy:
+            return cached_copy
+        raise TaskError(load_error(checkpoint, OSError("offline")))
+    try:
+        folder = yield from downloads.download(checkpoint, cancelled=cancelled)
+    except downloads.HubUnreachable as exc:
+        if not cached_copy:
+            raise TaskError(load_error(checkpoint, OSError(f"couldn't connect: {exc}"))) from exc
+        folder = cached_copy
+    _fetched[checkpoint] = folder
+    return folder
 
 
 def offline() -> bool:

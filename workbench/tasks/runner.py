@@ -25,6 +25,7 @@ class TaskError(Exception):
 class Progress:
     fraction: float
     message: str = ""
+    stage: str = ""          # "download" while a model is fetched; "" for the task's own work
 
 
 @dataclass
@@ -82,9 +83,14 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     samples = load_input(audio, start, end, spec.sample_rate, channel)
     rate = spec.sample_rate or audio.sample_rate
     values = spec.parse_params(params)
+    model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
+    if spec.needs_model:  # a Hub id not yet here is downloaded first, with its own progress
+        from workbench.tasks.models import fetch
+
+        checkpoint = yield from fetch(model, cancelled)
     gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled, device=device)
     regions: list[Region] = []
-    origin = (("model", checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")), ("task", spec.id))
+    origin = (("model", model), ("task", spec.id))
     try:
         while True:
             if cancelled():

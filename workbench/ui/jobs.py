@@ -29,6 +29,8 @@ class Job:
     fraction: float = 0.0
     started: float = 0.0
     found: int = 0
+    message: str = ""       # what it is doing now ("Downloading ...: 45 MB of 967 MB")
+    stage: str = ""         # "download" while its model is fetched
     error: str = ""
     details: str = ""
     track_id: int | None = None
@@ -107,7 +109,7 @@ class JobQueue(QObject):
                     except StopIteration as stop:
                         result = stop.value
                         break
-                    if hasattr(event, "fraction"):
+                    if hasattr(event, "fraction") and not event.stage:  # a download is the model's
                         event.fraction = (done + event.fraction * (b - a)) / total
                     yield event
                 done += b - a
@@ -118,6 +120,8 @@ class JobQueue(QObject):
         worker = GeneratorWorker(work, self)
         job.worker = worker
         worker.progress.connect(lambda f: self._progress(job, f))
+        worker.message.connect(lambda m: self._message(job, m))
+        worker.stage.connect(lambda s: self._stage(job, s))
         worker.partial.connect(lambda p: self._partial(job, p))
         worker.done.connect(lambda regions: self._done(job, regions))
         worker.failed.connect(lambda exc, tb: self._failed(job, exc, tb))
@@ -127,6 +131,14 @@ class JobQueue(QObject):
 
     def _progress(self, job: Job, fraction: float) -> None:
         job.fraction = fraction
+        self.changed.emit(job)
+
+    def _message(self, job: Job, message: str) -> None:
+        job.message = message
+        self.changed.emit(job)
+
+    def _stage(self, job: Job, stage: str) -> None:
+        job.stage, job.started, job.fraction = stage, time.monotonic(), 0.0  # the ETA starts over
         self.changed.emit(job)
 
     def _partial(self, job: Job, partial) -> None:
@@ -197,10 +209,12 @@ class JobsDock(QDockWidget):
             self.table.setCellWidget(row, 4, cancel)
         row = self.rows[key]
         state = job.state + (f" ({job.found} found)" if job.found else "")
+        if job.state == "running" and job.message:
+            state = f"{state}: {job.message}"
         if job.state == "failed":
             state = f"failed: {job.error}"
         item = QTableWidgetItem(state)
-        item.setToolTip(job.details or job.error)
+        item.setToolTip(job.details or job.error or job.message)
         self.table.setItem(row, 1, item)
         self.table.cellWidget(row, 2).setValue(int(job.fraction * 1000))
         eta = job.eta

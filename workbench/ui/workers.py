@@ -14,6 +14,7 @@ from PySide6.QtCore import QThread, Signal
 class GeneratorWorker(QThread):
     progress = Signal(float)          # fraction in [0, 1]
     message = Signal(str)             # what the work is doing now
+    stage = Signal(str)               # the work moved on ("download" -> "": the model is here)
     partial = Signal(object)          # a partial result (tasks: regions found so far)
     done = Signal(object)             # what the generator returned
     failed = Signal(object, str)      # the exception, the traceback as text
@@ -33,6 +34,7 @@ class GeneratorWorker(QThread):
     def run(self) -> None:  # worker thread
         try:
             gen = self._make(self.is_cancelled)
+            stage = ""
             while True:
                 try:
                     value = next(gen)
@@ -42,6 +44,9 @@ class GeneratorWorker(QThread):
                 if isinstance(value, (int, float)):
                     self.progress.emit(float(value))
                 elif hasattr(value, "fraction"):      # tasks.runner.Progress
+                    if getattr(value, "stage", "") != stage:
+                        stage = value.stage
+                        self.stage.emit(stage)
                     self.progress.emit(float(value.fraction))
                     if value.message:
                         self.message.emit(value.message)

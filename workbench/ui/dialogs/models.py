@@ -1,12 +1,17 @@
-"""Models: what the shared Hugging Face cache holds, how big, where; delete what you no longer use."""
+"""Models: what the shared Hugging Face cache holds, how big, where; fetch a model by Hub id
+(per-file progress, Cancel, and a stopped download continues where it stopped); delete what you
+no longer use."""
 from __future__ import annotations
 
 import time
 
-from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
+from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout,
+                               QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar,
+                               QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
-from workbench.tasks import models
+from workbench.tasks import downloads, models
+from workbench.tasks.runner import TaskCancelled
+from workbench.ui.workers import GeneratorWorker
 
 
 def human(size: float) -> str:
@@ -40,23 +45,99 @@ class ModelsDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self.delete, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
+        # fetching a model by Hub id
+        self.model_id = QLineEdit()
+        self.model_id.setPlaceholderText("Hub id to download, e.g. openai/whisper-small")
+        self.model_id.returnPressed.connect(self.start_download)
+        self.get = QPushButton("Download")
+        self.get.clicked.connect(self.start_download)
+        self.stop = QPushButton("Cancel")
+        self.stop.setEnabled(False)
+        self.stop.clicked.connect(self.cancel_download)
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 1000)
+        self.bar.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        fetch = QHBoxLayout()
+        fetch.addWidget(self.model_id, 1)
+        fetch.addWidget(self.get)
+        fetch.addWidget(self.stop)
+        self.worker: GeneratorWorker | None = None
+        self.downloaded: str | None = None
         layout = QVBoxLayout(self)
         layout.addWidget(where)
         layout.addWidget(self.table)
         layout.addWidget(self.total)
+        layout.addLayout(fetch)
+        layout.addWidget(self.bar)
+        layout.addWidget(self.status)
         layout.addWidget(buttons)
         self.refresh()
+
+    # -- downloads ----------------------------------------------------------------------------
+    def start_download(self) -> None:
+        model_id = self.model_id.text().strip()
+        if self.worker is not None or not model_id:
+            return
+        if not downloads.is_hub_id(model_id):
+            self.status.setText(f"“{model_id}” is not a Hub id (owner/name). A model folder on this "
+                                "computer needs no download: type its path in a task's Model box.")
+            return
+        if models.offline():
+            self.status.setText("Offline (HF_HUB_OFFLINE is set): nothing can be downloaded. On a "
+                                f"connected machine run `workbench download {model_id}`.")
+            return
+        cache = self.cache
+        worker = GeneratorWorker(lambda cancelled: downloads.download(model_id, cache_dir=cache,
+                                                                      cancelled=cancelled), self)
+        worker.progress.connect(lambda f: self.bar.setValue(int(f * 1000)))
+        worker.message.connect(self.status.setText)
+        worker.done.connect(lambda folder: self._download_ended(f"{model_id} is ready: {folder}", folder))
+        worker.failed.connect(lambda exc, tb: self._download_ended(
+            "Stopped; Download again continues where it stopped." if isinstance(exc, TaskCancelled)
+            else f"Download failed: {exc}"))
+        worker.cancelled.connect(lambda: self._download_ended(
+            f"{model_id}: cancelled. What arrived is kept: Download again continues from there."))
+        self.worker = worker
+        self.get.setEnabled(False)
+        self.stop.setEnabled(True)
+        self.bar.setValue(0)
+        self.bar.show()
+        worker.start()
+
+    def cancel_download(self) -> None:
+        if self.worker is not None:
+            self.worker.cancel()
+
+    def _download_ended(self, text: str, folder: str | None = None) -> None:
+        if self.worker is not None:
+            self.worker.wait(2000)
+        self.worker = None
+        self.downloaded = folder
+        self.status.setText(text)
+        self.get.setEnabled(True)
+        self.stop.setEnabled(False)
+        self.bar.setVisible(folder is not None)
+        self.refresh()
+
+    def done(self, result: int) -> None:  # closing the dialog stops a download; it can go on later
+        if self.worker is not None:
+            self.worker.cancel()
+            self.worker.wait(5000)
+        super().done(result)
 
     def refresh(self) -> None:
         self.entries = models.cached_models(self.cache)
         self.table.setRowCount(len(self.entries))
         for row, m in enumerate(self.entries):
             used = time.strftime("%Y-%m-%d", time.localtime(m["last_used"])) if m["last_used"] else ""
-            for col, text in enumerate((m["id"], human(m["size"]), used, m["path"])):
+            name = m["id"] + ("  (incomplete: Download continues it)" if m.get("incomplete") else "")
+            for col, text in enumerate((name, human(m["size"]), used, m["path"])):
                 self.table.setItem(row, col, QTableWidgetItem(text))
         self.total.setText(f"{len(self.entries)} models, {human(sum(m['size'] for m in self.entries))}"
                            if self.entries else "No models downloaded yet. Models are fetched when a "
-                           "task first uses them, into this cache, shared with other tools.")
+                           "task first uses them (or below), into this cache, shared with other tools.")
         self.delete.setEnabled(bool(self.entries))
 
     def _confirm(self, model_id: str, size: int) -> bool:

@@ -1,0 +1,347 @@
+"""Models from the Hugging Face Hub into the standard cache: per-file progress with sizes,
+Cancel, resume and retries.  No Qt.
+
+huggingface_hub does what it is the authority on: the file list (``model_info``), each file's
+metadata (``get_hf_file_metadata``: etag, size, commit, where the bytes are), the URLs and the
+endpoint (``HF_ENDPOINT``), the token and user agent, the HTTP session, the cache folder names.
+The bytes themselves are moved here, because huggingface_hub 2.x downloads into a temporary file
+unique to the process and deletes it when a download stops: a cancelled or killed 3 GB download
+would start again from zero.  Here the partial file stays beside its blob (``<etag>.part``) and the
+next try asks for the rest with a Range request; the finished file is checked against its etag
+(sha256 for LFS files, git's sha1 otherwise) and laid out exactly as huggingface_hub lays it out
+(``blobs/<etag>``, ``snapshots/<commit>/<name>`` linking to it, ``refs/<revision>``), so
+transformers, the ``hf`` command and ``scan_cache_dir`` see it as any other cached model.
+
+Only the files a transformers model needs are fetched: with safetensors present, pickled torch
+weights (``.bin``) are skipped, and other frameworks' weights (TensorFlow, Flax, ONNX, GGUF, ...)
+always are.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlparse
+
+from workbench.tasks.runner import Progress, TaskCancelled, TaskError
+
+CHUNK = 1 << 20
+READ_TIMEOUT_S = 2.0      # short, so Cancel is seen within seconds even on a stalled connection
+PROGRESS_EVERY_S = 0.1  # progress events at most this often: a 3 GB file is 50,000 blocks
+STALL_LIMIT_S = 60.0      # no byte for this long (across reconnects): give up
+OTHER_FRAMEWORKS = (".h5", ".msgpack", ".ot", ".onnx", ".onnx_data", ".tflite", ".mlmodel",
+                    ".gguf", ".ggml", ".nemo", ".keras")
+OTHER_FOLDERS = ("onnx/", "openvino/", "coreml/", "tf/", "flax/", "ggml/", "gguf/", "mlx/")
+PICKLES = (".bin", ".pt", ".pth", ".ckpt", ".pkl")
+NOT_NEEDED = (".md", ".gitattributes", ".png", ".jpg", ".jpeg", ".gif", ".ipynb", ".py")
+
+
+class HubUnreachable(TaskError):
+    """No answer from the Hub (no network, no DNS, refused, timed out)."""
+
+
+@dataclass
+class RemoteFile:
+    name: str
+    size: int | None
+
+
+def is_hub_id(checkpoint: str) -> bool:
+    """``org/name`` or ``name`` as the Hub spells them, and not a folder on this machine."""
+    if not checkpoint or Path(checkpoint).expanduser().exists():
+        return False
+    return re.fullmatch(r"[\w.-]+(/[\w.-]+)?", checkpoint) is not None and ".." not in checkpoint
+
+
+def needed(names: list[str]) -> list[str]:
+    """The files a transformers model needs: no other frameworks' weights, no pickles when
+    safetensors are there (they are never loaded then), no model-card pictures, no code
+    (``trust_remote_code`` stays off, so it would never run)."""
+    has_safetensors = any(n.endswith(".safetensors") for n in names)
+    out = []
+    for name in names:
+        low = name.lower()
+        if low.endswith(OTHER_FRAMEWORKS) or low.startswith(OTHER_FOLDERS) or low.endswith(NOT_NEEDED):
+            continue
+        if has_safetensors and low.endswith(PICKLES):
+            continue
+        out.append(name)
+    return out
+
+
+def plan(repo_id: str, revision: str | None = None, *, endpoint: str | None = None,
+         token: str | bool | None = None) -> tuple[str, list[RemoteFile]]:
+    """The commit a revision points at and the files to fetch, with their sizes."""
+    from huggingface_hub import HfApi
+
+    info = HfApi(endpoint=endpoint, token=token).model_info(repo_id, revision=revision, files_metadata=True)
+    sizes = {s.rfilename: (s.lfs.size if s.lfs else s.size) for s in info.siblings or []}
+    return info.sha, [RemoteFile(n, sizes[n]) for n in needed(sorted(sizes))]
+
+
+def storage_folder(repo_id: str, cache_dir: str | os.PathLike | None = None) -> Path:
+    from huggingface_hub import constants
+    from huggingface_hub.file_download import repo_folder_name
+
+    return Path(cache_dir or constants.HF_HUB_CACHE) / repo_folder_name(repo_id=repo_id, repo_type="model")
+
+
+def human(size: float | None) -> str:
+    if size is None:
+        return "? MB"
+    for unit in ("B", "KB", "MB", "GB"):
+        if size < 1000 or unit == "GB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1000
+    return ""
+
+
+def download(repo_id: str, revision: str | None = None, *, cache_dir=None, endpoint: str | None = None,
+             token: str | bool | None = None, cancelled=lambda: False, retries: int = 5,
+             backoff_s: float = 0.5, stall_limit_s: float = STALL_LIMIT_S):
+    """Generator: fetch what ``repo_id`` needs into the cache, yielding Progress (fraction of
+    all bytes; the message names the file, how much of it and how fast); returns the snapshot
+    folder.  Files already there are not fetched again; a partial file left by a cancelled or
+    failed try is continued.  Network errors and 5xx/429 answers are retried ``retries`` times
+    in a row with growing pauses."""
+    from huggingface_hub import constants
+    from huggingface_hub.errors import (GatedRepoError, RepositoryNotFoundError,
+                                        RevisionNotFoundError)
+
+    revision = revision or constants.DEFAULT_REVISION
+    endpoint = endpoint or constants.ENDPOINT   # read now: HF_ENDPOINT, or what a test set
+    yield Progress(0.0, f"Asking the Hub about {repo_id}", "download")
+    try:
+        commit, files = _retrying(lambda: plan(repo_id, revision, endpoint=endpoint, token=token),
+                                  retries, backoff_s, cancelled)
+    except GatedRepoError as exc:
+        raise TaskError(f"{repo_id} is gated: accept its terms on huggingface.co and log in with "
+                        f"`hf auth login`") from exc
+    except RevisionNotFoundError as exc:
+        raise TaskError(f"{repo_id} has no revision “{revision}”") from exc
+    except RepositoryNotFoundError as exc:
+        raise TaskError(f"there is no model “{repo_id}” on the Hub (or it is private: log in "
+                        f"with `hf auth login`)") from exc
+    except OSError as exc:
+        raise HubUnreachable(f"the Hub could not be reached for {repo_id}: {exc}. Check the "
+                             f"network, or choose a local model folder") from exc
+    if not files:
+        raise TaskError(f"{repo_id} has no files a transformers model can load")
+    storage = storage_folder(repo_id, cache_dir)
+    snapshot = storage / "snapshots" / commit
+    total = sum(f.size or 0 for f in files) or 1
+    done = 0
+    for k, f in enumerate(files, 1):
+        if (snapshot / f.name).exists():
+            done += f.size or 0
+            continue
+        label = f"{repo_id}: file {k} of {len(files)}, {f.name}"
+        base = done
+        gen = _fetch(repo_id, f, revision, storage, snapshot, endpoint, token, cancelled, retries,
+                     backoff_s, stall_limit_s)
+        for got, size, rate in _events(gen):
+            yield Progress(min(1.0, (base + got) / total),
+                           f"Downloading {label}: {human(got)} of {human(size)}"
+                           + (f", {human(rate)}/s" if rate else ""), "download")
+        done += f.size or 0
+    if revision != commit:
+        ref = storage / "refs" / revision
+        ref.parent.mkdir(parents=True, exist_ok=True)
+        tmp = ref.with_name(ref.name + f".{os.getpid()}.tmp")
+        tmp.write_text(commit)
+        os.replace(tmp, ref)
+    yield Progress(1.0, f"{repo_id} is in the cache", "download")
+    return str(snapshot)
+
+
+def _events(gen):
+    while True:
+        try:
+            yield next(gen)
+        except StopIteration:
+            return
+
+
+def _retrying(call, retries, backoff_s, cancelled):
+    import httpx2
+    from huggingface_hub.errors import HfHubHTTPError
+
+    for attempt in range(retries + 1):
+        try:
+            return call()
+        except (httpx2.TransportError, HfHubHTTPError) as exc:
+            status = getattr(getattr(exc, "response", None), "status_code", None)
+            transient = status is None or status in (408, 429) or status >= 500
+            if isinstance(exc, httpx2.ConnectError):
+                transient = False   # no route, no DNS, refused: offline, say so at once
+            if not transient or attempt == retries:
+                if isinstance(exc, httpx2.TransportError):
+                    raise OSError(str(exc)) from exc
+                raise
+            _pause(backoff_s * 2 ** attempt, cancelled)
+
+
+def _pause(seconds: float, cancelled) -> None:
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if cancelled():
+            raise TaskCancelled()
+        time.sleep(min(0.05, max(0.0, end - time.monotonic())))
+
+
+def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endpoint, token,
+           cancelled, retries, backoff_s, stall_limit_s):
+    """One file into blobs/ and linked from the snapshot; yields (bytes so far, size, bytes/s)."""
+    import httpx2
+    from filelock import FileLock, Timeout
+    from huggingface_hub import get_hf_file_metadata
+    from huggingface_hub.utils import build_hf_headers, get_session
+
+    # the Hub's resolve address (as hf_hub_url writes it; that one keeps the endpoint it was
+    # imported with unless the default is still in place)
+    url = f"{endpoint.rstrip('/')}/{repo_id}/resolve/{quote(revision, safe='')}/{quote(f.name)}"
+    try:
+        meta = _retrying(lambda: get_hf_file_metadata(url, token=token, endpoint=endpoint),
+                         retries, backoff_s, cancelled)
+    except OSError as exc:
+        raise HubUnreachable(f"the Hub could not be reached for {repo_id}/{f.name}: {exc}") from exc
+    if not meta.etag:
+        raise TaskError(f"the Hub gave no etag for {repo_id}/{f.name}; cannot cache it safely")
+    size = meta.size if meta.size is not None else f.size
+    blobs = storage / "blobs"
+    blobs.mkdir(parents=True, exist_ok=True)
+    blob = blobs / meta.etag
+    part = blobs / (meta.etag + ".part")
+    lock = FileLock(str(part) + ".lock")
+    while True:  # another process fetching the same file: wait for it, still cancellable
+        try:
+            lock.acquire(timeout=0.2)
+            break
+        except Timeout:
+            if cancelled():
+                raise TaskCancelled() from None
+    try:
+        if not blob.exists():
+            headers = build_hf_headers(token=token)
+            headers["Accept-Encoding"] = "identity"
+            if urlparse(meta.location).netloc != urlparse(url).netloc:
+                headers.pop("authorization", None)  # never hand the token to a CDN
+            yield from _transfer(get_session(), httpx2, meta.location, headers, part, size,
+                                 cancelled, retries, backoff_s, stall_limit_s, f"{repo_id}/{f.name}")
+            _verify(part, meta.etag, size, f"{repo_id}/{f.name}")
+            os.replace(part, blob)
+        else:
+            yield (size or 0, size, 0.0)
+        _link(blob, snapshot / f.name)
+    finally:
+        lock.release()
+
+
+def _transfer(session, httpx2, location, headers, part: Path, size, cancelled, retries, backoff_s,
+              stall_limit_s, what):
+    failures = 0
+    last_byte = time.monotonic()
+    rate, window = 0.0, (time.monotonic(), part.stat().st_size if part.exists() else 0)
+    while True:
+        have = part.stat().st_size if part.exists() else 0
+        if size is not None and have >= size:
+            return
+        yield (have, size, rate)
+        request = dict(headers)
+        if have:
+            request["Range"] = f"bytes={have}-"
+        try:
+            timeout = httpx2.Timeout(10.0, read=READ_TIMEOUT_S)
+            with session.stream("GET", location, headers=request, timeout=timeout,
+                                follow_redirects=True) as response:
+                if response.status_code == 416 and have:  # nothing left to send: the part is whole
+                    return
+                if response.status_code in (408, 429) or response.status_code >= 500:
+                    raise _Transient(f"the server answered {response.status_code}")
+                if response.status_code >= 400:
+                    raise TaskError(f"{what}: the server answered {response.status_code}")
+                mode = "ab" if have and response.status_code == 206 else "wb"
+                with open(part, mode) as out:
+                    shown = 0.0
+                    for block in response.iter_bytes():   # as it arrives: Cancel is seen at once
+                        out.write(block)
+                        failures = 0
+                        now = time.monotonic()
+                        last_byte = now
+                        if now - window[0] >= 0.5:
+                            pos = out.tell()
+                            rate = (pos - window[1]) / (now - window[0])
+                            window = (now, pos)
+                        if cancelled():
+                            raise TaskCancelled()
+                        if now - shown >= PROGRESS_EVERY_S:
+                            shown = now
+                            yield (out.tell(), size, rate)
+            have = part.stat().st_size
+            if size is None or have >= size:
+                return
+            raise _Transient("the connection closed early")
+        except (httpx2.TimeoutException, httpx2.TransportError, _Transient) as exc:
+            if cancelled():
+                raise TaskCancelled() from None
+            stalled = isinstance(exc, httpx2.TimeoutException)
+            if not stalled:
+                failures += 1
+            if failures > retries or time.monotonic() - last_byte > stall_limit_s:
+                raise TaskError(f"{what}: the download failed after {failures} tries ({exc}); "
+                                f"what arrived is kept and the next try continues from there") from exc
+            if not stalled:
+                _pause(backoff_s * 2 ** (failures - 1), cancelled)
+
+
+class _Transient(Exception):
+    pass
+
+
+def _verify(part: Path, etag: str, size: int | None, what: str) -> None:
+    have = part.stat().st_size
+    if size is not None and have != size:
+        part.unlink()
+        raise TaskError(f"{what}: got {have} bytes where the Hub said {size}; the partial file "
+                        f"was removed, try again")
+    if re.fullmatch(r"[0-9a-f]{64}", etag):
+        digest = hashlib.sha256()
+    elif re.fullmatch(r"[0-9a-f]{40}", etag):
+        digest = hashlib.sha1(b"blob %d\0" % have)   # git's blob id
+    else:
+        return
+    with open(part, "rb") as fh:
+        for block in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(block)
+    if digest.hexdigest() != etag:
+        part.unlink()
+        raise TaskError(f"{what}: the file arrived damaged (checksum differs); it was removed, try again")
+
+
+def _link(blob: Path, pointer: Path) -> None:
+    """snapshots/<commit>/<name> -> ../../blobs/<etag>, relative like huggingface_hub's; where
+    the system refuses links (Windows without developer mode) the file is copied instead."""
+    pointer.parent.mkdir(parents=True, exist_ok=True)
+    if pointer.exists() or pointer.is_symlink():
+        pointer.unlink()
+    try:
+        os.symlink(os.path.relpath(blob, pointer.parent), pointer)
+    except OSError:
+        shutil.copyfile(blob, pointer)
+
+
+def cached_snapshot(repo_id: str, revision: str | None = None, cache_dir=None) -> str | None:
+    """The cached snapshot folder of ``repo_id`` at ``revision`` (a branch, tag or commit), if
+    it holds a config; None when the model was never fetched."""
+    from huggingface_hub import constants
+
+    storage = storage_folder(repo_id, cache_dir)
+    revision = revision or constants.DEFAULT_REVISION
+    ref = storage / "refs" / revision
+    commit = ref.read_text().strip() if ref.exists() else revision
+    folder = storage / "snapshots" / commit
+    return str(folder) if (folder / "config.json").exists() else None
