@@ -70,10 +70,14 @@ def test_windows_end_in_pauses():
     assert covered >= sum(b - a for a, b in bursts) * rate
 
 
-def test_real_whisper_transcribes_with_sensible_times(real_whisper, sentences):
+ENGINES = pytest.mark.parametrize("engine", ["ctranslate2", "transformers"])
+
+
+@ENGINES
+def test_real_whisper_transcribes_with_sensible_times(real_whisper, sentences, engine):
     path, truth = sentences
     src = open_audio(path).load_all()
-    events, result = drain(run_task(registry.get("asr"), src, {}, checkpoint=real_whisper))
+    events, result = drain(run_task(registry.get("asr"), src, {"engine": engine}, checkpoint=real_whisper))
     (name, regions), = result.tracks
     assert name == "Transcript"
     text = " ".join(r.text for r in regions).lower()
@@ -86,10 +90,12 @@ def test_real_whisper_transcribes_with_sensible_times(real_whisper, sentences):
     assert all(dict(r.origin)["model"] == real_whisper for r in regions)
 
 
-def test_word_timestamps(real_whisper, sentences):
+@ENGINES
+def test_word_timestamps(real_whisper, sentences, engine):
     path, truth = sentences
     src = open_audio(path).load_all()
-    _, result = drain(run_task(registry.get("asr"), src, {"timestamps": "word"}, checkpoint=real_whisper))
+    _, result = drain(run_task(registry.get("asr"), src, {"timestamps": "word", "engine": engine},
+                               checkpoint=real_whisper))
     words = result.tracks[0][1]
     assert len(words) >= 25
     quick = next(r for r in words if "quick" in r.text.lower())
@@ -98,13 +104,14 @@ def test_word_timestamps(real_whisper, sentences):
     assert truth[1][0] < timeline.start < truth[1][1] + 0.3
 
 
-def test_cancel_stops_a_long_run(real_whisper, sentences):
+@ENGINES
+def test_cancel_stops_a_long_run(real_whisper, sentences, engine):
     import threading
 
     path, _ = sentences
     src = open_audio(path).load_all()
     flag = threading.Event()
-    gen = run_task(registry.get("asr"), src, {}, checkpoint=real_whisper, cancelled=flag.is_set)
+    gen = run_task(registry.get("asr"), src, {"engine": engine}, checkpoint=real_whisper, cancelled=flag.is_set)
     next(gen)
     flag.set()
     with pytest.raises(TaskCancelled):
@@ -131,11 +138,12 @@ def _tiny_whisper(real: str, folder: Path) -> str:
     return str(folder)
 
 
-def test_tiny_random_whisper_runs_the_real_pipeline(real_whisper, sentences, tmp_path):
+@ENGINES
+def test_tiny_random_whisper_runs_the_real_pipeline(real_whisper, sentences, tmp_path, engine):
     path, _ = sentences
     model = _tiny_whisper(real_whisper, tmp_path / "tiny")
     src = open_audio(path).load_all()
-    events, result = drain(run_task(registry.get("asr"), src, {"beams": 2}, checkpoint=model))
+    events, result = drain(run_task(registry.get("asr"), src, {"beams": 2, "engine": engine}, checkpoint=model))
     assert result.tracks[0][0] == "Transcript"
     for r in result.tracks[0][1]:
         assert 0 <= r.start <= r.end <= src.duration + 1e-6
@@ -190,3 +198,44 @@ def test_an_uncached_hub_model_offline_says_how_to_proceed(speech_file, tmp_path
                          capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
     assert out.returncode == 1
     assert "not in the local model cache" in out.stderr and "hf download" in out.stderr
+
+
+def test_ctranslate2_engine_converts_once_and_matches_the_reference(real_whisper, sentences, tmp_path,
+                                                                   monkeypatch):
+    """auto = CTranslate2 for Whisper on the CPU; the conversion (CTranslate2's own converter, int8)
+    happens once, keyed by the checkpoint; its transcript agrees with the transformers path."""
+    from workbench.tasks import models
+    from workbench.tasks.understand import asr, whisper_ct2
+
+    monkeypatch.setenv("WORKBENCH_CACHE_DIR", str(tmp_path / "cache"))
+    assert asr.use_ctranslate2("auto", real_whisper, "cpu") and not asr.use_ctranslate2("auto", real_whisper, "cuda")
+    path, _ = sentences
+    src = open_audio(path).load_all()
+    events, fast = drain(run_task(registry.get("asr"), src, {}, checkpoint=real_whisper))
+    assert any("Converting" in getattr(e, "message", "") for e in events)
+    [ct2] = list((tmp_path / "cache" / "ctranslate2").iterdir())
+    assert (ct2 / "model.bin").exists() and (ct2 / "tokenizer.json").exists()
+    models._cache.clear()                                  # a new session: loads, does not convert
+    events, again = drain(run_task(registry.get("asr"), src, {}, checkpoint=real_whisper))
+    assert not any("Converting" in getattr(e, "message", "") for e in events)
+    _, ref = drain(run_task(registry.get("asr"), src, {"engine": "transformers"}, checkpoint=real_whisper))
+    import difflib
+
+    text = lambda result: " ".join(r.text for r in result.tracks[0][1]).lower()
+    # int8 and float32 mishear espeak's voice a little differently ("round-fark" / "roundfuck")
+    assert difflib.SequenceMatcher(None, text(fast), text(ref)).ratio() >= 0.75, (text(fast), text(ref))
+    assert [round(r.start) for r in fast.tracks[0][1]] == [round(r.start) for r in ref.tracks[0][1]]
+    assert [(round(r.start, 1), r.text) for r in fast.tracks[0][1]] == \
+        [(round(r.start, 1), r.text) for r in again.tracks[0][1]]
+    assert whisper_ct2.key(real_whisper, "int8") == ct2.name.rsplit("-", 1)[1]
+
+
+def test_ctranslate2_engine_refuses_ctc_models(speech_file, tmp_path):
+    from workbench.tasks.runner import TaskError
+    from workbench.tasks.understand import asr
+
+    model = tiny_ctc(tmp_path / "ctc")
+    assert not asr.use_ctranslate2("auto", model, "cpu")
+    src = open_audio(speech_file[0]).load_all()
+    with pytest.raises(TaskError, match="runs Whisper checkpoints"):
+        drain(run_task(registry.get("asr"), src, {"engine": "ctranslate2"}, checkpoint=model))

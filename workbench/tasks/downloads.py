@@ -166,20 +166,31 @@ def _events(gen):
             return
 
 
+def _http():
+    """The HTTP library huggingface_hub's session is made with (httpx for 1.x, httpx2 for 2.x),
+    for its exception and timeout classes."""
+    import importlib
+
+    from huggingface_hub.utils import get_session
+
+    return importlib.import_module(type(get_session()).__module__.split(".")[0])
+
+
 def _retrying(call, retries, backoff_s, cancelled):
-    import httpx2
     from huggingface_hub.errors import HfHubHTTPError
+
+    http = _http()
 
     for attempt in range(retries + 1):
         try:
             return call()
-        except (httpx2.TransportError, HfHubHTTPError) as exc:
+        except (http.TransportError, HfHubHTTPError) as exc:
             status = getattr(getattr(exc, "response", None), "status_code", None)
             transient = status is None or status in (408, 429) or status >= 500
-            if isinstance(exc, httpx2.ConnectError):
+            if isinstance(exc, http.ConnectError):
                 transient = False   # no route, no DNS, refused: offline, say so at once
             if not transient or attempt == retries:
-                if isinstance(exc, httpx2.TransportError):
+                if isinstance(exc, http.TransportError):
                     raise OSError(str(exc)) from exc
                 raise
             _pause(backoff_s * 2 ** attempt, cancelled)
@@ -196,7 +207,6 @@ def _pause(seconds: float, cancelled) -> None:
 def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endpoint, token,
            cancelled, retries, backoff_s, stall_limit_s):
     """One file into blobs/ and linked from the snapshot; yields (bytes so far, size, bytes/s)."""
-    import httpx2
     from filelock import FileLock, Timeout
     from huggingface_hub import get_hf_file_metadata
     from huggingface_hub.utils import build_hf_headers, get_session
@@ -230,7 +240,7 @@ def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endp
             headers["Accept-Encoding"] = "identity"
             if urlparse(meta.location).netloc != urlparse(url).netloc:
                 headers.pop("authorization", None)  # never hand the token to a CDN
-            yield from _transfer(get_session(), httpx2, meta.location, headers, part, size,
+            yield from _transfer(get_session(), _http(), meta.location, headers, part, size,
                                  cancelled, retries, backoff_s, stall_limit_s, f"{repo_id}/{f.name}")
             _verify(part, meta.etag, size, f"{repo_id}/{f.name}")
             os.replace(part, blob)
@@ -241,7 +251,7 @@ def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endp
         lock.release()
 
 
-def _transfer(session, httpx2, location, headers, part: Path, size, cancelled, retries, backoff_s,
+def _transfer(session, http, location, headers, part: Path, size, cancelled, retries, backoff_s,
               stall_limit_s, what):
     failures = 0
     last_byte = time.monotonic()
@@ -255,7 +265,7 @@ def _transfer(session, httpx2, location, headers, part: Path, size, cancelled, r
         if have:
             request["Range"] = f"bytes={have}-"
         try:
-            timeout = httpx2.Timeout(10.0, read=READ_TIMEOUT_S)
+            timeout = http.Timeout(10.0, read=READ_TIMEOUT_S)
             with session.stream("GET", location, headers=request, timeout=timeout,
                                 follow_redirects=True) as response:
                 if response.status_code == 416 and have:  # nothing left to send: the part is whole
@@ -285,10 +295,10 @@ def _transfer(session, httpx2, location, headers, part: Path, size, cancelled, r
             if size is None or have >= size:
                 return
             raise _Transient("the connection closed early")
-        except (httpx2.TimeoutException, httpx2.TransportError, _Transient) as exc:
+        except (http.TimeoutException, http.TransportError, _Transient) as exc:
             if cancelled():
                 raise TaskCancelled() from None
-            stalled = isinstance(exc, httpx2.TimeoutException)
+            stalled = isinstance(exc, http.TimeoutException)
             if not stalled:
                 failures += 1
             if failures > retries or time.monotonic() - last_byte > stall_limit_s:

@@ -45,6 +45,10 @@ register(TaskSpec(
         Param("timestamps", "choice", "segment", "Timestamps", choices=("segment", "word")),
         Param("beams", "int", 1, "Beams", 1, 10, help="Beam search width: more is slower, "
               "sometimes better (Whisper only)"),
+        Param("engine", "choice", "auto", "Engine", choices=("auto", "ctranslate2", "transformers"),
+              help="auto: Whisper runs on CTranslate2 (int8, converted once from the same "
+                   "checkpoint) on the CPU, where it is 2-3x faster, and on transformers on a GPU "
+                   "and for CTC models; transformers is the reference"),
     ),
 ))
 
