@@ -13,8 +13,10 @@ from workbench.tasks.understand.tag import merge
 
 
 def tiny_ast(folder: Path, labels=("dog", "siren", "speech", "music")) -> str:
+    import torch
     from transformers import ASTConfig, ASTFeatureExtractor, ASTForAudioClassification
 
+    torch.manual_seed(0)          # the same random weights every run: tests do not flake
     folder.mkdir()
     config = ASTConfig(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                        intermediate_size=64, max_length=128, num_mel_bins=64,
@@ -74,3 +76,27 @@ def test_command_line_tagging_keeps_confidence(noise_file, tmp_path):
     assert out.returncode == 0, out.stderr
     rows = list(csv.DictReader(open(tmp_path / "t.csv")))
     assert rows and all(r["track"] == "Sound events" and 0 <= float(r["confidence"]) <= 1 for r in rows)
+
+
+def test_tags_stream_as_they_settle(noise_file, tmp_path, monkeypatch):
+    """Tags over time send regions out once a later window has passed them; together the
+    partial results are exactly the final regions."""
+    from workbench.tasks.understand import tag
+    from workbench.tasks.runner import Partial, Progress
+
+    monkeypatch.setattr(tag, "BATCH", 2)
+    model = tiny_ast(tmp_path / "ast")
+    # loud noise, a tone, silence, in turns: even random weights rank labels differently on them
+    rng, t = np.random.default_rng(3), np.arange(16000 * 3) / 16000
+    parts = [0.5 * rng.standard_normal(len(t)), 0.5 * np.sin(2 * np.pi * 440 * t), np.zeros(len(t))] * 3
+    path = tmp_path / "turns.wav"
+    sf.write(str(path), np.concatenate(parts).astype(np.float32), 16000)
+    src = open_audio(path).load_all()
+    events, result = drain(run_task(registry.get("tag"), src, {"threshold": 0.0, "top_k": 1, "hop_s": 1.0},
+                                    checkpoint=model))
+    kinds = [type(e).__name__ for e in events]
+    assert kinds.count("Partial") >= 2
+    first = kinds.index("Partial")
+    assert any(isinstance(e, Progress) and e.fraction < 1 for e in events[first:])   # before the end
+    streamed = sorted((r.start, r.end, r.text) for e in events if isinstance(e, Partial) for r in e.regions)
+    assert streamed == sorted((r.start, r.end, r.text) for r in result.tracks[0][1])

@@ -85,3 +85,19 @@ def test_cancel_stops_within_a_second(tmp_path):
     with pytest.raises(TaskCancelled):
         drain(gen)
     assert time.perf_counter() - t < 1.0
+
+
+def test_vad_streams_settled_regions_before_the_end(speech_file, monkeypatch):
+    """Regions show as soon as they cannot change: the first utterance arrives as a partial
+    result before the audio after it has been listened to; all partials add up to the result."""
+    from workbench.tasks.understand import vad
+
+    path, truth = speech_file
+    monkeypatch.setattr(vad, "CHUNK_SECONDS", 1.0)
+    src = open_audio(path).load_all()
+    events, result = drain(run_task(registry.get("vad"), src, {}))
+    partials = [k for k, e in enumerate(events) if isinstance(e, Partial)]
+    progress_after_first = [e.fraction for e in events[partials[0]:] if isinstance(e, Progress)]
+    assert len(partials) == 2 and progress_after_first and progress_after_first[0] < 0.9
+    streamed = [r for e in events if isinstance(e, Partial) for r in e.regions]
+    assert [(r.start, r.end) for r in streamed] == [(r.start, r.end) for r in result.tracks[0][1]]

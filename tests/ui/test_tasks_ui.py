@@ -240,3 +240,30 @@ def test_a_hub_model_downloads_in_the_job_then_runs(window, speech_tab, qtbot, t
     track = speech_tab.document.label_tracks[-1]
     assert track.name == "Sound events" and len(track) > 0
     assert {dict(r.origin)["model"] for r in track} == {"test-org/tiny-ast"}
+
+
+def _oom_on_gpu(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+    import torch
+
+    from workbench.core.regions import Region
+    from workbench.tasks.runner import Partial
+
+    if device != "cpu":
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    yield Partial([Region(1.0, 2.0, "speech")])
+
+
+def test_gpu_out_of_memory_offers_the_cpu(window, speech_tab, qtbot, monkeypatch):
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _oom_on_gpu)
+    window.settings.device = "cuda"
+    job = window.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.state == "failed", timeout=5000)
+    box = window.messages[-1]
+    assert "ran out of memory" in box.text() and "CPU" in box.text() and "OutOfMemoryError" in box.detailedText()
+    assert speech_tab.document.label_tracks == []
+    box.cpu_button.click()
+    again = window.job_queue.jobs[-1]
+    assert again is not job and again.device == "cpu" and again.params == job.params
+    qtbot.waitUntil(lambda: again.state == "done", timeout=5000)
+    assert [(r.start, r.end) for r in speech_tab.document.label_tracks[0]] == [(1.0, 2.0)]

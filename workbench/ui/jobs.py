@@ -34,6 +34,7 @@ class Job:
     error: str = ""
     details: str = ""
     track_id: int | None = None
+    out_of_memory: bool = False
     offset: float = 0.0
     worker: GeneratorWorker | None = field(default=None, repr=False)
 
@@ -161,8 +162,11 @@ class JobQueue(QObject):
             self._end(job, "cancelled")
             return
         job.error = str(exc) if isinstance(exc, TaskError) else f"{type(exc).__name__}: {exc}"
-        if "out of memory" in str(exc).lower():
-            job.error += " (the GPU ran out of memory: choose the CPU in Preferences and run again)"
+        if "out of memory" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError":
+            job.out_of_memory = True
+            job.error = ("The GPU ran out of memory: the model and this much audio do not fit in it "
+                         "(a smaller model, a shorter selection or closing other GPU programs helps). "
+                         "The CPU is slower but has the memory: run it there?")
         job.details = details
         self._end(job, "failed")
 

@@ -908,9 +908,20 @@ class MainWindow(QMainWindow):
         if job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":
-            self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+            box = self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+            if job.out_of_memory and job.device != "cpu":
+                box.cpu_button = box.addButton("Run on the CPU", QMessageBox.ButtonRole.AcceptRole)
+                box.cpu_button.clicked.connect(lambda: self._rerun_on_cpu(job))
         elif job.state == "cancelled":
             self.show_status(f"{job.spec.title}: cancelled, nothing changed")
+
+    def _rerun_on_cpu(self, job) -> None:
+        """The same task, settings and ranges, on the CPU (offered when the GPU ran out of memory)."""
+        if job.doc not in [t.document for t in self.all_tabs()]:
+            return
+        again = Job(job.spec, job.doc, job.params, job.ranges, job.model, job.channel, device="cpu")
+        self.job_queue.submit(again)
+        self.show_status(f"{job.spec.title}: running again on the CPU")
 
     def toggle_regions(self, on: bool) -> None:
         self.regions_dock.setVisible(on)

@@ -52,6 +52,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     win, hop = int(params["window_s"] * rate), max(1, int(params["hop_s"] * rate))
     starts = list(range(0, max(1, len(samples) - win + hop), hop))
     results = []
+    shown: set[tuple[float, str]] = set()      # (start, label) of regions already sent out
     for i in range(0, len(starts), BATCH):
         if cancelled():
             raise TaskCancelled()
@@ -65,5 +66,13 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
             if s == starts[-1]:
                 b = duration
             results.append((a, b, [(x["label"], float(x["score"])) for x in scores]))
+        # regions that ended before the newest window cannot grow any more: show them now
+        settled = [r for r in merge(results, params["threshold"])
+                   if r.end < results[-1][0] - 1e-6 and (r.start, r.text) not in shown]
+        if settled:
+            shown.update((r.start, r.text) for r in settled)
+            yield Partial(settled)
         yield Progress(min(1.0, (i + BATCH) / len(starts)), f"{min(len(starts), i + BATCH)}/{len(starts)} windows")
-    yield Partial(merge(results, params["threshold"]))
+    rest = [r for r in merge(results, params["threshold"]) if (r.start, r.text) not in shown]
+    if rest:
+        yield Partial(rest)

@@ -27,6 +27,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     total = max(1, len(samples))
     chunk = int(CHUNK_SECONDS * rate)
     found: list[tuple[float, float]] = []
+    shown = 0                       # found[:shown] went out as partial results
     for start in range(0, len(samples), chunk):
         if cancelled():
             return
@@ -41,5 +42,10 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         if found and new and new[0][0] - found[-1][1] <= gap and start > 0:
             found[-1] = (found[-1][0], new.pop(0)[1])
         found.extend(new)
+        # every region but the last is settled (the last may go on in the next chunk): show them
+        if len(found) > shown + 1:
+            yield Partial([Region(a, b, "speech") for a, b in found[shown:-1]])
+            shown = len(found) - 1
         yield Progress(min(1.0, (start + chunk) / total), f"{(start + chunk) / rate:.0f} s listened")
-    yield Partial([Region(a, b, "speech") for a, b in found])
+    if found[shown:]:
+        yield Partial([Region(a, b, "speech") for a, b in found[shown:]])
