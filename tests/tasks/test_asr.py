@@ -239,3 +239,25 @@ def test_ctranslate2_engine_refuses_ctc_models(speech_file, tmp_path):
     src = open_audio(speech_file[0]).load_all()
     with pytest.raises(TaskError, match="runs Whisper checkpoints"):
         drain(run_task(registry.get("asr"), src, {"engine": "ctranslate2"}, checkpoint=model))
+
+
+def test_ctranslate2_cancel_answers_mid_window(real_whisper, sentences):
+    """CTranslate2 cannot stop inside a window; the job still ends within a fraction of a second
+    (the window finishes on a helper thread, unobserved)."""
+    import threading
+    import time
+
+    path, _ = sentences
+    src = open_audio(path).load_all()
+    drain(run_task(registry.get("asr"), src, {"engine": "ctranslate2", "beams": 5}, checkpoint=real_whisper))
+    flag = threading.Event()
+    gen = run_task(registry.get("asr"), src, {"engine": "ctranslate2", "beams": 5}, checkpoint=real_whisper,
+                   cancelled=flag.is_set)
+    while "Finding speech" not in getattr(next(gen), "message", ""):
+        pass
+    time.sleep(0.1)                                        # inside the first window's decode
+    flag.set()
+    t = time.monotonic()
+    with pytest.raises(TaskCancelled):
+        drain(gen)
+    assert time.monotonic() - t < 0.3
