@@ -2,6 +2,10 @@
 
     .venv/bin/python tests/benchmarks/screenshot.py AUDIO OUT.png [--theme dark]
         [--view START END] [--select START END] [--mode split|waveform|spectrogram] [--scale log]
+        [--run TASK[@MODEL] ...] [--panel]
+
+--run queues tasks through the window (as the Understand panel's Run does) and waits for them,
+so the regions they made are in the picture; --panel shows the Understand panel and Jobs dock.
 """
 from __future__ import annotations
 
@@ -28,6 +32,8 @@ def main() -> int:
     ap.add_argument("--select", nargs=2, type=float)
     ap.add_argument("--cursor", type=float)
     ap.add_argument("--size", nargs=2, type=int, default=(1400, 850))
+    ap.add_argument("--run", action="append", default=[], metavar="TASK[@MODEL]")
+    ap.add_argument("--panel", action="store_true")
     args = ap.parse_args()
 
     import pyqtgraph as pg
@@ -57,6 +63,15 @@ def main() -> int:
         tab.document.set_selection(*args.select)
     if args.cursor is not None:
         tab.document.set_cursor(args.cursor)
+    from workbench.tasks import registry
+
+    for item in args.run:
+        task, _, model = item.partition("@")
+        job = w.run_task(registry.get(task), {}, "file", model)
+        pump(lambda: job.state not in ("queued", "running"), 600)
+        print(task, job.state, job.found, job.error)
+    if args.panel:
+        w.toggle_understand(True)
     pump(tab.timeline.spectrogram_complete, 30)
     pump(lambda: False, 0.3)
     w.grab().save(args.out)

@@ -261,3 +261,38 @@ def test_ctranslate2_cancel_answers_mid_window(real_whisper, sentences):
     with pytest.raises(TaskCancelled):
         drain(gen)
     assert time.monotonic() - t < 0.3
+
+
+def test_speech_a_window_left_out_is_read_again(monkeypatch):
+    """Whisper may end a window early, leaving its last sentence without text: speech that the
+    regions cover less than half of is decoded again on its own."""
+    from workbench.core.regions import Region
+    from workbench.tasks.understand import asr
+
+    rate = 16000
+    x = np.zeros(rate * 12, np.float32)
+    rng = np.random.default_rng(0)
+    for a, b in ((1, 3), (5, 7), (9, 11)):
+        x[a * rate:b * rate] = 0.3 * rng.standard_normal((b - a) * rate)
+    rms, frame, threshold = asr.energy(x, rate)
+    spans = asr.speech_spans(rms, frame, rate, threshold)
+    assert [(round(a, 1), round(b, 1)) for a, b in spans] == [(1, 3), (5, 7), (9, 11)]
+    assert asr.missed(spans, [Region(0.5, 3.0, "a"), Region(5.0, 9.3, "b")]) == [spans[2]]
+    calls = []
+
+    def lazy_decoder(*args):
+        def decode(piece, offset):   # a window that stops after its second sentence
+            calls.append((round(offset, 1), round(offset + len(piece) / rate, 1)))
+            if offset == 0:
+                return [Region(0.0, 4.0, "one"), Region(4.0, 9.2, "two")]
+            return [Region(offset, offset + len(piece) / rate, "three")]
+        return decode
+
+    monkeypatch.setattr(asr, "_transformers_decoder", lazy_decoder)
+    params = {"beams": 1, "task": "transcribe", "language": "", "timestamps": "segment", "engine": "transformers"}
+    events, _ = drain(asr.run(x, rate, params, checkpoint="x", device="cpu"))
+    from workbench.tasks.runner import Partial
+
+    texts = [(r.text, round(r.start, 1), round(r.end, 1)) for e in events if isinstance(e, Partial) for r in e.regions]
+    assert calls == [(0, 12), (8.8, 11.2)]
+    assert texts[-1][0] == "three" and abs(texts[-1][1] - 9) < 0.2 and abs(texts[-1][2] - 11) < 0.2

@@ -79,13 +79,15 @@ def test_download_cancel_and_continue_from_the_dialog(qtbot, tmp_path, monkeypat
         dialog.stop.click()
         qtbot.waitUntil(lambda: dialog.worker is None, timeout=3000)
         assert "cancelled" in dialog.status.text()
-        assert dialog.table.item(0, 0).text() == "test-org/tiny  (incomplete: Download continues it)"
+        assert dialog.table.item(0, 0).text() == "test-org/tiny"
+        assert re.search(r"\+ [\d.]+ KB of a stopped download", dialog.table.item(0, 1).text())
         hub.rate, hub.log[:] = None, []
         dialog.get.click()
         qtbot.waitUntil(lambda: dialog.worker is None, timeout=10000)
         assert dialog.status.text().startswith("test-org/tiny is ready")
         assert [r for m, p, r in hub.log if p.startswith("/cdn/")][0].startswith("bytes=")
         assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "test-org/tiny"
+        assert "stopped" not in dialog.table.item(0, 1).text() and dialog.total.text().startswith("1 model,")
         dialog.model_id.setText("/some/folder")
         dialog.get.click()
         assert "not a Hub id" in dialog.status.text()

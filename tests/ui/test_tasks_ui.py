@@ -140,6 +140,7 @@ def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab
     from test_asr import tiny_ctc
 
     folder = tiny_ctc(tmp_path / "ctc")
+    speech_tab.document.add_label_track("Notes")       # what the transcript view shows until then
     panel = window.understand_panel
     window.toggle_understand(True)
     panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
@@ -153,8 +154,9 @@ def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab
     track = speech_tab.document.label_tracks[-1]
     assert track.name == "Transcript"
     assert all(dict(r.origin)["model"] == folder for r in track)
+    assert window.transcript_dock.isVisible() and window.transcript_dock.track() is track
     speech_tab.document.history.undo()
-    assert speech_tab.document.label_tracks == []
+    assert [t.name for t in speech_tab.document.label_tracks] == ["Notes"]
 
 
 def test_the_device_preference_reaches_the_job(window, speech_tab, qtbot):

@@ -86,7 +86,8 @@ def cached_models(cache=None) -> list[dict]:
                     "path": str(repo.repo_path), "last_used": repo.last_accessed,
                     "revisions": len(repo.revisions),
                     # a stopped download (workbench.tasks.downloads) leaves its part beside the blobs
-                    "incomplete": any((repo.repo_path / "blobs").glob("*.part"))} for repo in info.repos),
+                    "partial": sum(p.stat().st_size for p in (repo.repo_path / "blobs").glob("*.part"))}
+                   for repo in info.repos),
                   key=lambda m: m["id"].lower())
 
 

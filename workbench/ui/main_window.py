@@ -905,6 +905,8 @@ class MainWindow(QMainWindow):
         if job.state == "done" and job.spec.output_track == "Transcript":
             self.transcript_dock.show()
             self.transcript_dock.raise_()
+            if self.current_tab() is tab:       # the new transcript, not the track shown before
+                self.transcript_dock.show_track(job.track_id)
         if job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":

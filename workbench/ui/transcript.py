@@ -61,6 +61,11 @@ class TranscriptDock(QDockWidget):
         self._filling = False
         self.refresh()
 
+    def show_track(self, track_id) -> None:
+        idx = self.track_box.findData(track_id)
+        if idx >= 0:
+            self.track_box.setCurrentIndex(idx)
+
     def track(self):
         tid = self.track_box.currentData()
         try:

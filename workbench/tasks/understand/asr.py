@@ -63,6 +63,29 @@ def snap_to_speech(regions: list[Region], rms, frame: int, rate: int, threshold:
     return out
 
 
+def speech_spans(rms, frame: int, rate: int, threshold: float, bridge_s: float = 0.3,
+                 min_s: float = 0.3) -> list[tuple[float, float]]:
+    """Stretches of loud frames (pauses shorter than ``bridge_s`` bridged), in seconds."""
+    loud = np.concatenate([[False], rms >= threshold, [False]])
+    edges = np.flatnonzero(np.diff(loud.astype(np.int8)))
+    spans: list[list[float]] = []
+    for a, b in zip(edges[0::2] * frame / rate, edges[1::2] * frame / rate):
+        if spans and a - spans[-1][1] < bridge_s:
+            spans[-1][1] = b
+        else:
+            spans.append([a, b])
+    return [(a, b) for a, b in spans if b - a >= min_s]
+
+
+def missed(spans, regions: list[Region]) -> list[tuple[float, float]]:
+    """Speech that regions cover less than half of: Whisper sometimes ends a window early and
+    the rest of it is never read (a last sentence simply missing)."""
+    def covered(a, b):
+        return sum(max(0.0, min(b, r.end) - max(a, r.start)) for r in regions)
+
+    return [(a, b) for a, b in spans if covered(a, b) < 0.5 * (b - a)]
+
+
 def windows(samples: np.ndarray, rate: int, max_s: float = WINDOW_S, min_s: float = 5.0):
     """Sample ranges of at most ``max_s`` covering the audio, cut in the middle of pauses (the
     last pause before the limit), so no word is split.  Silent windows are left out."""
@@ -114,6 +137,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     rms, frame, threshold = energy(samples, rate)
     total = sum(b - a for a, b in spans) or 1
     done = 0
+    found: list[Region] = []
     for a, b in spans:
         if cancelled():
             raise TaskCancelled()
@@ -121,9 +145,25 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         if cancelled():
             raise TaskCancelled()
         regions = snap_to_speech(regions, rms, frame, rate, threshold)
+        found += regions
         done += b - a
         yield Partial(regions)
         yield Progress(0.05 + 0.95 * done / total, f"{done / rate:.0f} s of speech transcribed")
+    yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
+
+
+def _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled):
+    """Speech the first pass left without text is read again on its own."""
+    for a, b in missed(speech_spans(rms, frame, rate, threshold), found):
+        if cancelled():
+            raise TaskCancelled()
+        lo, hi = max(0, int((a - 0.2) * rate)), min(len(samples), int((b + 0.2) * rate))
+        regions = snap_to_speech(decode(samples[lo:hi], lo / rate), rms, frame, rate, threshold)
+        # no overlap with what the first pass said (its last segment may run into this speech)
+        regions = [r.with_(start=min(r.end, max([r.start] + [f.end for f in found if f.start < r.start < f.end])))
+                   for r in regions]
+        if regions:
+            yield Partial(regions)
 
 
 def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_level):
@@ -133,12 +173,21 @@ def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_
     yield Progress(0.02, "Finding speech")
     rms, frame, threshold = energy(samples, rate)
     duration = len(samples) / rate or 1.0
+    found: list[Region] = []
     for regions, position in whisper_ct2.transcribe(model, samples, rate, params, word_level, cancelled):
         if regions:
-            yield Partial(snap_to_speech(regions, rms, frame, rate, threshold))
+            regions = snap_to_speech(regions, rms, frame, rate, threshold)
+            found += regions
+            yield Partial(regions)
         yield Progress(0.05 + 0.95 * min(1.0, position / duration), f"{position:.0f} s transcribed")
     if cancelled():
         raise TaskCancelled()
+
+    def decode(piece, offset):
+        return [r.with_(start=r.start + offset, end=r.end + offset) for regions, _ in
+                whisper_ct2.transcribe(model, piece, rate, params, word_level, cancelled) for r in regions]
+
+    yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
 
 
 def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rate):

@@ -38,6 +38,8 @@ class ModelsDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
+        for col in range(3):
+            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
         self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.total = QLabel()
         self.delete = QPushButton("Delete")
@@ -132,10 +134,13 @@ class ModelsDialog(QDialog):
         self.table.setRowCount(len(self.entries))
         for row, m in enumerate(self.entries):
             used = time.strftime("%Y-%m-%d", time.localtime(m["last_used"])) if m["last_used"] else ""
-            name = m["id"] + ("  (incomplete: Download continues it)" if m.get("incomplete") else "")
-            for col, text in enumerate((name, human(m["size"]), used, m["path"])):
+            size = human(m["size"])
+            if m.get("partial"):
+                size += f" + {human(m['partial'])} of a stopped download (Download continues it)"
+            for col, text in enumerate((m["id"], size, used, m["path"])):
                 self.table.setItem(row, col, QTableWidgetItem(text))
-        self.total.setText(f"{len(self.entries)} models, {human(sum(m['size'] for m in self.entries))}"
+        count = len(self.entries)
+        self.total.setText(f"{count} model{'s' if count != 1 else ''}, {human(sum(m['size'] for m in self.entries))}"
                            if self.entries else "No models downloaded yet. Models are fetched when a "
                            "task first uses them (or below), into this cache, shared with other tools.")
         self.delete.setEnabled(bool(self.entries))
