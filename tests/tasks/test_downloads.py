@@ -201,3 +201,48 @@ def test_a_task_with_a_hub_id_downloads_then_runs_then_works_offline(tmp_path):
         assert not any("/resolve/" in p or p.startswith("/cdn/") for _, p, _ in hub.log), hub.log
         out = workbench("download", "test-org/none")
         assert out.returncode == 1 and "no model “test-org/none”" in out.stderr
+
+
+def test_a_full_disk_is_a_message_not_a_traceback(hub, tmp_path, monkeypatch):
+    import errno
+    import shutil as _shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(_shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 1000, 1000))
+    with pytest.raises(TaskError, match="the disk is full for test-org/tiny-model/model.safetensors"):
+        fetch(hub, tmp_path / "hf")
+    monkeypatch.undo()
+    # space runs out mid-file: said so, and the part stays for the next try
+    real_open = open
+    written = {"n": 0}
+
+    class Filling:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.fh.close()
+
+        def write(self, data):
+            written["n"] += len(data)
+            if written["n"] > 500_000:
+                raise OSError(errno.ENOSPC, "No space left on device")
+            return self.fh.write(data)
+
+        def tell(self):
+            return self.fh.tell()
+
+    def fake_open(path, mode="r", *args, **kw):
+        fh = real_open(path, mode, *args, **kw)
+        return Filling(fh) if str(path).endswith(".part") and mode in ("ab", "wb") else fh
+
+    monkeypatch.setattr("builtins.open", fake_open)
+    with pytest.raises(TaskError, match="the disk filled up .* continues from the"):
+        fetch(hub, tmp_path / "hf2")
+    monkeypatch.undo()
+    snapshot, _ = fetch(hub, tmp_path / "hf2")
+    assert sha256(Path(snapshot) / "model.safetensors") == sha256(hub.root / REPO / "model.safetensors")

@@ -141,9 +141,9 @@ def download(repo_id: str, revision: str | None = None, *, cache_dir=None, endpo
             continue
         label = f"{repo_id}: file {k} of {len(files)}, {f.name}"
         base = done
-        gen = _fetch(repo_id, f, revision, storage, snapshot, endpoint, token, cancelled, retries,
-                     backoff_s, stall_limit_s)
-        for got, size, rate in _events(gen):
+        # by commit, not branch: every file from the same commit even if the branch moves meanwhile
+        for got, size, rate in _fetch(repo_id, f, commit, storage, snapshot, endpoint, token, cancelled,
+                                      retries, backoff_s, stall_limit_s):
             yield Progress(min(1.0, (base + got) / total),
                            f"Downloading {label}: {human(got)} of {human(size)}"
                            + (f", {human(rate)}/s" if rate else ""), "download")
@@ -156,14 +156,6 @@ def download(repo_id: str, revision: str | None = None, *, cache_dir=None, endpo
         os.replace(tmp, ref)
     yield Progress(1.0, f"{repo_id} is in the cache", "download")
     return str(snapshot)
-
-
-def _events(gen):
-    while True:
-        try:
-            yield next(gen)
-        except StopIteration:
-            return
 
 
 def _http():
@@ -236,6 +228,7 @@ def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endp
                 raise TaskCancelled() from None
     try:
         if not blob.exists():
+            _room_for(blobs, (size or 0) - (part.stat().st_size if part.exists() else 0), f"{repo_id}/{f.name}")
             headers = build_hf_headers(token=token)
             headers["Accept-Encoding"] = "identity"
             if urlparse(meta.location).netloc != urlparse(url).netloc:
@@ -275,7 +268,7 @@ def _transfer(session, http, location, headers, part: Path, size, cancelled, ret
                 if response.status_code >= 400:
                     raise TaskError(f"{what}: the server answered {response.status_code}")
                 mode = "ab" if have and response.status_code == 206 else "wb"
-                with open(part, mode) as out:
+                with _disk_full_says_so(part, what), open(part, mode) as out:
                     shown = 0.0
                     for block in response.iter_bytes():   # as it arrives: Cancel is seen at once
                         out.write(block)
@@ -310,6 +303,33 @@ def _transfer(session, http, location, headers, part: Path, size, cancelled, ret
 
 class _Transient(Exception):
     pass
+
+
+def _room_for(folder: Path, needed: int, what: str) -> None:
+    free = shutil.disk_usage(folder).free
+    if needed > free:
+        raise TaskError(f"the disk is full for {what}: it needs {human(needed)} more and "
+                        f"{human(free)} is free in {folder}. Free some space (File ▸ Models ▸ "
+                        f"Delete) or move the cache elsewhere with HF_HOME; what arrived is kept")
+
+
+class _disk_full_says_so:
+    """A write that fails for want of space becomes a message that says so (not a traceback)."""
+
+    def __init__(self, part: Path, what: str) -> None:
+        self.part, self.what = part, what
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, kind, exc, tb):
+        import errno
+
+        if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            raise TaskError(f"the disk filled up while downloading {self.what} into "
+                            f"{self.part.parent}; free some space and download again: it continues "
+                            f"from the {human(self.part.stat().st_size)} already here") from exc
+        return False
 
 
 def _verify(part: Path, etag: str, size: int | None, what: str) -> None:
