@@ -18,6 +18,7 @@ WINDOW_S = 30.0          # Whisper's own window
 MIN_GAP_S = 0.25         # a pause at least this long may end a window
 
 
+TOKENS_PER_S = 8.0       # a generous ceiling on Whisper's tokens per second of audio
 FRAME_S = 0.02
 EDGE_PAD_S = 0.08        # kept around speech when a segment edge is snapped to it
 
@@ -53,7 +54,7 @@ def snap_to_speech(regions: list[Region], rms, frame: int, rate: int, threshold:
     for r in regions:
         a, b = int(r.start * rate / frame), int(np.ceil(r.end * rate / frame))
         loud = np.flatnonzero(rms[a:b] >= threshold)
-        if not len(loud) and b - a >= 2:
+        if not len(loud):
             continue  # text over silence: Whisper's "Thank you." at a window's end, not speech
         if len(loud):
             start = max(r.start, (a + loud[0]) * frame / rate - EDGE_PAD_S)
@@ -206,7 +207,10 @@ def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rat
     def decode(piece, offset):
         kwargs = {"return_timestamps": "word" if (word_level or not whisper) else True}
         if whisper:
-            gen = {"num_beams": params["beams"], "stopping_criteria": StoppingCriteriaList([Cancel()])}
+            gen = {"num_beams": params["beams"], "stopping_criteria": StoppingCriteriaList([Cancel()]),
+                   # fast speech is ~6 tokens a second with timestamps: a window that would need
+                   # more is Whisper repeating itself (beam search past the end of the speech)
+                   "max_new_tokens": min(440, int(TOKENS_PER_S * len(piece) / rate) + 16)}
             if getattr(asr.model.generation_config, "is_multilingual", False):
                 if params["language"]:
                     gen["language"] = params["language"]
