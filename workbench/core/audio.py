@@ -300,12 +300,9 @@ def _salvage(f, pos: int, dtype: str, step: int = 1024) -> np.ndarray:
 
 
 def default_cache_dir() -> Path:
-    env = os.environ.get("WORKBENCH_CACHE_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_cache_dir
+    from workbench.core.paths import cache_dir
 
-    return Path(user_cache_dir("audio-workbench")) / "decoded"
+    return cache_dir() / "decoded"
 
 
 _FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on

@@ -265,12 +265,9 @@ def load_bundle(path, cache_dir=None) -> tuple[Document, list[dict]]:
 
 # -- autosave and recovery ----------------------------------------------------------------------------
 def recovery_dir() -> Path:
-    env = os.environ.get("WORKBENCH_DATA_DIR")
-    if env:
-        return Path(env) / "recovery"
-    from platformdirs import user_data_dir
+    from workbench.core.paths import data_dir
 
-    return Path(user_data_dir("audio-workbench")) / "recovery"
+    return data_dir() / "recovery"
 
 
 def write_recovery(doc: Document, key: str) -> Path:

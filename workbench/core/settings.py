@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -12,12 +11,9 @@ MAX_RECENT = 10
 
 
 def config_dir() -> Path:
-    env = os.environ.get("WORKBENCH_CONFIG_DIR")
-    if env:
-        return Path(env)
-    from platformdirs import user_config_dir
+    from workbench.core.paths import config_dir as folder
 
-    return Path(user_config_dir("audio-workbench"))
+    return folder()
 
 
 @dataclass

@@ -38,12 +38,9 @@ def is_whisper(folder: str) -> bool:
 
 
 def cache_root() -> Path:
-    env = os.environ.get("WORKBENCH_CACHE_DIR")
-    if env:
-        return Path(env) / "ctranslate2"
-    from platformdirs import user_cache_dir
+    from workbench.core.paths import cache_dir
 
-    return Path(user_cache_dir("audio-workbench")) / "ctranslate2"
+    return cache_dir() / "ctranslate2"
 
 
 def key(folder: str, quantization: str) -> str:
