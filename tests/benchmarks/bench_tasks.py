@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("WORKBENCH_THREADS", "2")      # the CTranslate2 engine, as torch below
 os.environ.setdefault("WORKBENCH_CONFIG_DIR", tempfile.mkdtemp())
+os.environ.setdefault("WORKBENCH_CACHE_DIR", tempfile.mkdtemp())   # the first run converts anew
 TOOL = ROOT.parent / "shared" / "tools" / "real-whisper" / "make_real_whisper.sh"
 SENTENCES = ["The quick brown fox jumps over the lazy dog.",
              "Audio Workbench puts the whole audio toolbox on one timeline.",
@@ -100,23 +101,26 @@ def main() -> int:
     plain = pipeline("automatic-speech-recognition", model=model, device="cpu")
     plain_load = time.perf_counter() - t
     x = load_input(src, 0, src.duration, 16000)
-    t = time.perf_counter()
-    plain({"raw": x, "sampling_rate": 16000}, return_timestamps=True, generate_kwargs={"num_beams": 1})
-    plain_s = time.perf_counter() - t
 
-    # the workbench: first run (loads the model), second run (cached)
+    # the workbench: first run (loads the model), then cached runs interleaved with the plain
+    # pipeline's; the best of two each (this machine's noise is +-5%, the size of the target)
     ref = {"engine": "transformers"}
-    t = time.perf_counter()
     _, first_start = drain(run_task(spec, src, ref, checkpoint=model))
-    t = time.perf_counter()
-    result, second_start = drain(run_task(spec, src, ref, checkpoint=model))
-    second_s = time.perf_counter() - t
+    plain_times, ours = [], []
+    for _ in range(2):
+        t = time.perf_counter()
+        plain({"raw": x, "sampling_rate": 16000}, return_timestamps=True, generate_kwargs={"num_beams": 1})
+        plain_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        result, second_start = drain(run_task(spec, src, ref, checkpoint=model))
+        ours.append(time.perf_counter() - t)
+    plain_s, second_s = min(plain_times), min(ours)
     results["asr_vs_plain_pipeline"] = {
         "workbench_s": round(second_s, 2), "plain_pipeline_s": round(plain_s, 2),
         "ratio": round(second_s / plain_s, 3), "real_time_factor": round(second_s / src.duration, 3),
         "segments": len(result.tracks[0][1]), "target": "overhead <= 5% (ratio <= 1.05)",
         "meets": second_s / plain_s <= 1.05,
-        "note": "the workbench cuts windows at pauses (energy scan) and skips silent windows"}
+        "note": "the workbench shortens long pauses, cuts windows at pauses and skips silent ones"}
     results["second_run_start"] = {"second_s": round(second_start, 3), "first_s": round(first_start, 3),
                                    "plain_pipeline_load_s": round(plain_load, 3),
                                    "target": "<= 0.3 s", "meets": second_start <= 0.3}
@@ -127,16 +131,19 @@ def main() -> int:
     fw = WhisperModel(str(Path(model).parent / "faster-whisper-tiny.en"), device="cpu",
                       compute_type="int8", cpu_threads=2)
     list(fw.transcribe(x[: 16000 * 5], beam_size=5)[0])              # warm-up, as the others get
-    t = time.perf_counter()
-    fw_segments = list(fw.transcribe(x, beam_size=5)[0])
-    fw_s = time.perf_counter() - t
     fast = {"engine": "ctranslate2", "beams": 5}
     t = time.perf_counter()
     drain(run_task(spec, src, fast, checkpoint=model))                # converts once, loads
     fast_first = time.perf_counter() - t
-    t = time.perf_counter()
-    fast_result, _ = drain(run_task(spec, src, fast, checkpoint=model))
-    fast_s = time.perf_counter() - t
+    fw_times, fast_times = [], []
+    for _ in range(2):                                                # interleaved, best of two
+        t = time.perf_counter()
+        fw_segments = list(fw.transcribe(x, beam_size=5)[0])
+        fw_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        fast_result, _ = drain(run_task(spec, src, fast, checkpoint=model))
+        fast_times.append(time.perf_counter() - t)
+    fw_s, fast_s = min(fw_times), min(fast_times)
     t = time.perf_counter()
     plain({"raw": x, "sampling_rate": 16000}, return_timestamps=True, generate_kwargs={"num_beams": 5})
     plain5_s = time.perf_counter() - t

@@ -224,7 +224,8 @@ def test_ctranslate2_engine_converts_once_and_matches_the_reference(real_whisper
     text = lambda result: " ".join(r.text for r in result.tracks[0][1]).lower()
     # int8 and float32 mishear espeak's voice a little differently ("round-fark" / "roundfuck")
     assert difflib.SequenceMatcher(None, text(fast), text(ref)).ratio() >= 0.75, (text(fast), text(ref))
-    assert [round(r.start) for r in fast.tracks[0][1]] == [round(r.start) for r in ref.tracks[0][1]]
+    starts = lambda result: [r.start for r in result.tracks[0][1]]
+    assert all(any(abs(a - b) < 0.5 for b in starts(ref)) for a in starts(fast)), (starts(fast), starts(ref))
     assert [(round(r.start, 1), r.text) for r in fast.tracks[0][1]] == \
         [(round(r.start, 1), r.text) for r in again.tracks[0][1]]
     assert whisper_ct2.key(real_whisper, "int8") == ct2.name.rsplit("-", 1)[1]
@@ -289,6 +290,7 @@ def test_speech_a_window_left_out_is_read_again(monkeypatch):
         return decode
 
     monkeypatch.setattr(asr, "_transformers_decoder", lazy_decoder)
+    monkeypatch.setattr(asr, "SQUEEZE_FROM_S", 1e9)        # the fake decoder speaks original times
     params = {"beams": 1, "task": "transcribe", "language": "", "timestamps": "segment", "engine": "transformers"}
     events, _ = drain(asr.run(x, rate, params, checkpoint="x", device="cpu"))
     from workbench.tasks.runner import Partial
@@ -296,3 +298,28 @@ def test_speech_a_window_left_out_is_read_again(monkeypatch):
     texts = [(r.text, round(r.start, 1), round(r.end, 1)) for e in events if isinstance(e, Partial) for r in e.regions]
     assert calls == [(0, 12), (8.8, 11.2)]
     assert texts[-1][0] == "three" and abs(texts[-1][1] - 9) < 0.2 and abs(texts[-1][2] - 11) < 0.2
+
+
+def test_long_pauses_are_shortened_and_times_map_back():
+    """Pauses over 0.6 s keep 0.3 s, so fewer 30 s windows hold the speech; any time in the
+    squeezed audio maps back onto the original timeline."""
+    from workbench.core.regions import Region
+    from workbench.tasks.understand import asr
+
+    rate, rng = 16000, np.random.default_rng(1)
+    x = np.zeros(rate * 100, np.float32)
+    bursts = [(k * 10 + 2, k * 10 + 6) for k in range(10)]         # 4 s of sound every 10 s
+    for a, b in bursts:
+        x[a * rate:b * rate] = 0.3 * rng.standard_normal((b - a) * rate)
+    rms, frame, threshold = asr.energy(x, rate)
+    sq = asr.Squeezed(x, rate, rms, frame, threshold)
+    assert abs(len(sq.samples) / rate - (40 + 11 * 0.3)) < 0.2    # 4 s bursts and 0.3 s breaks
+    assert len(asr.windows(sq.samples, rate)) == 2 < len(asr.windows(x, rate))
+    for a, b in bursts:                                          # burst edges land where they were
+        ca = next(t for t in np.arange(0, 45, 0.01) if abs(sq.original(t) - a) < 0.011)
+        assert abs(sq.original(ca) - a) < 0.02
+    r = sq.region(Region(0.3, 4.3, "first burst"))
+    assert abs(r.start - 2.0) < 0.02 and abs(r.end - 6.0) < 0.02       # 0.15 s of the lead-in stays
+    quiet = np.zeros(rate * 5, np.float32)                        # nothing to squeeze: unchanged
+    q = asr.Squeezed(quiet[:100], rate, *asr.energy(quiet[:100], rate))
+    assert len(q.samples) == 100 and q.original(0.003) == 0.003

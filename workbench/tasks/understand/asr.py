@@ -1,10 +1,11 @@
 """Speech recognition with any transformers checkpoint: Whisper (segment or word timestamps,
 language, translate) or CTC models (wav2vec 2.0, HuBERT: word timestamps).
 
-Long audio is cut in the middle of pauses into windows of at most 30 s (an energy scan finds
-them in milliseconds), so no word is split and each window's timestamps only need its offset.  That gives progress and partial
-results window by window, and Cancel stops a window mid-decode (a stopping criterion), where
-one pipeline call over an hour would do neither.
+Long pauses are shortened first (``Squeezed``: fewer windows hold the same speech), then the
+audio is cut in the middle of pauses into windows of at most 30 s (an energy scan finds them in
+milliseconds), so no word is split and each window's times only need mapping back.  That gives
+progress and partial results window by window, and Cancel stops a window mid-decode (a stopping
+criterion), where one pipeline call over an hour would do neither.
 """
 from __future__ import annotations
 
@@ -18,6 +19,8 @@ WINDOW_S = 30.0          # Whisper's own window
 MIN_GAP_S = 0.25         # a pause at least this long may end a window
 
 
+SQUEEZE_FROM_S = 0.6     # pauses at least this long are shortened ...
+KEEP_PAUSE_S = 0.3       # ... to this
 TOKENS_PER_S = 8.0       # a generous ceiling on Whisper's tokens per second of audio
 FRAME_S = 0.02
 EDGE_PAD_S = 0.08        # kept around speech when a segment edge is snapped to it
@@ -47,20 +50,27 @@ def pauses(samples: np.ndarray, rate: int, min_gap: float = MIN_GAP_S):
 
 
 def snap_to_speech(regions: list[Region], rms, frame: int, rate: int, threshold: float) -> list[Region]:
-    """Whisper starts a window's first segment at 0 s and lets segments run into pauses: move
-    each edge that sits in quiet to the nearest loud frame inside the region.  A segment with
-    no loud frame at all is text made up over silence, and is left out."""
+    """Whisper starts a window's first segment at 0 s, lets segments run into pauses, and may
+    start one where the last ended: move each edge to the speech the region really holds (the
+    stretches of speech it covers a good part of, not a neighbour's last syllable), else to its
+    loud frames.  A segment with no loud frame at all is text made up over silence, and is left
+    out."""
+    spans = speech_spans(rms, frame, rate, threshold) if regions else []
     out = []
     for r in regions:
+        held = [(a, b) for a, b in spans if min(b, r.end) - max(a, r.start) >= min(0.5 * (b - a), 0.25)]
+        if held:
+            start = max(r.start, held[0][0] - EDGE_PAD_S)
+            end = min(r.end, held[-1][1] + EDGE_PAD_S)
+            out.append(r.with_(start=start, end=max(start, end)))
+            continue
         a, b = int(r.start * rate / frame), int(np.ceil(r.end * rate / frame))
         loud = np.flatnonzero(rms[a:b] >= threshold)
         if not len(loud):
             continue  # text over silence: Whisper's "Thank you." at a window's end, not speech
-        if len(loud):
-            start = max(r.start, (a + loud[0]) * frame / rate - EDGE_PAD_S)
-            end = min(r.end, (a + loud[-1] + 1) * frame / rate + EDGE_PAD_S)
-            r = r.with_(start=start, end=max(start, end))
-        out.append(r)
+        start = max(r.start, (a + loud[0]) * frame / rate - EDGE_PAD_S)
+        end = min(r.end, (a + loud[-1] + 1) * frame / rate + EDGE_PAD_S)
+        out.append(r.with_(start=start, end=max(start, end)))
     return out
 
 
@@ -85,6 +95,42 @@ def missed(spans, regions: list[Region]) -> list[tuple[float, float]]:
         return sum(max(0.0, min(b, r.end) - max(a, r.start)) for r in regions)
 
     return [(a, b) for a, b in spans if covered(a, b) < 0.5 * (b - a)]
+
+
+class Squeezed:
+    """The audio with long pauses shortened to ``keep_s`` (Whisper still hears a break), so fewer
+    30 s windows hold the same speech, and the map from its times back to the original's.  The
+    idea of faster-whisper's VAD filter, with a numpy energy scan instead of a model."""
+
+    def __init__(self, samples: np.ndarray, rate: int, rms, frame: int, threshold: float,
+                 min_pause_s: float | None = None, keep_s: float | None = None) -> None:
+        min_pause_s = SQUEEZE_FROM_S if min_pause_s is None else min_pause_s
+        keep_s = KEEP_PAUSE_S if keep_s is None else keep_s
+        quiet = np.concatenate([[False], rms < threshold, [False]])
+        edges = np.flatnonzero(np.diff(quiet.astype(np.int8)))
+        half = int(keep_s * rate / 2)
+        cut = [(a * frame + half, b * frame - half) for a, b in zip(edges[0::2], edges[1::2])
+               if (b - a) * frame >= min_pause_s * rate]
+        keep, pos = [], 0                               # (original start, original end) kept
+        for a, b in cut:
+            keep.append((pos, a))
+            pos = b
+        keep.append((pos, len(samples)))
+        self.orig = np.array([a for a, _ in keep], np.int64)
+        lengths = np.array([b - a for a, b in keep], np.int64)
+        self.comp = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+        self.samples = samples if len(keep) == 1 else np.concatenate([samples[a:b] for a, b in keep])
+        self.rate = rate
+
+    def original(self, t: float, end: bool = False) -> float:
+        """A time in the squeezed audio on the original timeline (an end at a joint stays in
+        the piece before it)."""
+        x = t * self.rate
+        i = max(0, int(np.searchsorted(self.comp, x, side="left" if end else "right")) - 1)
+        return float(self.orig[i] + (x - self.comp[i])) / self.rate
+
+    def region(self, r: Region) -> Region:
+        return r.with_(start=self.original(r.start), end=self.original(r.end, end=True))
 
 
 def windows(samples: np.ndarray, rate: int, max_s: float = WINDOW_S, min_s: float = 5.0):
@@ -134,15 +180,16 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         return
     decode = _transformers_decoder(checkpoint, device, params, cancelled, word_level, rate)
     yield Progress(0.02, "Finding speech")
-    spans = windows(samples, rate)
     rms, frame, threshold = energy(samples, rate)
+    squeezed = Squeezed(samples, rate, rms, frame, threshold)
+    spans = windows(squeezed.samples, rate)
     total = sum(b - a for a, b in spans) or 1
     done = 0
     found: list[Region] = []
     for a, b in spans:
         if cancelled():
             raise TaskCancelled()
-        regions = decode(samples[a:b], a / rate)
+        regions = [squeezed.region(r) for r in decode(squeezed.samples[a:b], a / rate)]
         if cancelled():
             raise TaskCancelled()
         regions = snap_to_speech(regions, rms, frame, rate, threshold)
@@ -175,6 +222,9 @@ def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_
     rms, frame, threshold = energy(samples, rate)
     duration = len(samples) / rate or 1.0
     found: list[Region] = []
+    # the audio as it is (not Squeezed): more sentences per window raise faster-whisper's
+    # compression ratio over its threshold on repetitive speech, and its temperature fallback
+    # then decodes windows again (measured: 2x slower on the benchmark)
     for regions, position in whisper_ct2.transcribe(model, samples, rate, params, word_level, cancelled):
         if regions:
             regions = snap_to_speech(regions, rms, frame, rate, threshold)
