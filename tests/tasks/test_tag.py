@@ -78,13 +78,11 @@ def test_command_line_tagging_keeps_confidence(noise_file, tmp_path):
     assert rows and all(r["track"] == "Sound events" and 0 <= float(r["confidence"]) <= 1 for r in rows)
 
 
-def test_tags_stream_as_they_settle(noise_file, tmp_path, monkeypatch):
+def test_tags_stream_as_they_settle(tmp_path):
     """Tags over time send regions out once a later window has passed them; together the
     partial results are exactly the final regions."""
-    from workbench.tasks.understand import tag
     from workbench.tasks.runner import Partial, Progress
 
-    monkeypatch.setattr(tag, "BATCH", 2)
     model = tiny_ast(tmp_path / "ast")
     # loud noise, a tone, silence, in turns: even random weights rank labels differently on them
     rng, t = np.random.default_rng(3), np.arange(16000 * 3) / 16000

@@ -8,7 +8,8 @@ from workbench.core.regions import Region
 from workbench.tasks.models import choose_device, load_pipeline
 from workbench.tasks.runner import Partial, Progress, TaskCancelled
 
-BATCH = 8
+BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time, so Cancel
+                   # answers within one window (AST pads every window to 10 s of frames)
 
 
 def merge(windows: list[tuple[float, float, list[tuple[str, float]]]], threshold: float,
@@ -53,11 +54,12 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     starts = list(range(0, max(1, len(samples) - win + hop), hop))
     results = []
     shown: set[tuple[float, str]] = set()      # (start, label) of regions already sent out
-    for i in range(0, len(starts), BATCH):
+    step = BATCH if device == "cuda" else 1
+    for i in range(0, len(starts), step):
         if cancelled():
             raise TaskCancelled()
-        batch = [{"raw": samples[s:s + win], "sampling_rate": rate} for s in starts[i:i + BATCH]]
-        for s, scores in zip(starts[i:i + BATCH], clf(batch, top_k=k)):
+        batch = [{"raw": samples[s:s + win], "sampling_rate": rate} for s in starts[i:i + step]]
+        for s, scores in zip(starts[i:i + step], clf(batch, top_k=k, batch_size=step)):
             # each window speaks for its middle hop, so regions do not smear a window's length
             mid = s + win / 2
             a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
@@ -72,7 +74,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         if settled:
             shown.update((r.start, r.text) for r in settled)
             yield Partial(settled)
-        yield Progress(min(1.0, (i + BATCH) / len(starts)), f"{min(len(starts), i + BATCH)}/{len(starts)} windows")
+        yield Progress(min(1.0, (i + step) / len(starts)), f"{min(len(starts), i + step)}/{len(starts)} windows")
     rest = [r for r in merge(results, params["threshold"]) if (r.start, r.text) not in shown]
     if rest:
         yield Partial(rest)
