@@ -8,48 +8,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import soundfile as sf
 
-from audio_fixtures import IN_CI, drain, speak
+from audio_fixtures import drain
 from workbench.core.audio import open_audio
 from workbench.tasks import registry
 from workbench.tasks.runner import TaskCancelled, run_task
 from workbench.tasks.understand.asr import windows
 
 ROOT = Path(__file__).resolve().parents[2]
-TOOL = ROOT.parent / "shared" / "tools" / "real-whisper" / "make_real_whisper.sh"
-SENTENCES = ["The quick brown fox jumps over the lazy dog.",
-             "Audio Workbench puts the whole audio toolbox on one timeline.",
-             "Speech recognition turns each sentence into a labelled region."]
-
-
-@pytest.fixture(scope="session")
-def real_whisper():
-    if not TOOL.exists():
-        if IN_CI:
-            pytest.fail(f"{TOOL} is missing")
-        pytest.skip("../shared/tools/real-whisper is not beside this clone")
-    out = subprocess.run(["bash", str(TOOL)], capture_output=True, text=True, timeout=600)
-    if out.returncode != 0:
-        pytest.fail(out.stderr[-2000:])
-    return out.stdout.strip().splitlines()[-1]
-
-
-@pytest.fixture
-def sentences(tmp_path):
-    """Three sentences with 2 s pauses: (path, [(start, end)])."""
-    sr = 22050
-    parts, truth, t = [], [], 0.0
-    for k, text in enumerate(SENTENCES):
-        x = speak(text, tmp_path / f"s{k}.wav")
-        parts += [np.zeros(2 * sr, np.float32), x]
-        t += 2.0
-        truth.append((t, t + len(x) / sr))
-        t += len(x) / sr
-    parts.append(np.zeros(sr, np.float32))
-    path = tmp_path / "sentences.wav"
-    sf.write(str(path), np.concatenate(parts), sr)
-    return path, truth
 
 
 def test_windows_end_in_pauses():

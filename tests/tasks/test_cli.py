@@ -51,3 +51,16 @@ def test_bad_arguments_say_what_is_wrong(speech_file, tmp_path):
     assert out.returncode == 2 and "unknown task" in out.stderr
     out = wb("run", "vad", path, "-o", tmp_path / "x.docx")
     assert out.returncode == 2 and "unknown label format" in out.stderr
+
+
+def test_speech_recognition_from_the_command_line_with_real_weights(real_whisper, sentences, tmp_path):
+    """`workbench run asr` with OpenAI's tiny.en: subtitles whose cues sit on the sentences."""
+    from workbench.formats.labels import read_labels
+
+    path, truth = sentences
+    out = wb("run", "asr", path, "--model", real_whisper, "-o", tmp_path / "talk.srt")
+    assert out.returncode == 0, out.stderr
+    [(_, cues)] = read_labels(tmp_path / "talk.srt")
+    assert len(cues) == 3 and "timeline" in cues[1].text.lower()
+    for cue, (a, b) in zip(cues, truth):
+        assert abs(cue.start - a) < 0.3 and abs(cue.end - b) < 0.3, (cue, a, b)

@@ -269,3 +269,27 @@ def test_gpu_out_of_memory_offers_the_cpu(window, speech_tab, qtbot, monkeypatch
     assert again is not job and again.device == "cpu" and again.params == job.params
     qtbot.waitUntil(lambda: again.state == "done", timeout=5000)
     assert [(r.start, r.end) for r in speech_tab.document.label_tracks[0]] == [(1.0, 2.0)]
+
+
+def test_speech_recognition_from_the_panel_with_real_weights(window, open_loaded, sentences, real_whisper, qtbot):
+    """OpenAI's tiny.en from the Understand panel: one region per sentence on a Transcript track,
+    on the sentences, with the transcript view showing it; one undo takes it back."""
+    path, truth = sentences
+    tab = open_loaded(path)
+    panel = window.understand_panel
+    window.toggle_understand(True)
+    panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
+                              .index("Speech recognition"))
+    panel.model.setEditText(real_whisper)
+    with qtbot.waitSignal(window.job_queue.finished, timeout=120000):
+        panel.run.click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    (track,) = tab.document.label_tracks
+    assert track.name == "Transcript" and len(track) == 3
+    for r, (a, b) in zip(track, truth):
+        assert abs(r.start - a) < 0.3 and abs(r.end - b) < 0.3, (r, a, b)
+    assert window.transcript_dock.track() is track
+    assert window.transcript_dock.lines.count() == 3
+    tab.document.history.undo()
+    assert tab.document.label_tracks == []
