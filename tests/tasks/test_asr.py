@@ -289,3 +289,34 @@ def test_long_pauses_are_shortened_and_times_map_back():
     quiet = np.zeros(rate * 5, np.float32)                        # nothing to squeeze: unchanged
     q = asr.Squeezed(quiet[:100], rate, *asr.energy(quiet[:100], rate))
     assert len(q.samples) == 100 and q.original(0.003) == 0.003
+
+
+def test_beam_search_on_transformers_uses_whispers_long_form(real_whisper, sentences):
+    """With beams > 1 the transformers engine hands the whole input to Whisper's long-form
+    decoding (per window, beam search runs on past the speech): sentences with sensible times,
+    progress as it goes, and Cancel aborts it at once."""
+    import threading
+    import time
+
+    from workbench.tasks.runner import Partial, Progress
+
+    path, truth = sentences
+    src = open_audio(path).load_all()
+    params = {"engine": "transformers", "beams": 3}
+    events, result = drain(run_task(registry.get("asr"), src, params, checkpoint=real_whisper))
+    assert any(isinstance(e, Progress) and "long-form" in e.message for e in events)
+    regions = result.tracks[0][1]
+    for a, b in truth:
+        near = [r for r in regions if r.start < b and r.end > a]
+        assert near and abs(near[0].start - a) < 0.3 and abs(max(r.end for r in near) - b) < 0.3, (a, b, near)
+    assert sum(isinstance(e, Partial) for e in events) >= 1
+    flag = threading.Event()
+    gen = run_task(registry.get("asr"), src, params, checkpoint=real_whisper, cancelled=flag.is_set)
+    while "long-form" not in getattr(next(gen), "message", ""):
+        pass
+    time.sleep(0.2)
+    flag.set()
+    t = time.monotonic()
+    with pytest.raises(TaskCancelled):
+        drain(gen)
+    assert time.monotonic() - t < 1.0

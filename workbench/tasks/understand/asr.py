@@ -179,6 +179,9 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         yield from _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_level)
         return
     decode = _transformers_decoder(checkpoint, device, params, cancelled, word_level, rate)
+    if getattr(decode, "whisper", False) and params["beams"] > 1 and not word_level:
+        yield from _run_longform(decode, samples, rate, cancelled)
+        return
     yield Progress(0.02, "Finding speech")
     rms, frame, threshold = energy(samples, rate)
     squeezed = Squeezed(samples, rate, rms, frame, threshold)
@@ -197,6 +200,45 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         done += b - a
         yield Partial(regions)
         yield Progress(0.05 + 0.95 * done / total, f"{done / rate:.0f} s of speech transcribed")
+    yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
+
+
+def _run_longform(decode, samples, rate, cancelled):
+    """Beam search on transformers: Whisper's own sequential long-form decoding of the whole
+    input (each window starts where the last segment ended).  Per window, beam search runs on
+    past the end of the speech ("Thank you very much." until the token limit: 32 s on the 89.6 s
+    benchmark where this takes 11).  Progress comes from generate's monitor_progress, the call
+    runs on a helper thread, Cancel aborts it from the stopping criterion; the segments arrive
+    together at the end."""
+    import queue
+    import threading
+
+    events: queue.Queue = queue.Queue()
+
+    def work():
+        try:
+            events.put(("done", decode.whole(samples, lambda p: events.put(("progress", p)))))
+        except BaseException as exc:  # noqa: BLE001 - raised again on the task's thread
+            events.put(("error", exc))
+
+    yield Progress(0.02, "Transcribing (Whisper long-form, beam search)")
+    threading.Thread(target=work, name="whisper-longform", daemon=True).start()
+    while True:
+        try:
+            kind, value = events.get(timeout=0.05)
+        except queue.Empty:
+            continue
+        if kind == "progress":
+            yield Progress(0.02 + 0.93 * value, f"{value * len(samples) / rate:.0f} s transcribed")
+        elif kind == "error":
+            raise value
+        else:
+            break
+    if cancelled():
+        raise TaskCancelled()
+    rms, frame, threshold = energy(samples, rate)
+    found = snap_to_speech(value, rms, frame, rate, threshold)
+    yield Partial(found)
     yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
 
 
@@ -254,24 +296,46 @@ def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rat
         def __call__(self, input_ids, scores, **kwargs):
             return bool(cancelled())
 
+    class Abort(StoppingCriteria):   # long-form: stopping one window would go on to the next
+        def __call__(self, input_ids, scores, **kwargs):
+            if cancelled():
+                raise TaskCancelled()
+            return False
+
+    def options(**extra):
+        gen = {"num_beams": params["beams"], **extra}
+        if getattr(asr.model.generation_config, "is_multilingual", False):
+            if params["language"]:
+                gen["language"] = params["language"]
+            gen["task"] = params["task"]
+        return gen
+
     def decode(piece, offset):
         kwargs = {"return_timestamps": "word" if (word_level or not whisper) else True}
         if whisper:
-            gen = {"num_beams": params["beams"], "stopping_criteria": StoppingCriteriaList([Cancel()]),
-                   # fast speech is ~6 tokens a second with timestamps: a window that would need
-                   # more is Whisper repeating itself (beam search past the end of the speech)
-                   "max_new_tokens": min(440, int(TOKENS_PER_S * len(piece) / rate) + 16)}
-            if getattr(asr.model.generation_config, "is_multilingual", False):
-                if params["language"]:
-                    gen["language"] = params["language"]
-                gen["task"] = params["task"]
-            kwargs["generate_kwargs"] = gen
+            # fast speech is ~6 tokens a second with timestamps: a window that would need more
+            # is Whisper repeating itself (beam search past the end of the speech)
+            kwargs["generate_kwargs"] = options(
+                stopping_criteria=StoppingCriteriaList([Cancel()]),
+                max_new_tokens=min(440, int(TOKENS_PER_S * len(piece) / rate) + 16))
         try:
             out = asr({"raw": piece, "sampling_rate": rate}, **kwargs)
         except torch.cuda.OutOfMemoryError as exc:
             raise TaskError(f"the GPU ran out of memory running {checkpoint}") from exc
         return _regions(out, offset, len(piece) / rate)
 
+    def whole(samples, progress):
+        """The whole input through Whisper's long-form decoding; ``progress`` gets fractions."""
+        gen = options(stopping_criteria=StoppingCriteriaList([Abort()]),
+                      monitor_progress=lambda p: progress(float(p[0][0]) / max(1.0, float(p[0][1]))))
+        try:
+            out = asr({"raw": samples, "sampling_rate": rate}, return_timestamps=True, generate_kwargs=gen)
+        except torch.cuda.OutOfMemoryError as exc:
+            raise TaskError(f"the GPU ran out of memory running {checkpoint}") from exc
+        return _regions(out, 0.0, len(samples) / rate)
+
+    decode.whisper = whisper
+    decode.whole = whole
     return decode
 
 
