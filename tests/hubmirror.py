@@ -10,7 +10,7 @@ them:
 
 The CDN is a second server on another port, so huggingface_hub treats it as another origin.
 Faults for the tests: ``rate`` throttles bodies (bytes a second), ``cut_after`` closes the next
-bodies longer than so many bytes after that many, ``fail_next`` answers 503 to the next requests.  ``log`` records
+bodies longer than so many bytes after that many, ``fail_next`` answers 503 to the next requests, ``expire_next`` 403 to the next CDN GETs.  ``log`` records
 (method, path, Range header).
 """
 from __future__ import annotations
@@ -32,6 +32,7 @@ class HubMirror:
         self.rate: float | None = None
         self.cut_after: list[int] = []     # one entry per body still to cut
         self.fail_next = 0
+        self.expire_next = 0               # CDN GETs that answer 403, as an expired signed URL does
         self.log: list[tuple[str, str, str | None]] = []
         # the Hub, and a CDN on another origin (the Hub sends large files' bytes from one)
         self.servers = [ThreadingHTTPServer(("127.0.0.1", 0), self._handler()) for _ in range(2)]
@@ -104,6 +105,9 @@ class HubMirror:
                 if len(parts) >= 5 and parts[2] == "resolve":
                     return self._resolve("/".join(parts[:2]), parts[3], "/".join(parts[4:]), body)
                 if parts[0] == "cdn" and len(parts) == 2:
+                    if mirror.expire_next > 0 and self.command == "GET":
+                        mirror.expire_next -= 1
+                        return self._status(403, b"Request has expired")
                     file = mirror.by_sha256(parts[1])
                     if file is None:
                         return self._status(404, b"no such blob")

@@ -246,3 +246,29 @@ def test_a_full_disk_is_a_message_not_a_traceback(hub, tmp_path, monkeypatch):
     monkeypatch.undo()
     snapshot, _ = fetch(hub, tmp_path / "hf2")
     assert sha256(Path(snapshot) / "model.safetensors") == sha256(hub.root / REPO / "model.safetensors")
+
+
+def test_an_expired_cdn_address_is_renewed_and_the_download_goes_on(hub, tmp_path):
+    """A CDN's signed address lasts about an hour: a 403 from it mid-file gets a fresh address
+    from the Hub, and the download continues from where it was."""
+    hub.cut_after = [300_000]
+    hub.expire_next = 0
+    state = {"armed": False}
+    original = hub.by_sha256
+
+    def expire_after_the_first_body(sha):
+        if state["armed"] is False:
+            state["armed"] = True
+            hub.expire_next = 1          # the reconnect after the drop is refused once
+        return original(sha)
+
+    hub.by_sha256 = expire_after_the_first_body
+    snapshot, _ = fetch(hub, tmp_path / "hf")
+    heads = [p for m, p, _ in hub.log if m == "HEAD" and p.endswith("model.safetensors")]
+    cdn = [r for m, p, r in hub.log if m == "GET" and p.startswith("/cdn/")]
+    assert len(heads) == 2                                  # asked the Hub again for an address
+    assert cdn[0] is None and all(r and r.startswith("bytes=") for r in cdn[1:]) and len(cdn) == 3
+    assert sha256(Path(snapshot) / "model.safetensors") == sha256(hub.root / REPO / "model.safetensors")
+    hub.expire_next = 10
+    with pytest.raises(TaskError, match="keeps refusing"):
+        fetch(hub, tmp_path / "hf2")

@@ -206,11 +206,15 @@ def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endp
     # the Hub's resolve address (as hf_hub_url writes it; that one keeps the endpoint it was
     # imported with unless the default is still in place)
     url = f"{endpoint.rstrip('/')}/{repo_id}/resolve/{quote(revision, safe='')}/{quote(f.name)}"
-    try:
-        meta = _retrying(lambda: get_hf_file_metadata(url, token=token, endpoint=endpoint),
-                         retries, backoff_s, cancelled)
-    except OSError as exc:
-        raise HubUnreachable(f"the Hub could not be reached for {repo_id}/{f.name}: {exc}") from exc
+
+    def metadata():
+        try:
+            return _retrying(lambda: get_hf_file_metadata(url, token=token, endpoint=endpoint),
+                             retries, backoff_s, cancelled)
+        except OSError as exc:
+            raise HubUnreachable(f"the Hub could not be reached for {repo_id}/{f.name}: {exc}") from exc
+
+    meta = metadata()
     if not meta.etag:
         raise TaskError(f"the Hub gave no etag for {repo_id}/{f.name}; cannot cache it safely")
     size = meta.size if meta.size is not None else f.size
@@ -231,10 +235,20 @@ def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endp
             _room_for(blobs, (size or 0) - (part.stat().st_size if part.exists() else 0), f"{repo_id}/{f.name}")
             headers = build_hf_headers(token=token)
             headers["Accept-Encoding"] = "identity"
-            if urlparse(meta.location).netloc != urlparse(url).netloc:
-                headers.pop("authorization", None)  # never hand the token to a CDN
-            yield from _transfer(get_session(), _http(), meta.location, headers, part, size,
-                                 cancelled, retries, backoff_s, stall_limit_s, f"{repo_id}/{f.name}")
+            for renewal in range(3):
+                location = meta.location
+                request = dict(headers)
+                if urlparse(location).netloc != urlparse(url).netloc:
+                    request.pop("authorization", None)  # never hand the token to a CDN
+                try:
+                    yield from _transfer(get_session(), _http(), location, request, part, size, cancelled,
+                                         retries, backoff_s, stall_limit_s, f"{repo_id}/{f.name}")
+                    break
+                except _Expired:
+                    if renewal == 2:
+                        raise TaskError(f"{repo_id}/{f.name}: the server keeps refusing the download "
+                                        f"(403); what arrived is kept") from None
+                    meta = metadata()   # a CDN's signed address lasts about an hour: ask again
             _verify(part, meta.etag, size, f"{repo_id}/{f.name}")
             os.replace(part, blob)
         else:
@@ -263,6 +277,8 @@ def _transfer(session, http, location, headers, part: Path, size, cancelled, ret
                                 follow_redirects=True) as response:
                 if response.status_code == 416 and have:  # nothing left to send: the part is whole
                     return
+                if response.status_code == 403 and "Authorization" not in request and "authorization" not in request:
+                    raise _Expired()
                 if response.status_code in (408, 429) or response.status_code >= 500:
                     raise _Transient(f"the server answered {response.status_code}")
                 if response.status_code >= 400:
@@ -303,6 +319,10 @@ def _transfer(session, http, location, headers, part: Path, size, cancelled, ret
 
 class _Transient(Exception):
     pass
+
+
+class _Expired(Exception):
+    """A CDN refused a signed address (they expire): the Hub gives a fresh one."""
 
 
 def _room_for(folder: Path, needed: int, what: str) -> None:
