@@ -91,10 +91,11 @@ def storage_folder(repo_id: str, cache_dir: str | os.PathLike | None = None) -> 
 
 
 def human(size: float | None) -> str:
+    """A byte count as people read it: 150.0 KB, 1.5 GB."""
     if size is None:
         return "? MB"
-    for unit in ("B", "KB", "MB", "GB"):
-        if size < 1000 or unit == "GB":
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1000 or unit == "TB":
             return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
         size /= 1000
     return ""

@@ -10,16 +10,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHB
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
 
 from workbench.tasks import downloads, models
+from workbench.tasks.downloads import human
 from workbench.tasks.runner import TaskCancelled
 from workbench.ui.workers import GeneratorWorker
-
-
-def human(size: float) -> str:
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1000 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1000
-    return ""
 
 
 class ModelsDialog(QDialog):
