@@ -6,6 +6,7 @@ start fast and work without a display.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -164,7 +165,11 @@ def _download_command(argv: list[str]) -> int:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "tasks":
-        return _tasks_command(argv[1:])
+        try:
+            return _tasks_command(argv[1:])
+        except BrokenPipeError:   # `workbench tasks | head`: the reader has all it wanted
+            sys.stdout = open(os.devnull, "w")
+            return 0
     if argv and argv[0] == "run":
         return _run_command(argv[1:])
     if argv and argv[0] == "download":

@@ -64,3 +64,10 @@ def test_speech_recognition_from_the_command_line_with_real_weights(real_whisper
     assert len(cues) == 3 and "timeline" in cues[1].text.lower()
     for cue, (a, b) in zip(cues, truth):
         assert abs(cue.start - a) < 0.3 and abs(cue.end - b) < 0.3, (cue, a, b)
+
+
+def test_listing_into_a_closed_pipe_is_quiet():
+    """`workbench tasks | head -1`: no BrokenPipeError traceback when the reader stops early."""
+    out = subprocess.run(f"{sys.executable} -m workbench tasks | head -1", shell=True, capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    assert out.stdout.startswith("vad") and "Traceback" not in out.stderr
