@@ -1,6 +1,4 @@
 """Space plays through the null sink with a moving playhead; no device is a status message."""
-import time
-
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -18,26 +16,39 @@ def tone_file(tmp_path):
 
 def test_space_plays_the_selection_with_a_moving_playhead(window, open_loaded, tone_file, qtbot,
                                                           recorder):
+    """Checked against the audio clock, not the wall clock: on a busy machine the GUI thread's
+    ticks come late and unevenly, but the playhead must still start where playback starts, only
+    move forward, never run ahead of the samples handed to the device, and never lag behind
+    them by more than the device's buffering."""
     path, data = tone_file
     tab = open_loaded(path)
     tab.document.set_selection(1.0, 2.0)
     tab.timeline.set_view(0.0, 1.5)   # the playhead must leave this view: it should follow
     rec = recorder()
-    positions = []
+    player = window.playback.player
+    positions = []   # (playhead, seconds handed to the device when it was drawn)
     tab.timeline.lanes[0].playhead.sigPositionChanged.connect(lambda line: positions.append(
-        (time.monotonic(), line.value())))
+        (line.value(), player._pos / 48000)))
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.playback.playing
     qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
     got = rec.stop()
-    # the playhead moved forward smoothly, at least 30 times a second, through the selection
-    times = np.array([p[0] for p in positions])
-    values = np.array([p[1] for p in positions])
-    moving = values < 1.999
-    rate = (moving.sum() - 1) / (times[moving][-1] - times[moving][0])
-    assert rate >= 30, f"{rate:.1f} playhead updates a second"
-    assert np.all(np.diff(values[moving]) >= 0)
-    assert values[moving][0] == pytest.approx(1.0, abs=0.05) and values.max() == pytest.approx(2.0, abs=0.05)
+    values = np.array([p[0] for p in positions])
+    delivered = np.array([p[1] for p in positions])
+    # shown at the selection's start the moment Space was pressed, then only forward, to the end
+    assert values[0] == pytest.approx(1.0, abs=1e-9)
+    assert np.all(np.diff(values) >= 0)
+    assert values.max() == pytest.approx(2.0, abs=0.05)
+    # it moved in many small steps (60 a second on an idle machine), not a few jumps
+    moving = np.unique(values[values < 1.999])
+    assert len(moving) >= 15, f"the playhead moved only {len(moving)} times in 1 s of audio"
+    # it follows the audio clock: never ahead of what the device was given, and behind it by no
+    # more than the stream's buffering (latency plus two blocks)
+    slack = (player.blocksize * 2) / 48000 + 0.25
+    ahead = values - np.minimum(delivered, 2.0)
+    assert ahead.max() <= 1e-3, f"the playhead ran {ahead.max():.3f} s ahead of the audio"
+    behind = np.minimum(delivered, 2.0)[1:] - values[1:]
+    assert behind.max() <= slack, f"the playhead lagged {behind.max():.3f} s behind the audio"
     t0, t1 = tab.timeline.view_range()
     assert t0 <= 1.9 <= t1, "the view followed the playhead"
     assert not tab.timeline.lanes[0].playhead.isVisible()

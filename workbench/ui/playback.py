@@ -58,6 +58,9 @@ class PlaybackController(QObject):
             return False
         self.timeline = timeline
         self.ticks = 0
+        # The playhead shows where playback starts at once, not a frame later: on a busy
+        # machine the first tick can come late, and the start must not look skipped.
+        timeline.show_playhead(max(start, 0.0), follow=True)
         self._timer.start()
         self.state_changed.emit(True)
         return True
