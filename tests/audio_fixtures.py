@@ -80,3 +80,8 @@ def drain(gen):
 
     events = []
     return events, drive(gen, events.append)
+
+
+def audio_of(track):
+    """A track read as one signal at its first clip's rate (the file's own, for an opened file)."""
+    return track.reader(track.clips[0].rate)

@@ -167,7 +167,7 @@ def open_and_memory(gui: Gui, wav: Path) -> tuple[dict, object]:
     gui.pump(0.2)
     gc.collect()
     after = rss_mb()
-    pcm_mb = tab.document.tracks[0].source.frames * 2 * 2 / 1e6
+    pcm_mb = tab.document.first_source.frames * 2 * 2 / 1e6
     figures = {
         "open_to_waveform_painted_s": {"value": round(open_s, 3), "target": "<= 1.5",
                                        "meets": open_s <= 1.5},
@@ -298,7 +298,7 @@ def spectrogram(gui: Gui, tab, n: int = 12) -> dict:
     tl = tab.timeline
     tl.set_mode("spectrogram")
     gui.pump(0.2)
-    src = tab.document.tracks[0].source
+    src = tab.document.first_source
     viewport = tl.graphics.viewport()
     p = tl.params
 

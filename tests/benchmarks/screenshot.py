@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/benchmarks/screenshot.py AUDIO OUT.png [--theme dark]
         [--view START END] [--select START END] [--mode split|waveform|spectrogram] [--scale log]
-        [--run TASK[@MODEL] ...] [--panel]
+        [--run TASK[@MODEL] ...] [--panel] [--add AUDIO@SECONDS ...]
 
 --run queues tasks through the window (as the Understand panel's Run does) and waits for them,
 so the regions they made are in the picture; --panel shows the Understand panel and Jobs dock.
@@ -34,6 +34,8 @@ def main() -> int:
     ap.add_argument("--size", nargs=2, type=int, default=(1400, 850))
     ap.add_argument("--run", action="append", default=[], metavar="TASK[@MODEL]")
     ap.add_argument("--panel", action="store_true")
+    ap.add_argument("--add", action="append", default=[], metavar="AUDIO@SECONDS",
+                    help="another file as a clip on a new track, starting at SECONDS")
     args = ap.parse_args()
 
     import pyqtgraph as pg
@@ -57,6 +59,11 @@ def main() -> int:
             time.sleep(0.01)
 
     pump(lambda: tab.loaded)
+    from workbench.core.audio import open_audio
+
+    for item in args.add:
+        path, _, at = item.rpartition("@")
+        tab.document.add_track(open_audio(path).load_all(), offset=float(at), undoable=True)
     if args.view:
         tab.timeline.set_view(*args.view)
     if args.select:

@@ -3,7 +3,7 @@ samples, and labels follow the audio (sync-lock)."""
 import numpy as np
 import pytest
 
-from audio_fixtures import signal, write
+from audio_fixtures import audio_of, signal, write
 from workbench.core.audio import open_audio
 from workbench.core.document import Document
 from workbench.core.edits import EditedAudio
@@ -24,8 +24,8 @@ def doc(tmp_path):
 
 
 def audio(doc):
-    t = doc.tracks[0]
-    return t.audio.read(0, t.audio.frames)
+    au = audio_of(doc.tracks[0])
+    return au.read(0, au.frames)
 
 
 def sec(x):
@@ -58,7 +58,7 @@ def test_silence_trim_insert(doc):
     doc.set_cursor(2.0)
     doc.set_selection(None)
     doc.insert_silence(0.25)
-    assert doc.tracks[0].audio.frames == len(ref) + sec(0.25)
+    assert audio_of(doc.tracks[0]).frames == len(ref) + sec(0.25)
     doc.set_selection(1.0, 2.0)
     doc.trim_audio()
     np.testing.assert_array_equal(audio(doc), ref[sec(1.0):sec(2.0)])
@@ -91,7 +91,7 @@ def test_envelope_through_edits_matches_the_samples(doc):
     doc.delete_audio()
     doc.set_selection(0.2, 0.4)
     doc.gain_audio(-12)
-    au = doc.tracks[0].audio
+    au = audio_of(doc.tracks[0])
     x = au.read(0, au.frames)[:, 0]
     env = au.envelope(0, 0, au.frames, 300)
     assert env.lo.min() == pytest.approx(x.min(), abs=1e-6)
@@ -125,9 +125,10 @@ def test_labels_follow_the_audio(doc):
 
 def test_edits_never_copy_the_audio(doc):
     """An edit stores segments (a few numbers each), not samples."""
-    au = doc.tracks[0].audio
+    (clip,) = doc.tracks[0].clips
+    au = clip.audio
     for k in range(50):
         au = au.gain(k * 100, k * 100 + 50, 0.5)
     assert len(au.segments) <= 101
-    assert all(s.source is doc.tracks[0].source for s in au.segments)
+    assert all(s.source is doc.tracks[0].sources[0] for s in au.segments)
     assert isinstance(au, EditedAudio)

@@ -11,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from audio_fixtures import signal, write
+from audio_fixtures import audio_of, signal, write
 from workbench.core.audio import open_audio
 from workbench.core.document import Document
 from workbench.core import project as P
@@ -37,7 +37,7 @@ def make_doc(folder):
 
 
 def snapshot(doc):
-    au = doc.tracks[0].audio
+    au = audio_of(doc.tracks[0])
     return (au.read(0, au.frames), [(lt.name, [r.to_dict() for r in lt]) for lt in doc.label_tracks],
             doc.cursor, doc.selection)
 
@@ -48,7 +48,7 @@ def test_save_and_reopen_exactly(tmp_path):
     path = P.save_project(doc, tmp_path / "p" / "session")
     assert path.name == "session.awproj" and not doc.history.modified
     data = json.loads(path.read_text())
-    assert data["format"] == "audio-workbench-project" and data["version"] == 1
+    assert data["format"] == "audio-workbench-project" and data["version"] == 2
     assert data["sources"][0]["path"] == "rec.flac"          # relative to the project
     again, missing = P.load_project(path, cache_dir=tmp_path / "c2")
     assert missing == []
@@ -63,7 +63,7 @@ def test_a_moved_folder_still_opens(tmp_path):
     P.save_project(doc, tmp_path / "a" / "s.awproj")
     shutil.move(tmp_path / "a", tmp_path / "b")
     again, missing = P.load_project(tmp_path / "b" / "s.awproj", cache_dir=tmp_path / "c")
-    assert missing == [] and again.tracks[0].source.path.parent == (tmp_path / "b")
+    assert missing == [] and again.tracks[0].sources[0].path.parent == (tmp_path / "b")
 
 
 def test_missing_source_opens_the_rest_and_can_be_relinked(tmp_path):
@@ -74,8 +74,8 @@ def test_missing_source_opens_the_rest_and_can_be_relinked(tmp_path):
     shutil.move(tmp_path / "a" / "rec.flac", moved)
     again, missing = P.load_project(path, cache_dir=tmp_path / "c")
     assert [m["path"] for m in missing] == [str(tmp_path / "a" / "rec.flac")]
-    assert len(again.label_tracks) == 2 and again.tracks[0].audio.frames == before[0].shape[0]
-    assert np.all(again.tracks[0].audio.read(0, 100) == 0)       # silent stand-in
+    assert len(again.label_tracks) == 2 and audio_of(again.tracks[0]).frames == before[0].shape[0]
+    assert np.all(audio_of(again.tracks[0]).read(0, 100) == 0)       # silent stand-in
     P.relink(again, missing[0]["source"], moved, cache_dir=tmp_path / "c")
     np.testing.assert_array_equal(snapshot(again)[0], before[0])
 
@@ -171,10 +171,10 @@ def test_kill_during_save_leaves_the_last_good_project_and_recovery(tmp_path):
         proc.send_signal(sig.SIGKILL)
         proc.wait()
         data = json.loads((tmp_path / "p.awproj").read_text())       # whole, never half
-        n = len(data["label_tracks"][0]["regions"])
+        n = len([t for t in data["tracks"] if t["kind"] == "labels"][0]["regions"])
         assert n % 3000 == 0 and n >= 3000 * saved
         rec = json.loads((tmp_path / "data" / "recovery" / "victim.json").read_text())
-        assert len(rec["label_tracks"][0]["regions"]) % 3000 == 0
+        assert len([t for t in rec["tracks"] if t["kind"] == "labels"][0]["regions"]) % 3000 == 0
         doc, missing = P.load_project(tmp_path / "p.awproj")
         assert missing == [] and len(doc.label_tracks[0]) == n
 
@@ -195,6 +195,6 @@ def test_owned_audio_is_stored_as_flac_beside_the_project(tmp_path):
     os.unlink(temp)
     again, missing = P.load_project(path, cache_dir=tmp_path / "c")
     assert missing == []
-    np.testing.assert_allclose(again.tracks[0].audio.read(0, 48000)[:, 0], data[:, 0], atol=2 ** -15)
+    np.testing.assert_allclose(audio_of(again.tracks[0]).read(0, 48000)[:, 0], data[:, 0], atol=2 ** -15)
     P.save_project(doc, path)                    # saving again does not copy it again
     assert len(list((tmp_path / "proj" / "gen_audio").iterdir())) == 1

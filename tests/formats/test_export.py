@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_fixtures import signal, write
+from audio_fixtures import audio_of, signal, write
 from workbench.core.audio import open_audio
 from workbench.core.document import Document
 from workbench.formats.export import ExportError, export_audio
@@ -29,7 +29,7 @@ def test_mixdown_wav_is_what_plays(doc, tmp_path):
     doc.gain_audio(-6)
     run(export_audio(doc, tmp_path / "out.wav", subtype="FLOAT"))
     got, rate = sf.read(tmp_path / "out.wav", dtype="float32")
-    au = doc.tracks[0].audio
+    au = audio_of(doc.tracks[0])
     assert rate == 48000
     np.testing.assert_array_equal(got, au.read(0, au.frames))
 
@@ -39,7 +39,7 @@ def test_selection_to_flac_24(doc, tmp_path):
     info = sf.info(tmp_path / "sel.flac")
     assert info.subtype == "PCM_24" and info.frames == 36000
     got, _ = sf.read(tmp_path / "sel.flac", dtype="float32")
-    np.testing.assert_allclose(got, doc.tracks[0].audio.read(24000, 60000), atol=2 ** -22)
+    np.testing.assert_allclose(got, audio_of(doc.tracks[0]).read(24000, 60000), atol=2 ** -22)
 
 
 def test_resampled_wav_matches_soxr_on_the_whole(doc, tmp_path):
@@ -48,7 +48,7 @@ def test_resampled_wav_matches_soxr_on_the_whole(doc, tmp_path):
 
     run(export_audio(doc, tmp_path / "low.wav", sample_rate=16000, subtype="FLOAT"))
     got, rate = sf.read(tmp_path / "low.wav", dtype="float32")
-    ref = soxr.resample(doc.tracks[0].audio.read(0, 144000), 48000, 16000)
+    ref = soxr.resample(audio_of(doc.tracks[0]).read(0, 144000), 48000, 16000)
     assert rate == 16000 and abs(len(got) - 48000) <= 1
     n = min(len(got), len(ref)) - 200
     np.testing.assert_allclose(got[200:n], ref[200:n], atol=2e-3)

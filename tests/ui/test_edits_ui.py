@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from audio_fixtures import chirp, played_part, signal, write
+from audio_fixtures import audio_of, chirp, played_part, signal, write
 from workbench.core.regions import Region
 
 
@@ -29,8 +29,8 @@ def test_cut_and_paste_with_shortcuts(window, tab, qtbot):
     assert doc.label_tracks[0].regions[0].start == pytest.approx(8.0)
     qtbot.keyClick(window, Qt.Key.Key_Z, ctrl)
     qtbot.keyClick(window, Qt.Key.Key_Z, ctrl)
-    src = doc.tracks[0].source
-    np.testing.assert_array_equal(doc.tracks[0].audio.read(0, src.frames), src.read(0, src.frames))
+    src = doc.tracks[0].sources[0]
+    np.testing.assert_array_equal(audio_of(doc.tracks[0]).read(0, src.frames), src.read(0, src.frames))
 
 
 def test_silence_redraws_the_waveform_and_delete_key_deletes_audio(window, tab, qtbot):

@@ -189,7 +189,7 @@ def test_snap_to_zero_crossings(window, tab, qtbot):
     window.actions_by_id["edit.snap"].trigger()
     tl = tab.timeline
     t = tl.snap(1.23456)
-    src = tab.document.tracks[0].source
+    src = tab.document.tracks[0].sources[0]
     frame = int(round(t * 48000))
     x = src.read(frame - 1, frame + 1)[:, 0]
     assert (x[0] < 0) != (x[1] < 0) and abs(t - 1.23456) < 0.01

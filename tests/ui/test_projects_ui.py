@@ -13,8 +13,12 @@ import pytest
 import soundfile as sf
 from PySide6.QtCore import Qt
 
-from audio_fixtures import signal, write
+from audio_fixtures import audio_of, signal, write
 from workbench.core.regions import Region
+
+
+def labels_in(manifest):
+    return [t for t in manifest["tracks"] if t["kind"] == "labels"]
 
 
 @pytest.fixture
@@ -30,18 +34,18 @@ def test_save_reopen_exactly(window, tab, tmp_path, qtbot):
     assert window.tabs.tabText(0).endswith("•")
     assert window.save_as(path=tmp_path / "session.awproj")
     assert window.tabs.tabText(0) == "session" and "•" not in window.windowTitle()
-    audio_before = doc.tracks[0].audio.read(0, doc.tracks[0].audio.frames)
+    audio_before = audio_of(doc.tracks[0]).read(0, audio_of(doc.tracks[0]).frames)
     window.close_current()
     assert window.tabs.count() == 0
     reopened = window.open_file(tmp_path / "session.awproj")
     d2 = reopened.document
-    np.testing.assert_array_equal(d2.tracks[0].audio.read(0, d2.tracks[0].audio.frames), audio_before)
+    np.testing.assert_array_equal(audio_of(d2.tracks[0]).read(0, audio_of(d2.tracks[0]).frames), audio_before)
     assert [(r.start, r.end, r.text, r.confidence) for r in d2.label_tracks[0]] == [(0.5, 1.0, "one", 0.5)]
     assert not d2.history.modified
     qtbot.keyClick(window, Qt.Key.Key_B, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(reopened.timeline.editor, Qt.Key.Key_Escape)
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)   # saves in place
-    assert len(json.loads((tmp_path / "session.awproj").read_text())["label_tracks"][0]["regions"]) == 2
+    assert len(labels_in(json.loads((tmp_path / "session.awproj").read_text()))[0]["regions"]) == 2
 
 
 def test_closing_with_unsaved_changes_asks(window, tab, tmp_path):
@@ -69,15 +73,15 @@ def test_missing_audio_opens_the_rest_and_relinks(window, tab, tmp_path, qtbot):
     assert "rec.wav" in box.text() and "missing" in box.windowTitle()
     window.relink(again, [m for m in _missing(again)], chooser=lambda old: str(tmp_path / "moved.wav"))
     assert "All audio files found" in window.status_text.text()
-    au = again.document.tracks[0].audio
+    au = audio_of(again.document.tracks[0])
     assert np.abs(au.read(0, 48000)).max() > 0.1
 
 
 def _missing(tab):
     from workbench.core.project import MissingSource
 
-    return [{"path": str(t.source.path), "source": t.source} for t in tab.document.tracks
-            if isinstance(t.source, MissingSource)]
+    return [{"path": str(t.sources[0].path), "source": t.sources[0]} for t in tab.document.tracks
+            if isinstance(t.sources[0], MissingSource)]
 
 
 def test_autosave_writes_recovery_and_save_clears_it(window, tab, tmp_path, monkeypatch):
@@ -87,7 +91,7 @@ def test_autosave_writes_recovery_and_save_clears_it(window, tab, tmp_path, monk
     assert window.autosave() == 1
     assert window.autosave() == 0                                  # nothing new since
     rec = tmp_path / "data" / "recovery" / f"{tab.key}.json"
-    assert json.loads(rec.read_text())["label_tracks"][0]["regions"][0]["text"] == "unsaved"
+    assert labels_in(json.loads(rec.read_text()))[0]["regions"][0]["text"] == "unsaved"
     window.save_as(path=tmp_path / "x.awproj")
     assert not rec.exists()
 

@@ -60,7 +60,7 @@ def test_zoom_reaches_single_samples_and_draws_them(window, open_loaded, ten_sec
     x, y = lane.curve.getData()
     assert len(x) <= 18
     assert lane.dots.isVisible()
-    src = tab.document.tracks[0].source
+    src = tab.document.tracks[0].sources[0]
     first = int(round(x[0] * 48000))
     np.testing.assert_allclose(y, src.read(first, first + len(y))[:, 0])
 

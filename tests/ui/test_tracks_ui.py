@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_fixtures import chirp, played_part, signal, write
+from audio_fixtures import audio_of, chirp, played_part, signal, write
 from conftest import click, lane_point
 
 
@@ -29,7 +29,7 @@ def test_edits_on_all_tracks_or_the_clicked_one(window, two, qtbot):
     a, b = doc.tracks
     doc.set_selection(0.5, 1.0)
     window.silence_audio()
-    assert np.all(a.audio.read(24000, 48000) == 0) and np.all(b.audio.read(24000, 48000) == 0)
+    assert np.all(audio_of(a).read(24000, 48000) == 0) and np.all(audio_of(b).read(24000, 48000) == 0)
     doc.history.undo()
     window.actions_by_id["select.all_tracks"].trigger()            # off: the clicked track only
     b_lane = next(lane for lane in two.timeline.lanes if lane.kind == "wave" and lane.track is b)
@@ -37,8 +37,8 @@ def test_edits_on_all_tracks_or_the_clicked_one(window, two, qtbot):
     assert doc.focused_track is b and b_lane.plot.getAxis("left").labelText.startswith("▶")
     doc.set_selection(0.5, 1.0)
     window.silence_audio()
-    assert np.all(b.audio.read(24000, 48000) == 0)
-    assert np.abs(a.audio.read(24000, 48000)).max() > 0.1
+    assert np.all(audio_of(b).read(24000, 48000) == 0)
+    assert np.abs(audio_of(a).read(24000, 48000)).max() > 0.1
 
 
 def test_mixdown_plays_and_exports(window, open_loaded, tmp_path, qtbot, recorder):

@@ -1,8 +1,9 @@
-"""The commands that change a document's labels (audio edits live in core/edits.py)."""
+"""The commands that change a document: regions, tracks (audio and labels), clips, the project
+rate.  Each addresses what it changes by id and knows how to do and undo itself."""
 from __future__ import annotations
 
 from workbench.core.history import Command
-from workbench.core.regions import LabelTrack, Region
+from workbench.core.regions import Region
 
 
 class AddRegions(Command):
@@ -53,72 +54,89 @@ class UpdateRegion(Command):
         return True
 
 
-class AddLabelTrack(Command):
-    def __init__(self, track: LabelTrack, index: int) -> None:
+class InsertTrack(Command):
+    """Put a track (audio or labels) into the document's ordered list at ``index``."""
+
+    def __init__(self, track, index: int, title: str | None = None) -> None:
         self.track, self.index = track, index
-        self.title = f"Add label track “{track.name}”"
+        what = "label track" if track.kind == "labels" else "audio track"
+        self.title = title or f"Add {what} “{track.name}”"
 
     def do(self, doc) -> None:
-        doc.label_tracks.insert(self.index, self.track)
-        doc.label_tracks_changed.emit()
+        doc._insert_track(self.index, self.track)
 
     def undo(self, doc) -> None:
-        doc.label_tracks.remove(self.track)
-        doc.label_tracks_changed.emit()
+        doc._remove_track(self.track)
 
 
-class RemoveLabelTrack(Command):
-    def __init__(self, track: LabelTrack, index: int) -> None:
-        self.track, self.index = track, index
-        self.title = f"Delete label track “{track.name}”"
+class RemoveTrack(InsertTrack):
+    def __init__(self, track, index: int, title: str | None = None) -> None:
+        what = "label track" if track.kind == "labels" else "audio track"
+        super().__init__(track, index, title or f"Delete {what} “{track.name}”")
 
     def do(self, doc) -> None:
-        AddLabelTrack.undo(self, doc)
+        InsertTrack.undo(self, doc)
 
     def undo(self, doc) -> None:
-        AddLabelTrack.do(self, doc)
+        InsertTrack.do(self, doc)
 
 
-class RenameLabelTrack(Command):
-    def __init__(self, track: LabelTrack, name: str) -> None:
-        self.track, self.old, self.new = track, track.name, name
-        self.title = f"Rename label track to “{name}”"
+class MoveTrack(Command):
+    def __init__(self, track_id: int, old: int, new: int, title: str = "Move track") -> None:
+        self.track_id, self.old, self.new, self.title = track_id, old, new, title
 
     def do(self, doc) -> None:
-        self.track.name = self.new
-        doc.label_tracks_changed.emit()
+        doc._move_track(doc.track(self.track_id), self.new)
 
     def undo(self, doc) -> None:
-        self.track.name = self.old
-        doc.label_tracks_changed.emit()
+        doc._move_track(doc.track(self.track_id), self.old)
 
 
-class EditAudio(Command):
-    """Swap a track's edit list (the lists are immutable: undo swaps the old one back)."""
+class SetTrackFields(Command):
+    """Change a track's name or mix settings; changes in one gesture (a slider drag) merge."""
 
-    def __init__(self, track, old, new, title: str) -> None:
-        self.track, self.old, self.new, self.title = track, old, new, title
+    def __init__(self, track_id: int, old: dict, new: dict, title: str, gesture=None) -> None:
+        self.track_id, self.old, self.new, self.title = track_id, old, new, title
+        self.merge_key = ("track", track_id, tuple(sorted(new)), gesture) if gesture is not None else None
 
     def do(self, doc) -> None:
-        self.track.audio = self.new
-        doc.audio_changed.emit(self.track)
+        doc._set_track_fields(doc.track(self.track_id), self.new)
 
     def undo(self, doc) -> None:
-        self.track.audio = self.old
-        doc.audio_changed.emit(self.track)
+        doc._set_track_fields(doc.track(self.track_id), self.old)
+
+    def merge(self, newer: "SetTrackFields") -> bool:
+        self.new = newer.new
+        return True
 
 
-class AddAudioTrack(Command):
-    def __init__(self, track, index: int) -> None:
-        self.track, self.index = track, index
-        self.title = f"Import audio “{track.name}”"
+class SetClips(Command):
+    """Swap a track's clip tuple (clips are immutable: undo swaps the old tuple back).  Every
+    clip command (add, remove, move, trim, split, join, gain, fades, range edits) is one of
+    these per track; changes in one gesture (a drag) merge into one step."""
+
+    def __init__(self, track_id: int, old: tuple, new: tuple, title: str, gesture=None) -> None:
+        self.track_id, self.old, self.new, self.title = track_id, tuple(old), tuple(new), title
+        self.merge_key = ("clips", track_id, gesture) if gesture is not None else None
 
     def do(self, doc) -> None:
-        doc.tracks.insert(self.index, self.track)
-        doc.tracks_changed.emit()
+        doc._set_clips(doc.track(self.track_id), self.new)
 
     def undo(self, doc) -> None:
-        doc.tracks.remove(self.track)
-        if doc.focused_track is self.track:
-            doc.focused_track = None
-        doc.tracks_changed.emit()
+        doc._set_clips(doc.track(self.track_id), self.old)
+
+    def merge(self, newer: "SetClips") -> bool:
+        self.new = newer.new
+        return True
+
+
+class SetProjectRate(Command):
+    def __init__(self, old: int | None, new: int) -> None:
+        self.old, self.new = old, new
+        self.title = f"Project rate {new} Hz"
+
+    def do(self, doc) -> None:
+        doc._set_rate(self.new)
+
+    def undo(self, doc) -> None:
+        doc._set_rate(self.old)

@@ -1,56 +1,87 @@
-"""The open session: audio tracks on one timeline, the cursor and the selection.  No Qt."""
+"""The open session: one ordered list of tracks (audio and labels) on one timeline at one
+project rate, the cursor and the selection.  No Qt.
+
+Every change is a command on the history, addressed by track and clip id.  Views subscribe to
+plain events: ``track_inserted(track, index)``, ``track_removed(track, index)``,
+``track_moved(track, old, new)``, ``track_changed(track)`` (name or mix settings) and
+``changed_within(track, t0, t1)`` (its audio changed over that time range), so they update what
+changed instead of rebuilding.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.core import commands as cmd
 from workbench.core.audio import AudioSource
-from workbench.core.edits import EditedAudio, Segment
+from workbench.core.audio_edits import AudioEditing, Clipboard  # noqa: F401  (Clipboard: re-exported)
+from workbench.core.edits import EditedAudio
 from workbench.core.events import Signal
 from workbench.core.history import History
 from workbench.core.regions import LabelTrack, Region
+from workbench.core.timeline import AudioTrack, Clip
+
+DEFAULT_RATE = 48000
 
 
-@dataclass
-class AudioTrack:
-    name: str
-    source: AudioSource                  # the file as opened (never changed)
-    offset: float = 0.0                  # seconds from the timeline's start
-    audio: EditedAudio | None = None     # what plays and shows: the edits over the sources
-
-    def __post_init__(self) -> None:
-        if self.audio is None:
-            self.audio = EditedAudio.of(self.source)
-
-    @property
-    def end(self) -> float:
-        return self.offset + self.audio.duration
-
-
-class Document:
+class Document(AudioEditing):
     """Tracks plus the time cursor and selection, in seconds.  Views subscribe to the signals."""
 
     def __init__(self) -> None:
-        self.tracks: list[AudioTrack] = []
-        self.label_tracks: list[LabelTrack] = []
+        self.track_list: list[AudioTrack | LabelTrack] = []
+        self.project_rate: int | None = None   # set by the first file added, or by the user
         self.cursor = 0.0
         self.selection: tuple[float, float] | None = None
         self.selected_region: tuple[int, int] | None = None   # (label track id, region id)
-        self.tracks_changed = Signal()       # ()
+        self.selected_clip: int | None = None
+        self.track_inserted = Signal()       # (track, index)
+        self.track_removed = Signal()        # (track, index)
+        self.track_moved = Signal()          # (track, old index, new index)
+        self.track_changed = Signal()        # (track) name or mix settings
+        self.changed_within = Signal()       # (audio track, t0, t1) its audio changed there
+        self.rate_changed = Signal()         # (rate)
+        self.tracks_changed = Signal()       # () audio tracks added, removed or moved
+        self.label_tracks_changed = Signal() # () label tracks added, removed, moved or renamed
         self.cursor_changed = Signal()       # (seconds)
         self.selection_changed = Signal()    # (start, end) or None
-        self.label_tracks_changed = Signal() # () a label track was added, removed or renamed
         self.labels_changed = Signal()       # (label track id) its regions changed
         self.region_selected = Signal()      # (track id, region id) or (None, None)
-        self.audio_changed = Signal()        # (audio track) its edits changed
+        self.clip_selected = Signal()        # (clip id or None)
         self.focus_changed = Signal()        # (audio track or None) the clicked track
         self.history = History(self)
         self.sync_lock = True                # labels move with the audio they label
+        self.ripple = True                   # range deletes close the gap, inserts open one
         self.path = None                     # the project file, once saved
         self.focused_track: AudioTrack | None = None
         self.edit_all_tracks = True          # edits act on every track, or the focused one
         self.bundle = None                   # the bundle it was opened from, if any
+
+    # -- tracks ---------------------------------------------------------------------------------
+    @property
+    def tracks(self) -> list[AudioTrack]:
+        """The audio tracks, in timeline order."""
+        return [t for t in self.track_list if t.kind == "audio"]
+
+    @property
+    def label_tracks(self) -> list[LabelTrack]:
+        return [t for t in self.track_list if t.kind == "labels"]
+
+    def track(self, track_id: int):
+        for t in self.track_list:
+            if t.id == track_id:
+                return t
+        raise KeyError(f"no track {track_id}")
+
+    def find_clip(self, clip_id: int) -> tuple[AudioTrack, Clip]:
+        for t in self.tracks:
+            c = t.clip(clip_id)
+            if c is not None:
+                return t, c
+        raise KeyError(f"no clip {clip_id}")
+
+    @property
+    def first_source(self) -> AudioSource | None:
+        """The file the first audio track came from (it names exports and new projects)."""
+        return next((s for t in self.tracks for s in t.sources), None)
 
     @property
     def duration(self) -> float:
@@ -58,7 +89,8 @@ class Document:
 
     @property
     def sample_rate(self) -> int:
-        return self.tracks[0].source.sample_rate if self.tracks else 48000
+        """The project rate: what the mix, playback and export run at."""
+        return self.project_rate or DEFAULT_RATE
 
     @property
     def title(self) -> str:
@@ -68,17 +100,122 @@ class Document:
             return Path(self.bundle).stem
         return self.tracks[0].name if self.tracks else "Untitled"
 
+    def mix(self, rate: int | None = None):
+        from workbench.core.mix import Mix
+
+        return Mix(self.track_list, rate or self.sample_rate)
+
     def add_track(self, source: AudioSource, name: str | None = None, offset: float = 0.0,
                   undoable: bool = False) -> AudioTrack:
-        """A new audio track.  Opening a file is not an edit; importing one into an open
-        document is (``undoable``), so Ctrl+Z takes it out again."""
-        track = AudioTrack(name or Path(source.path).name, source, offset)
+        """A new audio track holding one clip of ``source``.  Opening a file is not an edit;
+        importing one into an open document is (``undoable``), so Ctrl+Z takes it out again."""
+        name = name or Path(source.path).name
+        clip = Clip(EditedAudio.of(source), start=float(offset), name=name,
+                    provenance={"file": str(source.path)})
+        track = AudioTrack(name, [clip])
+        if self.project_rate is None:
+            self.project_rate = source.sample_rate
         if undoable:
-            self.history.push(cmd.AddAudioTrack(track, len(self.tracks)))
+            self.history.push(cmd.InsertTrack(track, len(self.track_list), f"Import audio “{name}”"))
         else:
-            self.tracks.append(track)
-            self.tracks_changed.emit()
+            self._insert_track(len(self.track_list), track)
         return track
+
+    def add_audio_track(self, name: str | None = None, clips=(), index: int | None = None,
+                        title: str | None = None) -> AudioTrack:
+        names = {t.name for t in self.tracks}
+        base, n = name or "Audio", 2
+        name = base
+        while name in names:
+            name, n = f"{base} {n}", n + 1
+        track = AudioTrack(name, clips)
+        self.history.push(cmd.InsertTrack(track, len(self.track_list) if index is None else index, title))
+        return track
+
+    def remove_track(self, track_id: int) -> None:
+        track = self.track(track_id)
+        if track.kind == "labels":
+            return self.remove_label_track(track_id)
+        self.history.push(cmd.RemoveTrack(track, self.track_list.index(track)))
+
+    def move_track(self, track_id: int, index: int) -> None:
+        track = self.track(track_id)
+        old = self.track_list.index(track)
+        index = min(max(0, index), len(self.track_list) - 1)
+        if index != old:
+            self.history.push(cmd.MoveTrack(track_id, old, index, f"Move track “{track.name}”"))
+
+    def set_track(self, track_id: int, gesture=None, **fields) -> None:
+        """Name, gain, pan, mute, solo or height of an audio track, as one undoable step."""
+        track = self.track(track_id)
+        bad = set(fields) - set(AudioTrack.MIX_FIELDS)
+        if bad:
+            raise ValueError(f"not a track setting: {', '.join(sorted(bad))}")
+        if "pan" in fields:
+            fields["pan"] = min(1.0, max(-1.0, float(fields["pan"])))
+        if "gain" in fields:
+            fields["gain"] = max(0.0, float(fields["gain"]))
+        old = {k: getattr(track, k) for k in fields}
+        if old != fields:
+            what = ", ".join(sorted(fields))
+            self.history.push(cmd.SetTrackFields(track_id, old, dict(fields),
+                                                 f"Set {what} of “{track.name}”", gesture))
+
+    def set_sample_rate(self, rate: int) -> None:
+        rate = int(rate)
+        if not 1000 <= rate <= 768000:
+            raise ValueError(f"{rate} Hz is not a usable project rate (1 kHz to 768 kHz)")
+        if rate != self.project_rate:
+            self.history.push(cmd.SetProjectRate(self.project_rate, rate))
+
+    # the primitives the commands call: change, then tell the views
+    def _insert_track(self, index: int, track) -> None:
+        self.track_list.insert(index, track)
+        self.track_inserted.emit(track, index)
+        self._structure_changed(track)
+
+    def _remove_track(self, track) -> None:
+        index = self.track_list.index(track)
+        self.track_list.remove(track)
+        if self.focused_track is track:
+            self.focused_track = None
+        if track.kind == "audio" and self.selected_clip is not None and track.clip(self.selected_clip):
+            self.select_clip(None)
+        self.track_removed.emit(track, index)
+        self._structure_changed(track)
+
+    def _move_track(self, track, index: int) -> None:
+        old = self.track_list.index(track)
+        self.track_list.pop(old)
+        self.track_list.insert(index, track)
+        self.track_moved.emit(track, old, index)
+        self._structure_changed(track)
+
+    def _structure_changed(self, track) -> None:
+        (self.label_tracks_changed if track.kind == "labels" else self.tracks_changed).emit()
+
+    def _set_track_fields(self, track, fields: dict) -> None:
+        for k, v in fields.items():
+            setattr(track, k, v)
+        self.track_changed.emit(track)
+        if track.kind == "labels":
+            self.label_tracks_changed.emit()
+
+    def _set_clips(self, track: AudioTrack, clips: tuple) -> None:
+        old = {c.id: c for c in track.clips}
+        new = {c.id: c for c in clips}
+        changed = [c for k, c in old.items() if new.get(k) is not c] + \
+                  [c for k, c in new.items() if old.get(k) is not c]
+        track.clips = tuple(sorted(clips, key=lambda c: c.start))
+        if self.selected_clip in old and self.selected_clip not in new:
+            self.selected_clip = None
+            self.clip_selected.emit(None)
+        if changed:
+            self.changed_within.emit(track, min(c.start for c in changed), max(c.end for c in changed))
+
+    def _set_rate(self, rate: int | None) -> None:
+        self.project_rate = rate
+        self.rate_changed.emit(self.sample_rate)
 
     def focus_track(self, track: AudioTrack | None) -> None:
         """The track the user last clicked: edits go there when ``edit_all_tracks`` is off."""
@@ -92,10 +229,19 @@ class Document:
             return list(self.tracks)
         return [self.focused_track]
 
-    def mixdown(self):
-        from workbench.core.mixdown import Mixdown
-
-        return Mixdown(self.tracks)
+    def sync_group(self, tracks) -> list[LabelTrack]:
+        """Label tracks that move with edits of ``tracks`` (sync-lock): those below each edited
+        audio track down to the next audio track, as in Audacity; every label track when every
+        audio track is edited."""
+        if set(map(id, tracks)) >= set(map(id, self.tracks)):
+            return self.label_tracks
+        out, inside = [], False
+        for t in self.track_list:
+            if t.kind == "audio":
+                inside = any(t is e for e in tracks)
+            elif inside:
+                out.append(t)
+        return out
 
     def _clamp(self, t: float) -> float:
         return min(max(0.0, float(t)), self.duration)
@@ -127,7 +273,7 @@ class Document:
     def add_label_track(self, name: str | None = None, regions=(), index: int | None = None,
                         ) -> LabelTrack:
         track = LabelTrack(name or self._free_name("Labels"), regions)
-        self.history.push(cmd.AddLabelTrack(track, len(self.label_tracks) if index is None else index))
+        self.history.push(cmd.InsertTrack(track, len(self.track_list) if index is None else index))
         return track
 
     def _free_name(self, base: str) -> str:
@@ -143,12 +289,13 @@ class Document:
         track = self.label_track(track_id)
         if self.selected_region and self.selected_region[0] == track_id:
             self.select_region(None, None)
-        self.history.push(cmd.RemoveLabelTrack(track, self.label_tracks.index(track)))
+        self.history.push(cmd.RemoveTrack(track, self.track_list.index(track)))
 
     def rename_label_track(self, track_id: int, name: str) -> None:
         track = self.label_track(track_id)
         if name and name != track.name:
-            self.history.push(cmd.RenameLabelTrack(track, name))
+            self.history.push(cmd.SetTrackFields(track_id, {"name": track.name}, {"name": name},
+                                                 f"Rename label track to “{name}”"))
 
     def add_regions(self, track_id: int, regions, title: str | None = None) -> list[Region]:
         regions = list(regions)
@@ -208,135 +355,14 @@ class Document:
             for region in track:
                 yield track, region
 
-    # -- audio edits: non-destructive, undoable, labels follow when sync-lock is on ------------------
-    def source_loaded(self, track: AudioTrack) -> None:
-        """The source finished scanning/decoding: its true length is known now."""
-        if len(track.audio.segments) <= 1:
-            track.audio = EditedAudio.of(track.source)
-            self.audio_changed.emit(track)
-
-    def _frames(self, track: AudioTrack, t: float) -> int:
-        return int(round((t - track.offset) * track.audio.sample_rate))
-
-    def _edit_all(self, title: str, make, shift=None) -> None:
-        """Apply ``make(audio, a_frame, b_frame) -> EditedAudio`` to every track over the
-        selection, as one undo step; ``shift`` moves the labels (sync-lock)."""
-        if not self.selection or not self.tracks:
-            return
-        a, b = self.selection
-        with self.history.group(title):
-            for track in self.edit_tracks:
-                new = make(track.audio, self._frames(track, a), self._frames(track, b))
-                if new is not track.audio:
-                    self.history.push(cmd.EditAudio(track, track.audio, new, title))
-            if shift is not None and self.sync_lock:
-                shift(a, b)
-
-    def delete_audio(self, title: str = "Delete") -> None:
-        a_b = self.selection
-        self._edit_all(title, lambda au, a, b: au.delete(a, b), self._labels_after_delete)
-        if a_b:
-            self.set_selection(None)
-            self.set_cursor(a_b[0])
-
-    def silence_audio(self) -> None:
-        self._edit_all("Silence", lambda au, a, b: au.silence(a, b))
-
-    def trim_audio(self) -> None:
-        if not self.selection:
-            return
-        a, b = self.selection
-        end = self.duration
-
-        def shift(a, b):
-            self._labels_after_delete(b, max(b, end))
-            self._labels_after_delete(0.0, a)
-
-        self._edit_all("Trim", lambda au, fa, fb: au.trim(fa, fb), shift)
-        self.set_selection(0.0, b - a)
-
-    def gain_audio(self, db: float) -> None:
-        factor = 10 ** (db / 20)
-        self._edit_all(f"Gain {db:+.1f} dB", lambda au, a, b: au.gain(a, b, factor))
-
-    def fade_in_audio(self) -> None:
-        self._edit_all("Fade in", lambda au, a, b: au.fade_in(a, b))
-
-    def fade_out_audio(self) -> None:
-        self._edit_all("Fade out", lambda au, a, b: au.fade_out(a, b))
-
-    def normalize_audio(self, peak_db: float = -1.0) -> None:
-        target = 10 ** (peak_db / 20)
-        self._edit_all("Normalize", lambda au, a, b: au.normalize(a, b, target))
-
-    def copy_audio(self) -> list[list[Segment]]:
-        """The selection of every track, for the clipboard."""
-        if not self.selection:
-            return []
-        a, b = self.selection
-        return [t.audio.slice(self._frames(t, a), self._frames(t, b)) for t in self.edit_tracks]
-
-    def paste_audio(self, clip: list[list[Segment]], title: str = "Paste") -> None:
-        """Insert the clipboard at the cursor (replacing the selection, if any)."""
-        if not clip or not self.tracks:
-            return
-        with self.history.group(title):
-            if self.selection:
-                self.delete_audio(title)
-            at = self.cursor
-            length = 0.0
-            targets = self.edit_tracks
-            for track, segs in zip(targets, clip * len(targets)):
-                new = track.audio.insert(self._frames(track, at), segs)
-                length = max(length, sum(s.length for s in segs) / track.audio.sample_rate)
-                self.history.push(cmd.EditAudio(track, track.audio, new, title))
-            if self.sync_lock:
-                self._labels_after_insert(at, length)
-        self.set_selection(at, at + length)
-
-    def insert_silence(self, seconds: float) -> None:
-        if not self.tracks or seconds <= 0:
-            return
-        at = self.cursor
-        title = f"Insert {seconds:g} s of silence"
-        with self.history.group(title):
-            for track in self.edit_tracks:
-                new = track.audio.insert_silence(self._frames(track, at),
-                                                 int(round(seconds * track.audio.sample_rate)))
-                self.history.push(cmd.EditAudio(track, track.audio, new, title))
-            if self.sync_lock:
-                self._labels_after_insert(at, seconds)
-        self.set_selection(at, at + seconds)
-
-    def _labels_after_delete(self, a: float, b: float) -> None:
-        """Sync-lock: labels after a deleted range move back; labels inside it go; labels that
-        straddle it shrink."""
-        gone = b - a
-        if gone <= 0:
-            return
-        for track in self.label_tracks:
-            removed = []
-            for r in track.regions:
-                if r.end < a or (r.end == a and r.start < a):
-                    continue
-                if r.start >= b:
-                    self.update_region(track.id, r.id, start=r.start - gone, end=r.end - gone)
-                elif r.start >= a and r.end <= b:
-                    removed.append(r.id)
-                else:
-                    start = r.start if r.start < a else a
-                    end = max(start, r.end - gone if r.end > b else a)
-                    self.update_region(track.id, r.id, start=start, end=end)
-            if removed:
-                self.remove_regions(track.id, removed)
-
-    def _labels_after_insert(self, at: float, length: float) -> None:
-        for track in self.label_tracks:
-            for r in track.regions:
-                if r.start >= at:
-                    self.update_region(track.id, r.id, start=r.start + length, end=r.end + length)
-                elif r.end > at:
-                    self.update_region(track.id, r.id, end=r.end + length)
+    def source_loaded(self, source: AudioSource) -> None:
+        """A source finished scanning or decoding: its true length is known now, and the clips
+        that show all of it grow (or shrink) to match.  Not an edit: nothing to undo."""
+        for track in self.tracks:
+            clips = tuple(c.with_(audio=EditedAudio.of(source)) if _whole(c, source) else c
+                          for c in track.clips)
+            if clips != track.clips:
+                self._set_clips(track, clips)
 
     def play_range(self) -> tuple[float, float]:
         """What Play plays: the selection, else from the cursor to the end."""
@@ -346,4 +372,11 @@ class Document:
 
     def close(self) -> None:
         for t in self.tracks:
-            t.source.close()
+            for src in t.sources:
+                src.close()
+
+
+def _whole(clip: Clip, source: AudioSource) -> bool:
+    segs = clip.audio.segments
+    return (len(segs) == 1 and segs[0].source is source and segs[0].start == 0 and segs[0].flat
+            and segs[0].g0 == 1.0 and not clip.trim_start and not clip.trim_end)

@@ -211,7 +211,7 @@ class EditedAudio:
     def trim(self, a: int, b: int) -> "EditedAudio":
         return self.with_segments(self._pieces(a, b)[1])
 
-    def _ramp(self, a: int, b: int, gain_at) -> "EditedAudio":
+    def ramp(self, a: int, b: int, gain_at) -> "EditedAudio":
         """Multiply [a, b) by gain_at(frame offset from a) (exact at segment ends, linear between)."""
         before, within, after = self._pieces(a, b)
         out, pos = [], 0
@@ -222,15 +222,15 @@ class EditedAudio:
         return self.with_segments(before + out + after)
 
     def gain(self, a: int, b: int, factor: float) -> "EditedAudio":
-        return self._ramp(a, b, lambda _k: factor)
+        return self.ramp(a, b, lambda _k: factor)
 
     def fade_in(self, a: int, b: int) -> "EditedAudio":
         n = max(1, b - a - 1)
-        return self._ramp(a, b, lambda k: min(1.0, k / n))
+        return self.ramp(a, b, lambda k: min(1.0, k / n))
 
     def fade_out(self, a: int, b: int) -> "EditedAudio":
         n = max(1, b - a - 1)
-        return self._ramp(a, b, lambda k: max(0.0, 1.0 - k / n))
+        return self.ramp(a, b, lambda k: max(0.0, 1.0 - k / n))
 
     def peak(self, a: int, b: int) -> float:
         """The largest absolute sample in [a, b), read in blocks."""

@@ -12,8 +12,8 @@ import time
 
 import numpy as np
 
-from workbench.core.audio import AudioSource
 from workbench.core.events import Signal
+from workbench.core.timeline import fit_channels
 
 TAIL_SECONDS = 0.25
 
@@ -42,7 +42,7 @@ class Player:
         self.finished = Signal()      # emitted from the audio thread; UIs re-post it
         self._stream = None
         self._lock = threading.Lock()
-        self._source: AudioSource | None = None
+        self._source = None   # anything with read/sample_rate/frames/channels (the mix)
         self._pos = 0
         self._start = 0
         self._end = 0
@@ -54,7 +54,7 @@ class Player:
     def playing(self) -> bool:
         return self._stream is not None and self._stream.active
 
-    def play(self, source: AudioSource, start_s: float, end_s: float, loop: bool = False) -> bool:
+    def play(self, source, start_s: float, end_s: float, loop: bool = False) -> bool:
         """Play [start_s, end_s) of ``source``; returns False (and sets ``problem``) on failure."""
         self.stop()
         sr = source.sample_rate
@@ -106,7 +106,7 @@ class Player:
                     raise sd.CallbackStop
                 return
             block = self._source.read(self._pos, self._pos + n)
-            out[filled:filled + n] = _fit(block, self._channels)
+            out[filled:filled + n] = fit_channels(block, self._channels)
             if filled == 0:
                 self._mark(time_info, self._pos)
             self._pos += n
@@ -153,16 +153,6 @@ class Player:
                 stream.close()
             except Exception:
                 pass
-
-
-def _fit(block: np.ndarray, channels: int) -> np.ndarray:
-    if block.shape[1] == channels:
-        return block
-    if block.shape[1] > channels:  # more channels than the device: fold the rest in
-        if channels == 1:
-            return block.mean(axis=1, keepdims=True)
-        return block[:, :channels]
-    return np.repeat(block[:, :1], channels, axis=1)
 
 
 def _describe(exc: Exception, device) -> str:

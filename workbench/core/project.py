@@ -20,12 +20,13 @@ from pathlib import Path
 
 from workbench.core import atomic
 from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_audio
-from workbench.core.document import AudioTrack, Document
+from workbench.core.document import Document
 from workbench.core.edits import EditedAudio
 from workbench.core.regions import LabelTrack, Region
+from workbench.core.timeline import AudioTrack, Clip
 
 FORMAT = "audio-workbench-project"
-VERSION = 1
+VERSION = 2   # 2: one ordered track list, clips with trims/gain/fades/provenance, mix settings
 PROJECT_SUFFIX = ".awproj"
 BUNDLE_SUFFIX = ".awbundle"
 
@@ -51,7 +52,7 @@ class MissingSource(AudioSource):
 def _sources(doc: Document) -> list[AudioSource]:
     found: list[AudioSource] = []
     for track in doc.tracks:
-        for src in [track.source] + track.audio.sources:
+        for src in track.sources:
             if src not in found:
                 found.append(src)
     return found
@@ -78,13 +79,14 @@ def to_manifest(doc: Document, base: Path | None, path_for=None) -> dict:
         "sources": [{**where(s), "sample_rate": s.sample_rate, "channels": s.channels,
                      "frames": s.frames, "format": s.info.format, "subtype": s.info.subtype}
                     for s in sources],
-        "tracks": [{"name": t.name, "source": sources.index(t.source), "offset": t.offset,
-                    "edits": t.audio.to_list(sources.index)} for t in doc.tracks],
-        "label_tracks": [{"name": lt.name, "regions": [r.to_dict() for r in lt]}
-                         for lt in doc.label_tracks],
+        "project_rate": doc.sample_rate,
+        "tracks": [t.to_dict(sources.index) if t.kind == "audio" else
+                   {"kind": "labels", "name": t.name, "regions": [r.to_dict() for r in t]}
+                   for t in doc.track_list],
         "cursor": doc.cursor,
         "selection": list(doc.selection) if doc.selection else None,
         "sync_lock": doc.sync_lock,
+        "ripple": doc.ripple,
     }
 
 
@@ -120,21 +122,54 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Do
             src = MissingSource(info)
             missing.append({"index": k, "path": str(shown), "source": src})
         sources.append(src)
+    if int(data.get("version", 1)) < 2:
+        doc.track_list.extend(_tracks_v1(data, sources))
+    else:
+        doc.track_list.extend(_track_v2(t, sources) for t in data.get("tracks", []))
+    doc.project_rate = int(data.get("project_rate") or 0) or (
+        doc.tracks[0].clips[0].rate if doc.tracks and doc.tracks[0].clips else None)
+    doc.cursor = float(data.get("cursor", 0.0))
+    sel = data.get("selection")
+    doc.selection = (float(sel[0]), float(sel[1])) if sel else None
+    doc.sync_lock = bool(data.get("sync_lock", True))
+    doc.ripple = bool(data.get("ripple", True))
+    return doc, missing
+
+
+def _tracks_v1(data: dict, sources: list[AudioSource]) -> list:
+    """Version 1: each audio track was one source at an offset with one edit list at the
+    source's rate; it becomes one clip at that offset.  Label tracks came after the audio."""
+    out: list = []
     for t in data.get("tracks", []):
         src = sources[t["source"]]
         audio = EditedAudio.from_list(t.get("edits") or [{"source": t["source"], "start": 0,
                                                           "length": src.frames}],
                                       sources, src.sample_rate, src.channels, src.info)
-        doc.tracks.append(AudioTrack(t.get("name", src.path.name), src, float(t.get("offset", 0.0)),
-                                     audio))
+        name = t.get("name", src.path.name)
+        clip = Clip(audio, start=float(t.get("offset", 0.0)), name=name,
+                    provenance={"file": str(src.path)})
+        out.append(AudioTrack(name, [clip]))
     for lt in data.get("label_tracks", []):
-        doc.label_tracks.append(LabelTrack(lt.get("name", "Labels"),
-                                           [Region.from_dict(r) for r in lt.get("regions", [])]))
-    doc.cursor = float(data.get("cursor", 0.0))
-    sel = data.get("selection")
-    doc.selection = (float(sel[0]), float(sel[1])) if sel else None
-    doc.sync_lock = bool(data.get("sync_lock", True))
-    return doc, missing
+        out.append(LabelTrack(lt.get("name", "Labels"), [Region.from_dict(r) for r in lt.get("regions", [])]))
+    return out
+
+
+def _track_v2(t: dict, sources: list[AudioSource]):
+    if t.get("kind") == "labels":
+        return LabelTrack(t.get("name", "Labels"), [Region.from_dict(r) for r in t.get("regions", [])])
+    clips = []
+    for c in t.get("clips", []):
+        audio = EditedAudio.from_list(c["edits"], sources, int(c["rate"]), int(c["channels"]))
+        first = next((s.source for s in audio.segments if s.source is not None), None)
+        audio.info = first.info if first is not None else None
+        clips.append(Clip(audio, start=float(c.get("start", 0.0)), trim_start=int(c.get("trim_start", 0)),
+                          trim_end=int(c.get("trim_end", 0)), gain=float(c.get("gain", 1.0)),
+                          fade_in=float(c.get("fade_in", 0.0)), fade_out=float(c.get("fade_out", 0.0)),
+                          name=str(c.get("name", "")), colour=c.get("colour"),
+                          provenance=dict(c.get("provenance") or {})))
+    return AudioTrack(str(t.get("name", "Audio")), clips, gain=float(t.get("gain", 1.0)),
+                      pan=float(t.get("pan", 0.0)), mute=bool(t.get("mute", False)),
+                      solo=bool(t.get("solo", False)), height=t.get("height"))
 
 
 # -- files ---------------------------------------------------------------------------------------------
@@ -202,14 +237,17 @@ def relink(doc: Document, missing_source: AudioSource, new_path, cache_dir=None)
                                        f"the project expects {missing_source.sample_rate} Hz with "
                                        f"{missing_source.channels}")
     for track in doc.tracks:
-        if track.source is missing_source:
-            track.source = new
-        segs = [s if s.source is not missing_source else type(s)(new, s.start, s.length, s.g0, s.g1)
-                for s in track.audio.segments]
-        track.audio = track.audio.with_segments(segs)
-        if track.source is new:
-            track.audio.info = new.info
-        doc.audio_changed.emit(track)
+        clips = []
+        for c in track.clips:
+            if missing_source in c.audio.sources:
+                segs = [s if s.source is not missing_source else type(s)(new, s.start, s.length, s.g0, s.g1)
+                        for s in c.audio.segments]
+                audio = c.audio.with_segments(segs)
+                if c.audio.info is missing_source.info:
+                    audio.info = new.info
+                c = c.with_(audio=audio)
+            clips.append(c)
+        doc._set_clips(track, tuple(clips))   # the same audio, found: not an edit
     return new
 
 

@@ -69,6 +69,8 @@ def _opt(value):
 
 
 class LabelTrack:
+    kind = "labels"
+
     def __init__(self, name: str = "Labels", regions=(), track_id: int | None = None) -> None:
         self.id = track_id or new_id()
         self.name = name

@@ -54,6 +54,22 @@ class SpectrogramTiles:
             self._running.clear()
             self._generation += 1
 
+    def set_source(self, source, t0: float, t1: float) -> list[TileKey]:
+        """Read from ``source`` from now on, which differs from the old one only within
+        [t0, t1] seconds: the tiles that reach into that range go (returned), the rest stay."""
+        sr = self.source.sample_rate
+        reach = self.params.n_fft               # a tile's columns read half a window either side
+        f0, f1 = t0 * sr - reach, t1 * sr + reach
+        with self._cond:
+            self.source = source
+            gone = [k for k in self._cache if _span(k)[0] < f1 and _span(k)[1] > f0]
+            for k in gone:
+                self._bytes -= self._cache.pop(k).nbytes
+            self._wanted = []
+            self._running.clear()
+            self._generation += 1               # tiles being computed now read the old source
+        return gone
+
     def invalidate(self) -> None:
         """Forget every tile (e.g. more of the file has been decoded)."""
         self.set_params(self.params)
@@ -128,3 +144,9 @@ class SpectrogramTiles:
                     _, old = self._cache.popitem(last=False)
                     self._bytes -= old.nbytes
             self.on_ready(key)
+
+
+def _span(key: TileKey) -> tuple[float, float]:
+    """Frames a tile's columns are centred on: [first, last)."""
+    hop, index = key
+    return (index * spec.TILE_COLUMNS - 0.5) * hop, ((index + 1) * spec.TILE_COLUMNS + 0.5) * hop

@@ -44,7 +44,7 @@ def run_gui(files: list[str], theme: str | None = None, exit_when_shown: bool = 
                 QTimer.singleShot(20, report_when_loaded)
                 return
             for tab in tabs:
-                info = tab.document.tracks[0].source.info
+                info = tab.document.first_source.info
                 print(f"opened {info.path.name}: {info.describe()}, {info.duration:.3f} s", flush=True)
             for box in window.messages:
                 print(f"message: {box.text()}", flush=True)

@@ -93,9 +93,8 @@ class JobQueue(QObject):
         if job is None:
             return
         job.state, job.started = "running", time.monotonic()
-        audio = job.doc.mixdown() if len(job.doc.tracks) > 1 else job.doc.tracks[0].audio
-        offset = 0.0 if len(job.doc.tracks) > 1 else job.doc.tracks[0].offset
-        job.offset = offset
+        audio = job.doc.mix()        # what the user hears is what the model hears
+        offset = job.offset = 0.0
 
         def work(cancelled):
             regions = []

@@ -249,8 +249,13 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         if tab is None:
             self.info_label.clear()
             return
-        info = tab.document.tracks[0].source.info
-        self.info_label.setText(f"{info.describe()}  ·  {format_time(info.duration)}")
+        doc = tab.document
+        src = doc.first_source
+        if src is not None and len(doc.tracks) == 1 and len(doc.tracks[0].clips) == 1:
+            self.info_label.setText(f"{src.info.describe()}  ·  {format_time(src.info.duration)}")
+        else:
+            self.info_label.setText(f"{len(doc.tracks)} tracks  ·  project {doc.sample_rate} Hz  ·  "
+                                    f"{format_time(doc.duration)}")
 
     def _update_position(self, *_args) -> None:
         tab = self.current_tab()

@@ -20,7 +20,6 @@ class PlaybackController(QObject):
         self._timer.setInterval(int(1000 / PLAYHEAD_HZ))
         self._timer.timeout.connect(self._tick)
         self._reported: str | None = None
-        self._offset = 0.0
         self.ticks = 0
 
     @property
@@ -47,10 +46,7 @@ class PlaybackController(QObject):
         start, end = doc.play_range()
         if end - start <= 0:
             start, end = 0.0, doc.duration
-        source = doc.tracks[0].audio if len(doc.tracks) == 1 else doc.mixdown()
-        offset = doc.tracks[0].offset if len(doc.tracks) == 1 else 0.0
-        self._offset = offset
-        ok = self.player.play(source, start - offset, end - offset, loop=loop)
+        ok = self.player.play(doc.mix(), start, end, loop=loop)
         if not ok:
             if self.player.problem != self._reported:
                 self._reported = self.player.problem
@@ -81,4 +77,4 @@ class PlaybackController(QObject):
             self.stop()
             return
         self.ticks += 1
-        self.timeline.show_playhead(pos + self._offset, follow=True)
+        self.timeline.show_playhead(pos, follow=True)

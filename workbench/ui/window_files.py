@@ -158,7 +158,7 @@ class FilesMixin:
 
     def _start_load(self, tab: DocumentTab, track=None) -> None:
         track = track or tab.document.tracks[0]
-        source = track.source
+        source = track.sources[0]
         worker = GeneratorWorker(source.load, self)
         tab.worker = worker
         started = time.monotonic()
@@ -178,7 +178,7 @@ class FilesMixin:
             tab.loaded = True
             tab.worker = None
             self.progress.hide()
-            tab.document.source_loaded(track)
+            tab.document.source_loaded(source)
             tab.timeline.rebuild()
             tab.timeline.fit()
             info = source.info
@@ -249,7 +249,8 @@ class FilesMixin:
         if tab is None:
             return False
         if not path:
-            start = str(Path(tab.document.tracks[0].source.path).with_suffix(".awproj")) if tab.document.tracks else ""
+            src = tab.document.first_source
+            start = str(Path(src.path).with_suffix(".awproj")) if src is not None else ""
             path, _ = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)
             if not path:
                 return False

@@ -17,7 +17,8 @@ class ExportDialog(QDialog):
     def __init__(self, doc, parent=None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export Audio")
-        base = Path(doc.tracks[0].source.path).with_suffix("") if doc.tracks else Path("export")
+        src = doc.first_source
+        base = Path(src.path).with_suffix("") if src is not None else Path("export")
         self.path = QLineEdit(str(base) + "-export.wav")
         browse = QPushButton("Browse…")
         browse.clicked.connect(self._browse)

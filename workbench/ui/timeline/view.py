@@ -12,7 +12,9 @@ import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
 from PySide6.QtWidgets import QScrollBar, QSizePolicy, QVBoxLayout, QWidget
 
-from workbench.core.document import AudioTrack, Document
+from workbench.core.document import Document
+from workbench.core.mix import audible
+from workbench.core.timeline import AudioTrack
 from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
@@ -150,7 +152,8 @@ class _Lane:
             left_axis.setTicks([[(v, f"{v:g}") for v in (-1, -0.5, 0, 0.5, 1)]])
             self.zero = pg.InfiniteLine(0, angle=0, movable=False)
             self.plot.addItem(self.zero, ignoreBounds=True)
-            self.curve = pg.PlotCurveItem(connect="all", skipFiniteCheck=True, antialias=False)
+            # gaps between clips are NaN: "finite" leaves them undrawn
+            self.curve = pg.PlotCurveItem(connect="finite", antialias=False)
             self.plot.addItem(self.curve)
             self.dots = pg.ScatterPlotItem(size=5, pxMode=True)
             self.dots.hide()
@@ -164,7 +167,7 @@ class _Lane:
             self.tiles: SpectrogramTiles | None = None
 
     def show_name(self, doc) -> None:
-        channels = self.track.source.channels
+        channels = self.track.channels
         name = {0: "L", 1: "R"}.get(self.channel, "") if channels == 2 else f"Ch {self.channel + 1}"
         name = "Mono" if channels == 1 else name
         if len(doc.tracks) > 1:  # several tracks: say whose channel this is, mark the focused one
@@ -244,13 +247,26 @@ class OverviewStrip(pg.PlotWidget):
         if not doc.tracks:
             self.curve.setData([], [])
             return
-        track = doc.tracks[0]
-        src = track.audio
+        # the mix's outline: every audible track's envelope, scaled by its gain
+        sr = doc.sample_rate
         px = max(100, int(self.width()))
-        env = [src.envelope(c, 0, src.frames, px) for c in range(src.channels)]
-        lo = np.min([e.lo for e in env], axis=0)
-        hi = np.max([e.hi for e in env], axis=0)
-        x = np.repeat(env[0].x / src.sample_rate + track.offset, 2)
+        frames = max(1, int(round(doc.duration * sr)))
+        lo = np.zeros(px, np.float32)
+        hi = np.zeros(px, np.float32)
+        x = None
+        for track in audible(doc.tracks):
+            reader = track.reader(sr)
+            for c in range(reader.channels):
+                env = reader.envelope(c, 0, frames, px)
+                if env.kind != "minmax" or len(env.lo) != px:
+                    continue
+                x = env.x
+                np.fmin(lo, np.nan_to_num(env.lo) * track.gain, out=lo)
+                np.fmax(hi, np.nan_to_num(env.hi) * track.gain, out=hi)
+        if x is None:
+            self.curve.setData([], [])
+            return
+        x = np.repeat(x / sr, 2)
         y = np.empty(2 * len(lo), np.float32)
         y[0::2], y[1::2] = lo, hi
         self.curve.setData(x, y)
@@ -307,7 +323,9 @@ class TimelineView(QWidget):
         self.editor = RegionEditor(self.graphics)
         self.snap_to_zero = False
         document.tracks_changed.connect(self.rebuild)
-        document.audio_changed.connect(self._audio_changed)
+        document.track_changed.connect(self._track_changed)
+        document.changed_within.connect(self._audio_changed)
+        document.rate_changed.connect(lambda _rate: self.rebuild())
         document.focus_changed.connect(lambda _t: [lane.show_name(self.doc) for lane in self.lanes
                                                    if lane.kind == "wave"])
         document.label_tracks_changed.connect(self.rebuild)
@@ -330,39 +348,31 @@ class TimelineView(QWidget):
         self.graphics.ci.clear()
         self.lanes = []
         row = 0
-        for track in self.doc.tracks:
+        rate = self.doc.sample_rate
+        for track in self.doc.track_list + list(self.previews.values()):
+            if track.kind == "labels":
+                lane = _Lane(self, track, "labels", -1, pg.AxisItem("left"),
+                             TimeAxis("top") if row == 0 else None)
+                if track in self.previews.values():   # results still coming in: look, don't touch
+                    lane.vb.handler = _AudioLaneHandler(self)
+                    lane.plot.getAxis("left").setToolTip(f"{track.name}: still running")
+                self._add_lane(lane, row, 0)
+                row += 1
+                continue
             kinds = []
             if self.mode in ("waveform", "split"):
-                kinds += [("wave", c) for c in range(track.source.channels)]
+                kinds += [("wave", c) for c in range(track.channels)]
             if self.mode in ("spectrogram", "split"):
                 kinds.append(("spec", -1))
             for kind, channel in kinds:
                 left = FrequencyAxis("left") if kind == "spec" else pg.AxisItem("left")
-                top = TimeAxis("top") if row == 0 else None
-                lane = _Lane(self, track, kind, channel, left, top)
+                lane = _Lane(self, track, kind, channel, left, TimeAxis("top") if row == 0 else None)
                 if kind == "spec":
-                    left.configure(self.params.scale, track.source.sample_rate, self.params.min_freq)
-                    lane.tiles = SpectrogramTiles(track.audio, self.params, self._bridge.ready.emit,
+                    left.configure(self.params.scale, rate, self.params.min_freq)
+                    lane.tiles = SpectrogramTiles(track.reader(rate), self.params, self._bridge.ready.emit,
                                                   lut=_lut(self.params.colormap))
-                self.graphics.addItem(lane.plot, row=row, col=0)
-                stretch = 3 if kind == "spec" else 2
-                self.graphics.ci.layout.setRowStretchFactor(row, stretch)
-                if self.lanes:
-                    lane.vb.setXLink(self.lanes[0].vb)
-                self.lanes.append(lane)
+                self._add_lane(lane, row, 3 if kind == "spec" else 2)
                 row += 1
-        for label_track in self.doc.label_tracks + list(self.previews.values()):
-            top = TimeAxis("top") if row == 0 else None
-            lane = _Lane(self, label_track, "labels", -1, pg.AxisItem("left"), top)
-            if label_track in self.previews.values():   # results still coming in: look, don't touch
-                lane.vb.handler = _AudioLaneHandler(self)
-                lane.plot.getAxis("left").setToolTip(f"{label_track.name}: still running")
-            self.graphics.addItem(lane.plot, row=row, col=0)
-            self.graphics.ci.layout.setRowStretchFactor(row, 0)
-            if self.lanes:
-                lane.vb.setXLink(self.lanes[0].vb)
-            self.lanes.append(lane)
-            row += 1
         if self.lanes:
             self.master.sigXRangeChanged.connect(self._range_changed)
         self.apply_theme(self.theme)
@@ -370,6 +380,20 @@ class TimelineView(QWidget):
         self._show_selection(self.doc.selection)
         self.overview.refresh()
         self.set_view(*view)
+
+    def _add_lane(self, lane: "_Lane", row: int, stretch: int) -> None:
+        self.graphics.addItem(lane.plot, row=row, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(row, stretch)
+        if self.lanes:
+            lane.vb.setXLink(self.lanes[0].vb)
+        self.lanes.append(lane)
+
+    def _track_changed(self, track) -> None:
+        """A track's name or mix settings changed: names on its lanes, the mix outline."""
+        for lane in self.lanes:
+            if lane.track is track and lane.kind == "wave":
+                lane.show_name(self.doc)
+        self.overview.refresh()
 
     def set_mode(self, mode: str) -> None:
         if mode != self.mode:
@@ -384,8 +408,7 @@ class TimelineView(QWidget):
                     lane.plot.removeItem(item)
                 lane.images.clear()
                 lane.tiles.set_params(params, _lut(params.colormap))
-                lane.plot.getAxis("left").configure(params.scale, lane.track.source.sample_rate,
-                                                    params.min_freq)
+                lane.plot.getAxis("left").configure(params.scale, self.doc.sample_rate, params.min_freq)
         self.redraw()
 
     def apply_theme(self, theme: Theme) -> None:
@@ -477,15 +500,17 @@ class TimelineView(QWidget):
         self._sync_scrollbar(t0, t1)
         self.view_changed.emit(t0, t1)
 
-    def _audio_changed(self, track) -> None:
-        """An edit (or the end of decoding) changed a track: new tiles, new envelopes."""
+    def _audio_changed(self, track, t0: float, t1: float) -> None:
+        """An edit (or the end of decoding) changed a track over [t0, t1]: the tiles there go,
+        the others stay; envelopes are drawn anew."""
+        rate = self.doc.sample_rate
         for lane in self.lanes:
             if lane.kind == "spec" and lane.track is track:
-                for item in lane.images.values():
-                    lane.plot.removeItem(item)
-                lane.images.clear()
-                lane.tiles.source = track.audio
-                lane.tiles.invalidate()
+                gone = lane.tiles.set_source(track.reader(rate), t0, t1)
+                for key in gone:
+                    item = lane.images.pop(key, None)
+                    if item is not None:
+                        lane.plot.removeItem(item)
         self.overview.refresh()
         t0, t1 = self.view_range()
         self.set_view(t0, t1)
@@ -548,18 +573,17 @@ class TimelineView(QWidget):
             return t
         from workbench.dsp.peaks import nearest_zero_crossing
 
-        track = self.doc.tracks[0]
-        src = track.audio
-        frame = nearest_zero_crossing(src.read, (t - track.offset) * src.sample_rate,
-                                      int(src.sample_rate * 0.01))
-        return frame / src.sample_rate + track.offset
+        track = self.doc.focused_track if self.doc.focused_track in self.doc.tracks else self.doc.tracks[0]
+        src = track.reader(self.doc.sample_rate)
+        frame = nearest_zero_crossing(src.read, t * src.sample_rate, int(src.sample_rate * 0.01))
+        return frame / src.sample_rate
 
     def _draw_wave(self, lane: _Lane, t0: float, t1: float) -> None:
-        src, off = lane.track.audio, lane.track.offset
-        sr = src.sample_rate
+        sr = self.doc.sample_rate
+        src, off = lane.track.reader(sr), 0.0
         width = max(1.0, lane.vb.width())
-        a = max(t0, off)
-        b = min(t1, off + src.duration)
+        a = max(t0, 0.0)
+        b = min(t1, src.duration)
         if b <= a:
             lane.curve.setData([], [])
             lane.dots.hide()
@@ -581,8 +605,8 @@ class TimelineView(QWidget):
             lane.dots.hide()
 
     def _draw_spec(self, lane: _Lane, t0: float, t1: float) -> None:
-        tiles, src, off = lane.tiles, lane.track.audio, lane.track.offset
-        a, b = max(t0, off), min(t1, off + src.duration)
+        tiles, off = lane.tiles, 0.0
+        a, b = max(t0, 0.0), min(t1, tiles.source.duration)
         if b <= a:
             return
         pixels = max(1, int(lane.vb.width() * (b - a) / (t1 - t0)))
@@ -608,10 +632,10 @@ class TimelineView(QWidget):
 
     def _place_tile(self, lane: _Lane, key: tuple, data: np.ndarray) -> None:
         hop, index = key
-        sr = lane.track.source.sample_rate
+        sr = self.doc.sample_rate
         # RGB made by the tile workers: painting it is a blit, nothing left for the GUI thread
         item = pg.ImageItem(data, levels=None, autoLevels=False)
-        start = (index * spec.TILE_COLUMNS - 0.5) * hop / sr + lane.track.offset
+        start = (index * spec.TILE_COLUMNS - 0.5) * hop / sr
         item.setRect(QRectF(start, 0.0, spec.TILE_COLUMNS * hop / sr, 1.0))
         lane.plot.addItem(item, ignoreBounds=True)
         lane.images[key] = item
