@@ -63,10 +63,11 @@ def _run_command(argv: list[str]) -> int:
     from workbench.tasks import registry
     from workbench.tasks.runner import Progress, TaskCancelled, TaskError, drive, run_task
 
-    p = argparse.ArgumentParser(prog="workbench run", description="Run a task headless on files "
-                                "or folders and write its labels.")
+    p = argparse.ArgumentParser(prog="workbench run", description="Run a task headless: an "
+                                "Understand task on files or folders writes their labels; a "
+                                "Generate task (tone, noise, ...) writes an audio file.")
     p.add_argument("task", help="a task id (see: workbench tasks)")
-    p.add_argument("inputs", nargs="+", metavar="INPUT", help="audio files or folders")
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="audio files or folders (Understand tasks)")
     p.add_argument("--output", "-o", required=True,
                    help="a label file (.txt .srt .vtt .TextGrid .eaf .csv .json .selections.txt) "
                         "or, for several inputs, a folder")
@@ -74,6 +75,7 @@ def _run_command(argv: list[str]) -> int:
     p.add_argument("--model", help="Hub id or local folder of the checkpoint")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
     p.add_argument("--channel", choices=("mix", "left", "right"), default="mix")
+    p.add_argument("--rate", type=int, default=48000, help="sample rate of generated audio (Hz)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
                    help="where models run (auto: a GPU when there is one)")
     args = p.parse_args(argv)
@@ -87,6 +89,8 @@ def _run_command(argv: list[str]) -> int:
     if bad:
         print(f"workbench run: --param needs NAME=VALUE, got {bad[0]}", file=sys.stderr)
         return 2
+    if spec.panel == "generate":
+        return _generate(spec, params, args)
     inputs = _inputs(args.inputs)
     out = Path(args.output)
     to_folder = len(inputs) > 1 or out.is_dir() or args.output.endswith(("/", "\\"))
@@ -122,6 +126,44 @@ def _run_command(argv: list[str]) -> int:
             failures += 1
             print(f"\r{label}: {exc}", file=sys.stderr)
     return 1 if failures else 0
+
+
+def _generate(spec, params: dict, args) -> int:
+    """Write a Generate task's audio to -o, with its provenance in the file's tags."""
+    import soundfile as sf
+
+    from workbench.core import atomic
+    from workbench.formats.export import CONTAINERS
+    from workbench.tasks.generate.run import metadata, run_generate
+    from workbench.tasks.runner import TaskCancelled, TaskError, drive
+
+    out = Path(args.output)
+    container = CONTAINERS.get(out.suffix.lower())
+    if container is None:
+        print(f"workbench run: {spec.id} writes audio: give -o a .wav, .flac or .ogg file", file=sys.stderr)
+        return 2
+    if args.inputs:
+        print(f"workbench run: {spec.id} makes audio from its parameters and reads no input files",
+              file=sys.stderr)
+        return 2
+    if not 1000 <= args.rate <= 768000:
+        print(f"workbench run: --rate {args.rate} Hz is outside 1000-768000", file=sys.stderr)
+        return 2
+    try:
+        result = drive(run_generate(spec, params, args.rate, checkpoint=args.model),
+                       lambda e: _bar(spec.id, e.fraction))
+        (output,) = result.audio
+        subtype = {"WAV": "FLOAT", "FLAC": "PCM_24", "OGG": "VORBIS"}[container]
+        with atomic.replacing(out) as tmp, sf.SoundFile(str(tmp), "w", output.rate, output.samples.shape[1],
+                                                       subtype=subtype, format=container) as f:
+            for key, value in metadata(output).items():
+                setattr(f, key, value)
+            f.write(output.samples)
+    except (ValueError, TaskError, TaskCancelled, OSError) as exc:
+        print(f"\rworkbench run: {exc}", file=sys.stderr)
+        return 1
+    _bar(spec.id, 1.0, f"{output.duration:.2f} s -> {out}", done=True)
+    return 0
 
 
 def _bar(label: str, fraction: float, tail: str = "", done: bool = False) -> None:

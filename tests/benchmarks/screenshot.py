@@ -34,6 +34,7 @@ def main() -> int:
     ap.add_argument("--size", nargs=2, type=int, default=(1400, 850))
     ap.add_argument("--run", action="append", default=[], metavar="TASK[@MODEL]")
     ap.add_argument("--panel", action="store_true")
+    ap.add_argument("--split", type=float, help="split the first track's clip here, select the right half")
     ap.add_argument("--add", action="append", default=[], metavar="AUDIO@SECONDS",
                     help="another file as a clip on a new track, starting at SECONDS")
     args = ap.parse_args()
@@ -77,6 +78,11 @@ def main() -> int:
         job = w.run_task(registry.get(task), {}, "file", model)
         pump(lambda: job.state not in ("queued", "running"), 600)
         print(task, job.state, job.found, job.error)
+    if args.split is not None:
+        tab.document.set_cursor(args.split)
+        tab.document.split_clips()
+        track = tab.document.tracks[0]
+        tab.document.select_clip(track.clips[-1].id)
     if args.panel:
         w.toggle_understand(True)
     pump(tab.timeline.spectrogram_complete, 30)

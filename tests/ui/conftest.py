@@ -1,3 +1,5 @@
+import gc
+
 import pytest
 
 pytest.importorskip("PySide6")
@@ -26,6 +28,8 @@ def window(qtbot):
     w.playback.stop()
     for box in list(w.messages):
         box.close()
+    w.job_queue.cancel_all()
+    gc.collect()      # this window's cycles go now, on the GUI thread (never in a worker's)
 
 
 @pytest.fixture

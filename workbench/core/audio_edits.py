@@ -234,6 +234,19 @@ class AudioEditing:
             self._push_clips(track, track.clips + (dup,), title)
         return dup
 
+    def duplicate_selection(self) -> list[AudioTrack]:
+        """Audacity's Ctrl+D: the selection of each edit track, at the same time, on new tracks."""
+        if not self.selection:
+            return []
+        a, b = self.selection
+        made = []
+        with self.history.group("Duplicate"):
+            for track in self.edit_tracks:
+                pieces = [c.with_(start=c.start + a) for c in ce.copy_range(track.clips, a, b)]
+                if pieces:
+                    made.append(self.add_audio_track(f"{track.name} copy", pieces))
+        return made
+
     def set_clip(self, clip_id: int, gesture=None, **fields) -> Clip:
         """Gain, fades, name or colour of a clip."""
         allowed = {"gain", "fade_in", "fade_out", "name", "colour"}

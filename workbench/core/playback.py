@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 
-import numpy as np
 
 from workbench.core.events import Signal
 from workbench.core.timeline import fit_channels

@@ -25,6 +25,7 @@ class Settings:
     device: str = "auto"                  # where tasks run: auto | cpu | cuda | mps
     recent_files: list[str] = field(default_factory=list)
     spectrogram: dict = field(default_factory=dict)  # SpectrogramParams fields that differ
+    generate_where: str = "cursor"        # where generated clips go: cursor | new track | replace selection
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":

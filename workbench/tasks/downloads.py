@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote, urlparse
 
-from workbench.tasks.runner import Progress, TaskCancelled, TaskError
+from workbench.tasks.events import Progress, TaskCancelled, TaskError
 
 CHUNK = 1 << 20
 READ_TIMEOUT_S = 2.0      # short, so Cancel is seen within seconds even on a stalled connection

@@ -118,7 +118,7 @@ def fetch(checkpoint: str, cancelled=lambda: False):
     from pathlib import Path
 
     from workbench.tasks import downloads
-    from workbench.tasks.runner import TaskError
+    from workbench.tasks.events import TaskError
 
     if not downloads.is_hub_id(checkpoint):
         return str(Path(checkpoint).expanduser()) if checkpoint else checkpoint
@@ -148,7 +148,7 @@ def offline() -> bool:
 def load_pipeline(kind: str, what: str, checkpoint: str, device: str):
     """A cached transformers pipeline for ``kind`` ("automatic-speech-recognition", ...) on
     ``device`` (half precision on CUDA); failures become TaskErrors that say what to do."""
-    from workbench.tasks.runner import TaskError
+    from workbench.tasks.events import TaskError
 
     def load():
         try:

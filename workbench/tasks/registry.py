@@ -36,3 +36,4 @@ def _load_builtin() -> None:
         return
     _loaded = True
     from workbench.tasks.understand import declarations  # noqa: F401
+    from workbench.tasks.generate import declarations as _generate  # noqa: F401,E402

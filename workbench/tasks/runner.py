@@ -6,47 +6,12 @@ rate the model wants (soxr) and as one channel (mix, left or right).  No Qt.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 
 import numpy as np
 
 from workbench.core.regions import Region
-
-
-class TaskCancelled(Exception):
-    pass
-
-
-class TaskError(Exception):
-    """A failure a user can act on (bad checkpoint, missing model, out of memory...)."""
-
-
-@dataclass
-class Progress:
-    fraction: float
-    message: str = ""
-    stage: str = ""          # "download" while a model is fetched; "" for the task's own work
-
-
-@dataclass
-class Partial:
-    regions: list[Region]
-
-
-@dataclass
-class TaskResult:
-    tracks: list[tuple[str, list[Region]]] = field(default_factory=list)
-    seconds: float = 0.0
-
-
-def drive(gen, on_event=lambda event: None):
-    """Run a task generator to the end, handing each event to ``on_event``; returns its result."""
-    while True:
-        try:
-            event = next(gen)
-        except StopIteration as stop:
-            return stop.value
-        on_event(event)
+from workbench.tasks.events import (AudioOutput, Partial, Progress, TaskCancelled,  # noqa: F401
+                                     TaskError, TaskResult, drive)
 
 
 def load_input(audio, start: float, end: float, rate: int | None, channel: str = "mix") -> np.ndarray:

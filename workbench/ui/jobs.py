@@ -12,7 +12,9 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem)
 
-from workbench.tasks.runner import TaskCancelled, TaskError, run_task
+from workbench.tasks.apply import apply_result
+from workbench.tasks.generate.run import run_generate
+from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult, run_task
 from workbench.ui.workers import GeneratorWorker
 
 
@@ -36,6 +38,8 @@ class Job:
     track_id: int | None = None
     out_of_memory: bool = False
     offset: float = 0.0
+    where: str = "cursor"   # where a Generate task's clip goes
+    made: list = field(default_factory=list)   # the clips or tracks a finished job added
     worker: GeneratorWorker | None = field(default=None, repr=False)
 
     @property
@@ -96,6 +100,10 @@ class JobQueue(QObject):
         audio = job.doc.mix()        # what the user hears is what the model hears
         offset = job.offset = 0.0
 
+        def generate(cancelled):
+            return (yield from run_generate(job.spec, job.params, job.doc.sample_rate, cancelled,
+                                            job.model or None))
+
         def work(cancelled):
             regions = []
             total = sum(b - a for a, b in job.ranges) or 1.0
@@ -117,7 +125,7 @@ class JobQueue(QObject):
                     regions += [r.with_(start=r.start + offset, end=r.end + offset) for r in rs]
             return regions
 
-        worker = GeneratorWorker(work, self)
+        worker = GeneratorWorker(generate if job.spec.panel == "generate" else work, self)
         job.worker = worker
         worker.progress.connect(lambda f: self._progress(job, f))
         worker.message.connect(lambda m: self._message(job, m))
@@ -149,6 +157,17 @@ class JobQueue(QObject):
 
     def _done(self, job: Job, regions) -> None:
         doc = job.doc
+        if isinstance(regions, TaskResult):     # a Generate task: audio, placed as one undo step
+            try:
+                job.made = apply_result(doc, regions, job.where, f"{job.spec.title}")
+            except (OSError, ValueError) as exc:
+                job.error = f"the result could not be added: {exc}"
+                self._end(job, "failed")
+                return
+            job.found = len(regions.audio)
+            job.fraction = 1.0
+            self._end(job, "done")
+            return
         with doc.history.group(f"{job.spec.title}: {len(regions)} regions"):
             track = doc.add_label_track(doc._free_name(job.spec.output_track), regions)
         job.track_id = track.id

@@ -29,6 +29,19 @@ from workbench.ui.window_files import FilesMixin
 from workbench.ui.window_tasks import TasksMixin
 
 
+
+def collect_garbage_on_gui_thread() -> None:
+    """Python's cyclic garbage collector runs in whichever thread happens to allocate; when it
+    frees a Qt object in a worker thread, Qt's destructor there takes Qt locks and then wants the
+    GIL, while the GUI thread may hold the GIL and wait for those locks: the workbench froze in
+    the test suite that way (a job's thread deleting a closed window's objects).  pyqtgraph's
+    GarbageCollector turns automatic collection off and collects on a GUI-thread timer instead."""
+    app = QApplication.instance()
+    if app is not None and getattr(app, "_workbench_gc", None) is None:
+        from pyqtgraph.util.garbage_collector import GarbageCollector
+
+        app._workbench_gc = GarbageCollector(interval=0.5)
+
 class WelcomePage(QWidget):
     def __init__(self, window: "MainWindow") -> None:
         super().__init__()
@@ -49,6 +62,7 @@ class WelcomePage(QWidget):
 class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
     def __init__(self, settings: Settings | None = None, save_settings: bool = True) -> None:
         super().__init__()
+        collect_garbage_on_gui_thread()
         self.settings = settings or Settings()
         self._save_settings = save_settings
         self.theme = themes.resolve(self.settings.theme)
@@ -96,6 +110,11 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.understand_panel)
         self.understand_panel.run_requested.connect(self.run_task)
         self.understand_panel.hide()
+        self.generate_panel = TaskPanel("generate", "Generate", self, where=self.settings.generate_where)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.generate_panel)
+        self.tabifyDockWidget(self.understand_panel, self.generate_panel)
+        self.generate_panel.run_requested.connect(self.generate)
+        self.generate_panel.hide()
         self.transcript_dock = TranscriptDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.transcript_dock)
         self.tabifyDockWidget(self.regions_dock, self.transcript_dock)
@@ -113,8 +132,10 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self._build_menus()
         self.actions_by_id["edit.sync_lock"].setChecked(True)
         self.actions_by_id["select.all_tracks"].setChecked(True)
+        self.actions_by_id["clip.ripple"].setChecked(True)
         for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history"),
                                 (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs"),
+                                (self.generate_panel, "view.generate"),
                                 (self.transcript_dock, "view.transcript")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
@@ -220,6 +241,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.regions_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self.history_dock.set_history(tab.document.history if tab else None)
         self.understand_panel.set_document(tab.document if tab else None)
+        self.generate_panel.set_document(tab.document if tab else None)
         self.transcript_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self._update_enabled()
         self._update_undo_actions()

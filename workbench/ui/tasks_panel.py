@@ -1,4 +1,5 @@
-"""The Understand panel: every registered task, its parameter form built from its spec, and Run.
+"""The Understand and Generate panels: every registered task of the panel, its parameter form
+built from its spec, and Run (Understand: what it runs on) or Generate (where the clip goes).
 
 Nothing here names a task: the list, the forms and the model choices come from the registry.
 """
@@ -45,8 +46,11 @@ class TaskPanel(QDockWidget):
 
     run_requested = Signal(object, dict, str, str, str)   # spec, params, input, model, channel
 
-    def __init__(self, panel: str = "understand", title: str = "Understand", parent=None) -> None:
+    def __init__(self, panel: str = "understand", title: str = "Understand", parent=None,
+                 where: str = "cursor") -> None:
         super().__init__(title, parent)
+        self.panel = panel
+        self.where_choice = where
         self.setObjectName(f"{panel}-panel")
         self.tasks = QListWidget()
         for spec in registry.all_tasks(panel):
@@ -64,7 +68,7 @@ class TaskPanel(QDockWidget):
         self.channel = QComboBox()
         for c in ("mix", "left", "right"):
             self.channel.addItem(c.capitalize(), c)
-        self.run = QPushButton("Run")
+        self.run = QPushButton("Generate" if panel == "generate" else "Run")
         self.run.setDefault(True)
         self.run.clicked.connect(self._run)
         box = QWidget()
@@ -91,6 +95,8 @@ class TaskPanel(QDockWidget):
         self.run.setEnabled(doc is not None)
 
     def _fill_inputs(self) -> None:
+        if self.panel == "generate":
+            return
         current = self.input.currentData()
         self.input.clear()
         self.input.addItem("Whole file", "file")
@@ -112,16 +118,26 @@ class TaskPanel(QDockWidget):
         for c in spec.checkpoints:
             self.model.addItem(c)
         self.model.setEnabled(spec.needs_model)
-        self.form.addRow("Model", self.model)
+        if spec.needs_model or self.panel != "generate":
+            self.form.addRow("Model", self.model)
         for p in spec.params:
             w, read = widget_for(p)
             w.setToolTip(p.help)
             self.form.addRow(p.title or p.name, w)
             self.readers[p.name] = read
         self.input = QComboBox()
+        self.channel = QComboBox()
+        if self.panel == "generate":   # where the clip goes, not what the task reads
+            for text, key in (("At the cursor", "cursor"), ("On a new track", "new track"),
+                              ("In place of the selection", "replace selection")):
+                self.input.addItem(text, key)
+            self.input.setCurrentIndex(max(0, self.input.findData(self.where_choice)))
+            self.input.currentIndexChanged.connect(
+                lambda _i: setattr(self, "where_choice", self.input.currentData()))
+            self.form.addRow("Put it", self.input)
+            return
         self._fill_inputs()
         self.form.addRow("Run on", self.input)
-        self.channel = QComboBox()
         for c in ("mix", "left", "right"):
             self.channel.addItem(c.capitalize(), c)
         self.form.addRow("Channels", self.channel)

@@ -51,11 +51,15 @@ class EditsMixin:
             self.current_timeline().edit_region_text(*doc.selected_region)
 
     def delete_label(self) -> None:
-        """Delete: the selected label if there is one, else the selected audio (as Audacity)."""
+        """Delete: the selected label if there is one, else the selected clip, else the selected
+        audio (as Audacity)."""
         doc = self._doc()
         if doc and doc.selected_region:
             track_id, region_id = doc.selected_region
             doc.remove_regions(track_id, [region_id])
+        elif doc and doc.selected_clip is not None:
+            doc.remove_clip(doc.selected_clip)
+            doc.set_selection(None)
         elif doc and doc.selection:
             doc.delete_audio()
 
@@ -119,13 +123,51 @@ class EditsMixin:
                 return
         self._edit("insert_silence", seconds)
 
+    def split_clips(self) -> None:
+        doc = self._doc()
+        if doc:
+            doc.split_clips()
+
+    def join_clips(self) -> None:
+        self._edit("join_clips")
+
+    def duplicate(self) -> None:
+        doc = self._doc()
+        if doc is None:
+            return
+        if doc.selected_clip is not None:
+            dup = doc.duplicate_clip(doc.selected_clip)
+            doc.select_clip(dup.id)
+        elif doc.selection:
+            doc.duplicate_selection()
+        else:
+            self.show_status("Select a clip (click its name bar) or some audio first")
+
+    def new_audio_track(self) -> None:
+        doc = self._doc()
+        if doc:
+            doc.add_audio_track()
+
+    def remove_focused_track(self) -> None:
+        doc = self._doc()
+        if doc and doc.focused_track in doc.tracks:
+            doc.remove_track(doc.focused_track.id)
+        elif doc:
+            self.show_status("Click a track first: its lanes mark it with ▶")
+
+    def toggle_ripple(self, on: bool) -> None:
+        for tab in self.all_tabs():
+            tab.document.ripple = on
+        self.show_status("Deletes close the gap" if on else "Deletes leave a gap; later clips stay put")
+
     def toggle_all_tracks(self, on: bool) -> None:
         for tab in self.all_tabs():
             tab.document.edit_all_tracks = on
         self.show_status("Edits act on every track" if on else "Edits act on the track you last clicked")
 
-    def import_audio(self, path=None) -> None:
-        """Add a recording to the current document as a new track (undoable)."""
+    def import_audio(self, path=None, at: float = 0.0, track=None) -> None:
+        """Add a recording to the current document (undoable): as a clip at ``at`` on ``track``
+        where it fits there, else on a new track starting at ``at``."""
         tab = self.current_tab()
         if tab is None:
             return
@@ -138,8 +180,19 @@ class EditsMixin:
         except AudioOpenError as exc:
             self.notify(QMessageBox.Icon.Warning, "Cannot import audio", str(exc))
             return
-        track = tab.document.add_track(source, undoable=True)
-        self._start_load(tab, track)
+        doc = tab.document
+        if track is not None and track.kind == "audio":
+            from workbench.core.edits import EditedAudio
+            from workbench.core.timeline import Clip
+
+            clip = Clip(EditedAudio.of(source), start=max(0.0, at), name=Path(path).name,
+                        provenance={"file": str(source.path)})
+            if track.fits(clip):
+                doc.add_clip(track.id, clip, f"Import audio “{clip.name}”")
+                self._start_load(tab, source)
+                return
+        doc.add_track(source, offset=max(0.0, at), undoable=True)
+        self._start_load(tab, source)
 
     def toggle_sync_lock(self, on: bool) -> None:
         for tab in self.all_tabs():

@@ -129,9 +129,13 @@ class FilesMixin:
         timeline.snap_to_zero = self.actions_by_id["edit.snap"].isChecked()
         doc.sync_lock = self.actions_by_id["edit.sync_lock"].isChecked()
         doc.edit_all_tracks = self.actions_by_id["select.all_tracks"].isChecked()
+        doc.ripple = self.actions_by_id["clip.ripple"].isChecked()
         doc.history.changed.connect(self._update_undo_actions)
+        doc.tracks_changed.connect(self._update_info)
         timeline.view_changed.connect(self._update_position)
         timeline.hover_time.connect(self._hovered)
+        timeline.message.connect(self.show_status)
+        timeline.files_dropped.connect(lambda paths, t, track: [self.import_audio(p, t, track) for p in paths])
         doc.cursor_changed.connect(self._update_position)
         doc.selection_changed.connect(self._update_position)
         tab = DocumentTab(doc, timeline)
@@ -156,9 +160,11 @@ class FilesMixin:
         if tab is self.current_tab():
             self.setWindowTitle(f"{doc.title}{mark} — Audio Workbench")
 
-    def _start_load(self, tab: DocumentTab, track=None) -> None:
-        track = track or tab.document.tracks[0]
-        source = track.sources[0]
+    def _start_load(self, tab: DocumentTab, source=None) -> None:
+        """Scan or decode ``source`` (the tab's first file when None) on a worker; when it
+        fails, the tab closes (its first file) or the import is undone (a later one)."""
+        first = source is None
+        source = source or tab.document.first_source
         worker = GeneratorWorker(source.load, self)
         tab.worker = worker
         started = time.monotonic()
@@ -193,7 +199,7 @@ class FilesMixin:
         def failed(exc, details: str) -> None:
             self.progress.hide()
             tab.worker = None
-            if track is tab.document.tracks[0]:
+            if first:
                 self._remove_tab(tab)
             else:  # an imported track that failed: take it out again, leave the rest
                 tab.loaded = True

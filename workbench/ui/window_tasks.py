@@ -17,6 +17,28 @@ class TasksMixin:
         if on:
             self.transcript_dock.raise_()
 
+    def toggle_generate(self, on: bool) -> None:
+        self.generate_panel.setVisible(on)
+
+    def generate(self, spec, params: dict, where: str = "cursor", model: str = "", _channel: str = ""):
+        """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
+        selection (``where``), remembered for next time."""
+        doc = self._doc()
+        if doc is None:
+            return None
+        try:
+            params = spec.parse_params(params)
+        except ValueError as exc:
+            self.show_status(str(exc))
+            return None
+        if where == "replace selection" and not doc.selection:
+            self.show_status("Select the audio to replace first (or put the clip at the cursor)")
+            return None
+        self.settings.generate_where = where
+        job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.settings.device,
+                  where=where)
+        return self.job_queue.submit(job)
+
     def toggle_jobs(self, on: bool) -> None:
         self.jobs_dock.setVisible(on)
 
@@ -68,7 +90,10 @@ class TasksMixin:
             self.transcript_dock.raise_()
             if self.current_tab() is tab:       # the new transcript, not the track shown before
                 self.transcript_dock.show_track(job.track_id)
-        if job.state == "done":
+        if job.state == "done" and job.spec.panel == "generate":
+            names = ", ".join(f"“{t.name}”" for t in job.made)
+            self.show_status(f"{job.spec.title}: a clip at {job.doc.cursor:.3f} s on {names}")
+        elif job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":
             box = self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)

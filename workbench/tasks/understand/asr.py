@@ -13,7 +13,7 @@ import numpy as np
 
 from workbench.core.regions import Region
 from workbench.tasks.models import choose_device, load_pipeline
-from workbench.tasks.runner import Partial, Progress, TaskCancelled, TaskError
+from workbench.tasks.events import Partial, Progress, TaskCancelled, TaskError
 
 WINDOW_S = 30.0          # Whisper's own window
 MIN_GAP_S = 0.25         # a pause at least this long may end a window

@@ -6,7 +6,7 @@ import numpy as np
 
 from workbench.core.regions import Region
 from workbench.tasks.models import choose_device, load_pipeline
-from workbench.tasks.runner import Partial, Progress, TaskCancelled
+from workbench.tasks.events import Partial, Progress, TaskCancelled
 
 BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time, so Cancel
                    # answers within one window (AST pads every window to 10 s of frames)

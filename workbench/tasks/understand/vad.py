@@ -5,7 +5,7 @@ import numpy as np
 
 from workbench.core.regions import Region
 from workbench.tasks.models import cached
-from workbench.tasks.runner import Partial, Progress, TaskError
+from workbench.tasks.events import Partial, Progress, TaskError
 
 CHUNK_SECONDS = 30.0   # one chunk takes ~0.5 s on two cores: cancel answers within a second
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from workbench.core.regions import Region
 from workbench.tasks.models import cached, threads
-from workbench.tasks.runner import Progress, TaskError
+from workbench.tasks.events import Progress, TaskError
 
 WEIGHTS = (".safetensors", ".bin")
 

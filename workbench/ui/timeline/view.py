@@ -10,280 +10,35 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
-from PySide6.QtWidgets import QScrollBar, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QVBoxLayout, QWidget
 
 from workbench.core.document import Document
-from workbench.core.mix import audible
-from workbench.core.timeline import AudioTrack
 from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
-from workbench.ui.timeline.labels import LabelLaneHandler, RegionEditor, RegionLayer
+from workbench.ui.timeline.clips import SNAP_PX, ClipLaneHandler, ClipLayer
+from workbench.ui.timeline.lanes import COLORMAPS, _AudioLaneHandler, _Lane, _LaneViewBox, _lut  # noqa: F401
+from workbench.ui.timeline.headers import TrackHeaders
+from workbench.ui.timeline.overview import OverviewStrip
+from workbench.ui.timeline.labels import RegionEditor
 
 MIN_SAMPLES_IN_VIEW = 16         # deepest zoom: 16 samples across the lane
 EDGE_GRAB_PX = 6                 # how close to a selection edge a drag grabs it
 SCROLL_UNITS = 1_000_000
-AXIS_WIDTH = 72
 TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
-
-
-class _LaneViewBox(pg.ViewBox):
-    """Left drag selects, click places the cursor, wheel scrolls, Ctrl+wheel zooms.  What a
-    click or drag means is up to the lane's handler (audio lanes and label lanes differ)."""
-
-    def __init__(self, timeline: "TimelineView") -> None:
-        super().__init__(enableMenu=False, defaultPadding=0.0)
-        self.timeline = timeline
-        self.handler = _AudioLaneHandler(timeline)
-        self.setMouseEnabled(x=False, y=False)
-
-    def _t(self, scene_pos) -> float:
-        return self.mapSceneToView(scene_pos).x()
-
-    def seconds_per_pixel(self) -> float:
-        (t0, t1), _ = self.viewRange()
-        return (t1 - t0) / max(1.0, self.width())
-
-    def mouseClickEvent(self, ev) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.double():
-            self.handler.double_click(self._t(ev.scenePos()), self.seconds_per_pixel())
-            return
-        shift = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
-        self.handler.click(self._t(ev.scenePos()), self.seconds_per_pixel(), shift)
-
-    def mouseDragEvent(self, ev, axis=None) -> None:
-        if ev.button() != Qt.MouseButton.LeftButton:
-            ev.ignore()
-            return
-        ev.accept()
-        if ev.isStart():
-            self.handler.drag_start(self._t(ev.buttonDownScenePos()), self.seconds_per_pixel())
-        self.handler.drag_to(self._t(ev.scenePos()), ev.isFinish())
-
-    def wheelEvent(self, ev, axis=None) -> None:
-        ev.accept()
-        delta = ev.delta() / 120.0
-        mods = ev.modifiers()
-        if mods & Qt.KeyboardModifier.ControlModifier:
-            self.timeline.zoom(2.0 ** (delta / 2.0), anchor=self._t(ev.scenePos()))
-        else:
-            horizontal = ev.orientation() == Qt.Orientation.Horizontal
-            sign = 1 if horizontal else -1
-            self.timeline.scroll_by(sign * delta * 0.1)
-
-
-class _AudioLaneHandler:
-    def __init__(self, timeline: "TimelineView", track=None) -> None:
-        self.timeline = timeline
-        self.track = track
-
-    def click(self, t: float, spp: float, extend: bool) -> None:
-        self.timeline.doc.select_region(None, None)
-        if self.track is not None and len(self.timeline.doc.tracks) > 1:
-            self.timeline.doc.focus_track(self.track)
-        self.timeline.click_at(t, extend)
-
-    def double_click(self, t: float, spp: float) -> None:
-        pass
-
-    def drag_start(self, t: float, spp: float) -> None:
-        self.timeline.doc.select_region(None, None)
-        self.timeline.drag_start(t, spp)
-
-    def drag_to(self, t: float, finished: bool) -> None:
-        self.timeline.drag_to(t)
-
-
-class _Lane:
-    """One plot row: a waveform channel or the spectrogram of a track."""
-
-    def __init__(self, timeline: "TimelineView", track: AudioTrack, kind: str, channel: int,
-                 left_axis: pg.AxisItem, top_axis: pg.AxisItem | None) -> None:
-        self.track, self.kind, self.channel = track, kind, channel
-        axes = {"left": left_axis}
-        if top_axis is not None:
-            axes["top"] = top_axis
-        self.vb = _LaneViewBox(timeline)
-        self.plot = pg.PlotItem(viewBox=self.vb, axisItems=axes)
-        self.plot.hideButtons()
-        self.plot.hideAxis("bottom")
-        if top_axis is not None:
-            self.plot.showAxis("top")
-        left_axis.setWidth(AXIS_WIDTH)
-        self.plot.setMenuEnabled(False)
-        self.selection = pg.LinearRegionItem(movable=False)
-        self.selection.setZValue(5)
-        self.selection.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        for line in self.selection.lines:
-            line.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-        self.selection.hide()
-        self.cursor = pg.InfiniteLine(0, movable=False)
-        self.playhead = pg.InfiniteLine(0, movable=False)
-        self.playhead.hide()
-        for item in (self.selection, self.cursor, self.playhead):
-            self.plot.addItem(item, ignoreBounds=True)
-        self.cursor.setZValue(10)
-        self.playhead.setZValue(11)
-        self.layer = None
-        if kind == "labels":  # the track's name, horizontal, where the other lanes have ticks
-            name = track.name if len(track.name) <= 10 else track.name[:9] + "…"
-            left_axis.setTicks([[(0.5, name)]])
-            left_axis.setStyle(tickLength=0)
-            left_axis.setToolTip(track.name)
-            self.vb.setYRange(0.0, 1.0, padding=0.0)
-            self.plot.setMinimumHeight(34)
-            self.plot.setMaximumHeight(46)
-            self.layer = RegionLayer(timeline, track)
-            self.plot.addItem(self.layer, ignoreBounds=True)
-            self.vb.handler = LabelLaneHandler(timeline, self)
-            return
-        self.vb.handler = _AudioLaneHandler(timeline, track)
-        if kind == "wave":
-            self.show_name(timeline.doc)
-        else:
-            left_axis.setLabel("Hz")
-        if kind == "wave":
-            self.vb.setYRange(-1.0, 1.0, padding=0.04)
-            left_axis.setTicks([[(v, f"{v:g}") for v in (-1, -0.5, 0, 0.5, 1)]])
-            self.zero = pg.InfiniteLine(0, angle=0, movable=False)
-            self.plot.addItem(self.zero, ignoreBounds=True)
-            # gaps between clips are NaN: "finite" leaves them undrawn
-            self.curve = pg.PlotCurveItem(connect="finite", antialias=False)
-            self.plot.addItem(self.curve)
-            self.dots = pg.ScatterPlotItem(size=5, pxMode=True)
-            self.dots.hide()
-            self.plot.addItem(self.dots)
-        else:
-            self.vb.setYRange(0.0, 1.0, padding=0.0)
-            self.layer = RegionLayer(timeline, None, spectral=True)
-            self.plot.addItem(self.layer, ignoreBounds=True)
-            self.images: dict[tuple, pg.ImageItem] = {}
-            self.arrived: set[tuple] = set()     # computed, waiting to be placed together
-            self.tiles: SpectrogramTiles | None = None
-
-    def show_name(self, doc) -> None:
-        channels = self.track.channels
-        name = {0: "L", 1: "R"}.get(self.channel, "") if channels == 2 else f"Ch {self.channel + 1}"
-        name = "Mono" if channels == 1 else name
-        if len(doc.tracks) > 1:  # several tracks: say whose channel this is, mark the focused one
-            marker = "▶ " if doc.focused_track is self.track else ""
-            name = f"{marker}{self.track.name[:14]} {name}"
-        self.plot.getAxis("left").setLabel(name)
-
-    def apply_theme(self, theme: Theme) -> None:
-        self.vb.setBackgroundColor(theme.label_lane if self.kind == "labels" else theme.lane)
-        if self.layer is not None:
-            self.layer.theme = theme
-            self.layer.update()
-        for name in ("left", "top"):
-            axis = self.plot.getAxis(name)
-            axis.setPen(theme.foreground)
-            axis.setTextPen(theme.foreground)
-        veil = theme.spectrogram_selection if self.kind == "spec" else theme.selection
-        self.selection.setBrush(pg.mkBrush(veil))
-        for line in self.selection.lines:
-            line.setPen(pg.mkPen("#ffffff" if self.kind == "spec" else theme.wave_selected, width=1))
-        self.cursor.setPen(pg.mkPen(theme.cursor, width=1))
-        self.playhead.setPen(pg.mkPen(theme.playhead, width=2))
-        if self.kind == "wave":
-            self.zero.setPen(pg.mkPen(theme.grid, width=1))
-            self.curve.setPen(pg.mkPen(theme.wave, width=1))
-            self.dots.setBrush(pg.mkBrush(theme.wave))
-            self.dots.setPen(None)
 
 
 class _TileBridge(QObject):
     ready = Signal(object)
 
 
-class OverviewStrip(pg.PlotWidget):
-    """The whole file, small, with the visible range marked; drag it or click to jump."""
-
-    def __init__(self, timeline: "TimelineView") -> None:
-        vb = pg.ViewBox(enableMenu=False, defaultPadding=0.0)
-        super().__init__(viewBox=vb)
-        self.timeline = timeline
-        self.setFixedHeight(54)
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-        self.plotItem.hideAxis("bottom")
-        self.plotItem.hideAxis("left")
-        self.plotItem.hideButtons()
-        self.plotItem.setMenuEnabled(False)
-        vb.setMouseEnabled(x=False, y=False)
-        vb.setYRange(-1, 1, padding=0.05)
-        self.curve = pg.PlotCurveItem(connect="all", skipFiniteCheck=True)
-        self.addItem(self.curve)
-        self.region = pg.LinearRegionItem(movable=True)
-        self.region.setZValue(10)
-        self.addItem(self.region, ignoreBounds=True)
-        self.region.sigRegionChanged.connect(self._dragged)
-        self._updating = False
-        vb.mouseClickEvent = self._clicked
-
-    def _clicked(self, ev) -> None:
-        if ev.button() == Qt.MouseButton.LeftButton:
-            ev.accept()
-            t = self.getViewBox().mapSceneToView(ev.scenePos()).x()
-            t0, t1 = self.timeline.view_range()
-            self.timeline.set_view(t - (t1 - t0) / 2, t + (t1 - t0) / 2)
-
-    def _dragged(self) -> None:
-        if not self._updating:
-            t0, t1 = self.region.getRegion()
-            self.timeline.set_view(t0, t1)
-
-    def show_range(self, t0: float, t1: float) -> None:
-        self._updating = True
-        self.region.setRegion((t0, t1))
-        self._updating = False
-
-    def refresh(self) -> None:
-        doc = self.timeline.doc
-        if not doc.tracks:
-            self.curve.setData([], [])
-            return
-        # the mix's outline: every audible track's envelope, scaled by its gain
-        sr = doc.sample_rate
-        px = max(100, int(self.width()))
-        frames = max(1, int(round(doc.duration * sr)))
-        lo = np.zeros(px, np.float32)
-        hi = np.zeros(px, np.float32)
-        x = None
-        for track in audible(doc.tracks):
-            reader = track.reader(sr)
-            for c in range(reader.channels):
-                env = reader.envelope(c, 0, frames, px)
-                if env.kind != "minmax" or len(env.lo) != px:
-                    continue
-                x = env.x
-                np.fmin(lo, np.nan_to_num(env.lo) * track.gain, out=lo)
-                np.fmax(hi, np.nan_to_num(env.hi) * track.gain, out=hi)
-        if x is None:
-            self.curve.setData([], [])
-            return
-        x = np.repeat(x / sr, 2)
-        y = np.empty(2 * len(lo), np.float32)
-        y[0::2], y[1::2] = lo, hi
-        self.curve.setData(x, y)
-        self.getViewBox().setXRange(0, max(doc.duration, 1e-3), padding=0)
-
-    def apply_theme(self, theme: Theme) -> None:
-        self.setBackground(theme.background)
-        self.curve.setPen(pg.mkPen(theme.wave, width=1))
-        self.region.setBrush(pg.mkBrush(theme.overview_region))
-        for line in self.region.lines:
-            line.setPen(pg.mkPen(theme.wave_selected, width=2))
-
-
 class TimelineView(QWidget):
     """Everything that shows one document in time."""
 
     view_changed = Signal(float, float)
+    message = Signal(str)          # something to tell the user (status bar)
+    files_dropped = Signal(list, float, object)   # paths, time, the track under the drop (or None)
     hover_time = Signal(float)
     spectrogram_done = Signal()    # every tile of the current view is on screen
 
@@ -316,10 +71,23 @@ class TimelineView(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addWidget(self.overview)
-        layout.addWidget(self.graphics, 1)
+        self.headers = TrackHeaders(document)
+        middle = QHBoxLayout()
+        middle.setContentsMargins(0, 0, 0, 0)
+        middle.setSpacing(0)
+        middle.addWidget(self.headers)
+        middle.addWidget(self.graphics, 1)
+        layout.addLayout(middle, 1)
         layout.addWidget(self.scrollbar)
+        # drops on the lanes go up to the timeline, which knows their time and track
+        self.setAcceptDrops(True)
+        self.graphics.setAcceptDrops(False)
+        self.graphics.viewport().setAcceptDrops(False)
 
         self.previews: dict = {}      # job -> LabelTrack shown while the job runs (not in the document)
+        self.clip_drag = None         # (clip id, track id, start) while a clip is dragged
+        self.holding_view = False     # True while a gesture edits: the range stays put till it ends
+        self.pointer_scene_pos = None
         self.editor = RegionEditor(self.graphics)
         self.snap_to_zero = False
         document.tracks_changed.connect(self.rebuild)
@@ -331,6 +99,7 @@ class TimelineView(QWidget):
         document.label_tracks_changed.connect(self.rebuild)
         document.labels_changed.connect(self._labels_changed)
         document.region_selected.connect(lambda *_: self._refresh_layers())
+        document.clip_selected.connect(lambda *_: self._refresh_clips())
         document.cursor_changed.connect(self._show_cursor)
         document.selection_changed.connect(self._show_selection)
         self.rebuild()
@@ -364,9 +133,12 @@ class TimelineView(QWidget):
                 kinds += [("wave", c) for c in range(track.channels)]
             if self.mode in ("spectrogram", "split"):
                 kinds.append(("spec", -1))
-            for kind, channel in kinds:
+            for k, (kind, channel) in enumerate(kinds):
                 left = FrequencyAxis("left") if kind == "spec" else pg.AxisItem("left")
                 lane = _Lane(self, track, kind, channel, left, TimeAxis("top") if row == 0 else None)
+                lane.clips = ClipLayer(self, track, bar=k == 0)
+                lane.plot.addItem(lane.clips, ignoreBounds=True)
+                lane.vb.handler = ClipLaneHandler(self, lane, lane.vb.handler)
                 if kind == "spec":
                     left.configure(self.params.scale, rate, self.params.min_freq)
                     lane.tiles = SpectrogramTiles(track.reader(rate), self.params, self._bridge.ready.emit,
@@ -379,7 +151,23 @@ class TimelineView(QWidget):
         self._show_cursor(self.doc.cursor)
         self._show_selection(self.doc.selection)
         self.overview.refresh()
+        self.headers.rebuild()
         self.set_view(*view)
+        QTimer.singleShot(0, self._place_headers)   # once the new lanes have their sizes
+
+    def _place_headers(self) -> None:
+        """Each header beside its track's lanes."""
+        spans: dict[int, tuple[int, int]] = {}
+        viewport = self.graphics.viewport()
+        for lane in self.lanes:
+            if lane.kind == "labels":
+                continue
+            rect = lane.plot.sceneBoundingRect()
+            top = self.headers.mapFromGlobal(viewport.mapToGlobal(self.graphics.mapFromScene(rect.topLeft()))).y()
+            bottom = self.headers.mapFromGlobal(viewport.mapToGlobal(self.graphics.mapFromScene(rect.bottomLeft()))).y()
+            a, b = spans.get(lane.track.id, (top, bottom))
+            spans[lane.track.id] = (min(a, top), max(b, bottom))
+        self.headers.place(spans)
 
     def _add_lane(self, lane: "_Lane", row: int, stretch: int) -> None:
         self.graphics.addItem(lane.plot, row=row, col=0)
@@ -387,6 +175,50 @@ class TimelineView(QWidget):
         if self.lanes:
             lane.vb.setXLink(self.lanes[0].vb)
         self.lanes.append(lane)
+
+    def _refresh_clips(self) -> None:
+        for lane in self.lanes:
+            if lane.clips is not None:
+                lane.clips.refresh()
+
+    def show_clip_drag(self, drag) -> None:
+        """Outline where a dragged clip would land: (clip id, track id, start), or None."""
+        self.clip_drag = drag
+        self._refresh_clips()
+
+    def track_at(self, scene_pos):
+        """The track whose lane is under a scene position (None between lanes)."""
+        if scene_pos is None:
+            return None
+        return next((lane.track for lane in self.lanes
+                     if lane.vb.sceneBoundingRect().contains(scene_pos)), None)
+
+    def _snap_targets(self, exclude: int | None) -> list[float]:
+        doc = self.doc
+        targets = [doc.cursor] + list(doc.selection or ())
+        t0, t1 = self.view_range()
+        for track in doc.tracks:
+            for c in track.clips_within(t0, t1):
+                if c.id != exclude:
+                    targets += [c.start, c.end]
+        for lt in doc.label_tracks:
+            for r in lt.visible(t0, t1):
+                targets += [r.start, r.end]
+        return targets
+
+    def snap_edge(self, t: float, spp: float, exclude: int | None = None) -> float:
+        """``t``, or the nearest cursor, selection, label or clip edge within SNAP_PX."""
+        best = min(self._snap_targets(exclude), key=lambda x: abs(x - t), default=t)
+        return best if abs(best - t) <= SNAP_PX * spp else t
+
+    def snap_clip(self, start: float, duration: float, spp: float, exclude: int | None = None) -> float:
+        """A moved clip's start, snapped by whichever of its edges is nearer a target."""
+        a = self.snap_edge(start, spp, exclude)
+        b = self.snap_edge(start + duration, spp, exclude) - duration
+        return a if abs(a - start) <= abs(b - start) else b
+
+    def problem(self, text: str) -> None:
+        self.message.emit(text)
 
     def _track_changed(self, track) -> None:
         """A track's name or mix settings changed: names on its lanes, the mix outline."""
@@ -496,6 +328,7 @@ class TimelineView(QWidget):
             elif lane.kind == "spec":
                 self._draw_spec(lane, t0, t1)
         self._refresh_layers(t0, t1)
+        self._refresh_clips()
         self.overview.show_range(t0, t1)
         self._sync_scrollbar(t0, t1)
         self.view_changed.emit(t0, t1)
@@ -512,8 +345,10 @@ class TimelineView(QWidget):
                     if item is not None:
                         lane.plot.removeItem(item)
         self.overview.refresh()
-        t0, t1 = self.view_range()
-        self.set_view(t0, t1)
+        if self.holding_view:   # mid-gesture: a trim that shortens the project must not zoom
+            self.redraw()
+        else:
+            self.set_view(*self.view_range())
 
     def _refresh_layers(self, t0: float | None = None, t1: float | None = None) -> None:
         if t0 is None:
@@ -692,10 +527,35 @@ class TimelineView(QWidget):
         start = value / SCROLL_UNITS * self.doc.duration
         self.set_view(start, start + (t1 - t0))
 
+    # -- files dropped from a file manager -------------------------------------------------------
+    def dragEnterEvent(self, ev) -> None:
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+
+    def dragMoveEvent(self, ev) -> None:
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
+
+    def dropEvent(self, ev) -> None:
+        """A clip lands where the files are dropped: that time, that track (a new track when
+        dropped below the last one or on a label lane)."""
+        self._drop(ev, self.graphics.viewport().mapFrom(self, ev.position().toPoint()))
+
+    def _drop(self, ev, pos) -> None:
+        """``pos`` in the graphics viewport's coordinates."""
+        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+        if not paths or not self.lanes:
+            return
+        ev.acceptProposedAction()
+        scene = self.graphics.mapToScene(pos)
+        t = max(0.0, self.master.mapSceneToView(scene).x())
+        self.files_dropped.emit(paths, t, self.track_at(scene))
+
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
         self.overview.refresh()
         self.redraw()
+        QTimer.singleShot(0, self._place_headers)
 
     # -- cursor, selection, playhead ------------------------------------------------------------
     def click_at(self, t: float, extend: bool = False) -> None:
@@ -755,19 +615,3 @@ class TimelineView(QWidget):
         if self.lanes and self.master.sceneBoundingRect().contains(scene_pos) or any(
                 lane.vb.sceneBoundingRect().contains(scene_pos) for lane in self.lanes):
             self.hover_time.emit(self.master.mapSceneToView(scene_pos).x())
-
-
-_LUTS: dict[str, np.ndarray] = {}
-
-
-def _lut(name: str) -> np.ndarray:
-    if name not in _LUTS:
-        try:
-            cmap = pg.colormap.get(name)
-        except Exception:
-            cmap = pg.colormap.get("inferno")
-        _LUTS[name] = cmap.getLookupTable(0.0, 1.0, 256, alpha=False)
-    return _LUTS[name]
-
-
-COLORMAPS = ("inferno", "magma", "viridis", "plasma", "cividis", "CET-L1")

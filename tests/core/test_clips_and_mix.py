@@ -179,7 +179,7 @@ def test_every_clip_command_undoes_and_redoes_exactly(files):
 
 
 def test_clips_never_overlap_and_trims_give_back_hidden_audio(files):
-    (sa, a), (sb, b) = files["a"], files["b"]
+    (sa, a), (sb, _b) = files["a"], files["b"]
     doc = Document()
     t = doc.add_track(sa)
     other = doc.add_clip(t.id, clip_of(sb, 3.0))
@@ -276,7 +276,7 @@ def test_a_v1_project_opens_as_one_clip_per_track(tmp_path):
 
 
 def test_place_clip_at_the_cursor_on_a_new_track_or_over_the_selection(files):
-    (sa, a), (sb, b) = files["a"], files["b"]
+    (sa, _a), (sb, b) = files["a"], files["b"]
     doc = Document()
     ta = doc.add_track(sa)
     doc.set_cursor(0.5)

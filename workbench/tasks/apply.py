@@ -1,0 +1,58 @@
+"""Putting a task's outputs into a document, as one undo step: label tracks for label outputs,
+clips for audio outputs.  Shared by the window and the command line.  No Qt.
+
+Generated audio is written to a WAV in the cache at once (so nothing made is lost and every
+source has a file); the project owns it (``owned``), and saving the project copies it beside the
+project as FLAC.
+"""
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+import soundfile as sf
+
+from workbench.core import atomic
+from workbench.core.audio import open_audio
+from workbench.core.edits import EditedAudio
+from workbench.core.timeline import Clip
+from workbench.tasks.events import AudioOutput, TaskResult
+
+
+def generated_dir() -> Path:
+    from workbench.core.paths import cache_dir
+
+    return cache_dir() / "generated"
+
+
+def source_for(output: AudioOutput, folder: Path | None = None):
+    """The output's samples as a WAV file, opened as an owned source."""
+    folder = Path(folder or generated_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "-" for ch in output.name)[:60] or "clip"
+    path = folder / f"{safe}-{uuid.uuid4().hex[:8]}.wav"
+    with atomic.replacing(path) as tmp:
+        sf.write(str(tmp), output.samples, output.rate, subtype="FLOAT", format="WAV")
+    src = open_audio(path).load_all()
+    src.owned = True
+    return src
+
+
+def clip_for(output: AudioOutput, folder: Path | None = None) -> Clip:
+    src = source_for(output, folder)
+    return Clip(EditedAudio.of(src), name=output.name, provenance=dict(output.provenance))
+
+
+def apply_result(doc, result: TaskResult, where: str = "cursor", title: str | None = None,
+                 folder: Path | None = None) -> list:
+    """Label outputs become label tracks, audio outputs clips (placed by ``where``: "cursor",
+    "new track" or "replace selection"); all of it one undo step.  Returns what was added."""
+    made = []
+    title = title or (result.audio[0].name if result.audio else "Task results")
+    clips = [clip_for(o, folder) for o in result.audio]   # files first: nothing half-done on a full disk
+    with doc.history.group(title):
+        for name, regions in result.tracks:
+            made.append(doc.add_label_track(doc._free_name(name), regions))
+        for clip in clips:
+            made.append(doc.place_clip(clip, where, title))
+    return made

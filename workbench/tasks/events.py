@@ -1,0 +1,65 @@
+"""What tasks yield and return, at the bottom of the tasks package: every task module, the
+runner, the command line and the GUI's worker import these and nothing imports back.  No Qt.
+
+A task is a generator: it yields ``Progress`` and ``Partial`` results as it goes and returns a
+``TaskResult`` whose outputs are typed: label tracks (name, regions) and audio (``AudioOutput``:
+samples, rate, where it should go, and what made it).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from workbench.core.regions import Region
+
+
+class TaskCancelled(Exception):
+    pass
+
+
+class TaskError(Exception):
+    """A failure a user can act on (bad checkpoint, missing model, out of memory...)."""
+
+
+@dataclass
+class Progress:
+    fraction: float
+    message: str = ""
+    stage: str = ""          # "download" while a model is fetched; "" for the task's own work
+
+
+@dataclass
+class Partial:
+    regions: list[Region]
+
+
+@dataclass
+class AudioOutput:
+    """Audio a task made: float32 samples (frames, channels) at ``rate``, a name for its clip,
+    and its provenance (task, model, parameters, seed), which travels with the clip."""
+    name: str
+    samples: np.ndarray
+    rate: int
+    provenance: dict = field(default_factory=dict)
+
+    @property
+    def duration(self) -> float:
+        return len(self.samples) / self.rate
+
+
+@dataclass
+class TaskResult:
+    tracks: list[tuple[str, list[Region]]] = field(default_factory=list)   # label outputs
+    audio: list[AudioOutput] = field(default_factory=list)                 # audio outputs
+    seconds: float = 0.0
+
+
+def drive(gen, on_event=lambda event: None):
+    """Run a task generator to the end, handing each event to ``on_event``; returns its result."""
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        on_event(event)

@@ -1,0 +1,177 @@
+"""Clips on audio lanes: blocks with a name bar, and the mouse gestures that move and trim them.
+
+``ClipLayer`` paints each visible clip of one audio track as a block edge with, on the track's
+first lane, a name bar (Audacity's clip handle).  ``ClipLaneHandler`` adds to what the mouse does
+on an audio lane: drag a name bar to move the clip (to another track too, snapping to the cursor,
+the selection, labels and other clips' edges), drag a bar's ends to trim, click a bar to select
+the clip.  Everything ends as a command on the document; the layer only listens.
+"""
+from __future__ import annotations
+
+import itertools
+
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+
+BAR_PX = 16             # height of a clip's name bar
+EDGE_PX = 6             # how close to a clip's end a press on its bar trims instead of moving
+SNAP_PX = 8             # how close an edge snaps to a cursor, selection, label or clip edge
+_gestures = itertools.count(1)
+
+
+class ClipLayer(pg.GraphicsObject):
+    """Paints the clips of one audio track on one of its lanes (name bars when ``bar``)."""
+
+    def __init__(self, timeline, track, bar: bool) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self.track = track
+        self.bar = bar
+        self.font = QFont()
+        self.font.setPointSizeF(8.5)
+        self.setZValue(6)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        vb = self.getViewBox()
+        if vb is None:
+            return QRectF()
+        (x0, x1), (y0, y1) = vb.viewRange()
+        return QRectF(x0, y0, x1 - x0, y1 - y0)
+
+    def refresh(self) -> None:
+        self.prepareGeometryChange()
+        self.update()
+
+    def paint(self, p: QPainter, *args) -> None:
+        vb = self.getViewBox()
+        if vb is None:
+            return
+        (t0, t1), (_, y1) = vb.viewRange()
+        world = p.transform()
+        p.resetTransform()          # device pixels: crisp edges, unscaled text
+        top = world.map(QPointF(0, y1)).y()
+        height = vb.height()
+        th = self.timeline.theme
+        doc = self.timeline.doc
+        several = len(self.track.clips) > 1 or len(doc.tracks) > 1
+        metrics = QFontMetrics(self.font)
+        p.setFont(self.font)
+        for clip in self.track.clips_within(t0, t1):
+            x0 = world.map(QPointF(clip.start, 0)).x()
+            x1 = world.map(QPointF(clip.end, 0)).x()
+            selected = clip.id == doc.selected_clip
+            edge = pg.mkColor(th.wave_selected if selected else th.grid)
+            p.setPen(QPen(edge, 2 if selected else 1))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(x0, top, max(1.0, x1 - x0), height - 1))
+            if self.bar and (several or selected):
+                bar = QRectF(x0, top, max(1.0, x1 - x0), BAR_PX)
+                fill = pg.mkColor(clip.colour or (th.wave_selected if selected else th.wave))
+                fill.setAlpha(200 if selected else 120)
+                p.fillRect(bar, QBrush(fill))
+                room = int(bar.width()) - 8
+                if room > 12:
+                    p.setPen(QColor("#ffffff"))
+                    p.drawText(bar.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                               metrics.elidedText(clip.name or "clip", Qt.TextElideMode.ElideRight, room))
+        drag = self.timeline.clip_drag
+        if drag is not None and drag[1] == self.track.id:
+            clip_id, _, start = drag
+            clip = doc.find_clip(clip_id)[1]
+            x0 = world.map(QPointF(start, 0)).x()
+            x1 = world.map(QPointF(start + clip.duration, 0)).x()
+            p.setPen(QPen(pg.mkColor(th.cursor), 2, Qt.PenStyle.DashLine))
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(x0, top + 1, max(1.0, x1 - x0), height - 2))
+
+
+class ClipLaneHandler:
+    """The mouse on an audio lane: clip bars move and trim clips, elsewhere selects time."""
+
+    def __init__(self, timeline, lane, base) -> None:
+        self.timeline = timeline
+        self.lane = lane
+        self.base = base            # the plain audio-lane behaviour (cursor, selection)
+        self._drag = None
+
+    @property
+    def doc(self):
+        return self.timeline.doc
+
+    def hit(self, t: float, spp: float):
+        """(clip, part) under the press when it is on this lane's name bars: part is "start",
+        "end" or "move"; else (None, None)."""
+        layer = getattr(self.lane, "clips", None)
+        vb = self.lane.vb
+        pos = getattr(vb, "press_pos", None)
+        if layer is None or not layer.bar or pos is None:
+            return None, None
+        if pos.y() - vb.sceneBoundingRect().top() > BAR_PX:
+            return None, None
+        grab = EDGE_PX * spp
+        for clip in self.lane.track.clips_within(t - grab, t + grab):
+            if abs(t - clip.start) <= grab and t >= clip.start:
+                return clip, "start"
+            if abs(t - clip.end) <= grab and t <= clip.end:
+                return clip, "end"
+            if clip.start <= t <= clip.end:
+                return clip, "move"
+        return None, None
+
+    def click(self, t: float, spp: float, extend: bool) -> None:
+        clip, _ = self.hit(t, spp)
+        if clip is None or extend:
+            self.doc.select_clip(None)
+            self.base.click(t, spp, extend)
+            return
+        self.doc.select_region(None, None)
+        self.doc.focus_track(self.lane.track)
+        self.doc.select_clip(clip.id)
+        self.doc.set_selection(clip.start, clip.end)
+        self.doc.set_cursor(clip.start)
+
+    def double_click(self, t: float, spp: float) -> None:
+        self.base.double_click(t, spp)
+
+    def drag_start(self, t: float, spp: float) -> None:
+        clip, part = self.hit(t, spp)
+        if clip is None:
+            self._drag = None
+            self.doc.select_clip(None)
+            self.base.drag_start(t, spp)
+            return
+        self.doc.select_clip(clip.id)
+        self.doc.focus_track(self.lane.track)
+        self._drag = (part, clip.id, t - clip.start, next(_gestures), spp)
+        self.timeline.holding_view = True
+
+    def drag_to(self, t: float, finished: bool) -> None:
+        if self._drag is None:
+            self.base.drag_to(t, finished)
+            return
+        part, clip_id, grip, gesture, spp = self._drag
+        timeline, doc = self.timeline, self.doc
+        track, clip = doc.find_clip(clip_id)
+        if finished:
+            self._drag = None
+            timeline.holding_view = False
+        if part in ("start", "end"):
+            doc.trim_clip(clip_id, part, timeline.snap_edge(t, spp, exclude=clip_id), gesture)
+            if finished:
+                timeline.set_view(*timeline.view_range())
+            return
+        start = max(0.0, t - grip)
+        start = timeline.snap_clip(start, clip.duration, spp, exclude=clip_id)
+        dest = timeline.track_at(timeline.pointer_scene_pos) or track
+        if dest.kind != "audio":
+            dest = track
+        if not finished:
+            timeline.show_clip_drag((clip_id, dest.id, start))
+            return
+        timeline.show_clip_drag(None)
+        if (dest is track and abs(start - clip.start) < 1e-9) or doc.move_clip(clip_id, start, dest.id):
+            return
+        timeline.problem(f"“{clip.name or 'The clip'}” would overlap another clip on “{dest.name}”; "
+                         f"it stays where it was")

@@ -1,0 +1,169 @@
+"""Track headers: a column left of the lanes, one header per audio track beside its lanes, with
+its name (editable), mute, solo, gain and pan, remove, and move up/down.
+
+Every control becomes a command on the document (a slider drag is one undo step); the headers
+follow the document's events, so undo moves the controls back.
+"""
+from __future__ import annotations
+
+import itertools
+
+from PySide6.QtCore import QSignalBlocker, Qt
+from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QLineEdit, QSlider, QToolButton,
+                               QWidget)
+
+WIDTH = 178
+_gestures = itertools.count(1)
+
+
+def db_of(gain: float) -> float:
+    import math
+
+    return -60.0 if gain <= 0.001 else 20 * math.log10(gain)
+
+
+class TrackHeader(QFrame):
+    def __init__(self, doc, track, parent=None) -> None:
+        super().__init__(parent)
+        self.doc, self.track = doc, track
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setObjectName("trackHeader")
+        grid = QGridLayout(self)
+        grid.setContentsMargins(4, 3, 4, 3)
+        grid.setHorizontalSpacing(3)
+        grid.setVerticalSpacing(2)
+        self.name = QLineEdit(track.name)
+        self.name.setToolTip("Track name: type to rename")
+        self.name.editingFinished.connect(self._renamed)
+        self.remove = self._button("✕", "Remove this track (Ctrl+Z brings it back)")
+        self.remove.clicked.connect(lambda: doc.remove_track(track.id))
+        self.mute = self._button("M", "Mute: this track is not heard, exported or given to tasks", True)
+        self.solo = self._button("S", "Solo: only soloed tracks are heard", True)
+        self.mute.toggled.connect(lambda on: doc.set_track(track.id, mute=on))
+        self.solo.toggled.connect(lambda on: doc.set_track(track.id, solo=on))
+        self.up = self._button("▲", "Move the track up")
+        self.down = self._button("▼", "Move the track down")
+        self.up.clicked.connect(lambda: self._move(-1))
+        self.down.clicked.connect(lambda: self._move(+1))
+        self.gain = self._slider(-60, 12, "Gain (dB)")
+        self.pan = self._slider(-100, 100, "Pan: left ← → right")
+        self.gain_label, self.pan_label = QLabel(), QLabel()
+        for label in (self.gain_label, self.pan_label):
+            label.setMinimumWidth(44)
+            label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self._gesture = None
+        for slider in (self.gain, self.pan):
+            slider.sliderPressed.connect(self._press)
+            slider.sliderReleased.connect(lambda: setattr(self, "_gesture", None))
+        self.gain.valueChanged.connect(lambda v: self._set(gain=0.0 if v <= -60 else 10 ** (v / 20)))
+        self.pan.valueChanged.connect(lambda v: self._set(pan=v / 100))
+        grid.addWidget(self.name, 0, 0, 1, 4)
+        grid.addWidget(self.remove, 0, 4)
+        grid.addWidget(self.mute, 1, 0)
+        grid.addWidget(self.solo, 1, 1)
+        grid.addWidget(self.up, 1, 3)
+        grid.addWidget(self.down, 1, 4)
+        grid.addWidget(self.gain, 2, 0, 1, 3)
+        grid.addWidget(self.gain_label, 2, 3, 1, 2)
+        grid.addWidget(self.pan, 3, 0, 1, 3)
+        grid.addWidget(self.pan_label, 3, 3, 1, 2)
+        grid.setRowStretch(4, 1)
+        self.rows = [[self.mute, self.solo, self.up, self.down], [self.gain, self.gain_label],
+                     [self.pan, self.pan_label]]
+        self.show_values()
+
+    def _button(self, text: str, tip: str, checkable: bool = False) -> QToolButton:
+        b = QToolButton()
+        b.setText(text)
+        b.setToolTip(tip)
+        b.setCheckable(checkable)
+        b.setAutoRaise(True)
+        b.setFixedWidth(24)
+        return b
+
+    def _slider(self, lo: int, hi: int, tip: str) -> QSlider:
+        s = QSlider(Qt.Orientation.Horizontal)
+        s.setRange(lo, hi)
+        s.setToolTip(tip)
+        return s
+
+    def _press(self) -> None:
+        self._gesture = ("header", next(_gestures))
+
+    def _set(self, **fields) -> None:
+        self.doc.set_track(self.track.id, gesture=self._gesture, **fields)
+
+    def _renamed(self) -> None:
+        text = self.name.text().strip()
+        if text and text != self.track.name:
+            self.doc.set_track(self.track.id, name=text)
+        else:
+            self.name.setText(self.track.name)
+
+    def _move(self, step: int) -> None:
+        """Past the next audio track up or down (label tracks between them move along)."""
+        order = self.doc.track_list
+        audio = [i for i, t in enumerate(order) if t.kind == "audio"]
+        here = order.index(self.track)
+        k = audio.index(here) + step
+        if 0 <= k < len(audio):
+            self.doc.move_track(self.track.id, audio[k])
+
+    def show_values(self) -> None:
+        """The track's settings into the controls (after undo too), without sending them back."""
+        t = self.track
+        blockers = [QSignalBlocker(w) for w in (self.mute, self.solo, self.gain, self.pan)]
+        if not self.name.hasFocus():
+            self.name.setText(t.name)
+        self.mute.setChecked(t.mute)
+        self.solo.setChecked(t.solo)
+        self.gain.setValue(round(db_of(t.gain)))
+        self.pan.setValue(round(t.pan * 100))
+        del blockers
+        self.gain_label.setText("−∞ dB" if t.gain <= 0.001 else f"{db_of(t.gain):+.0f} dB")
+        self.pan_label.setText("C" if t.pan == 0 else f"{abs(t.pan) * 100:.0f} {'L' if t.pan < 0 else 'R'}")
+
+    def fit(self, height: int) -> None:
+        """Show as many rows as the track's lanes leave room for."""
+        room = height - 30
+        for row in self.rows:
+            visible = room >= 24
+            for w in row:
+                w.setVisible(visible)
+            room -= 26
+
+
+class TrackHeaders(QWidget):
+    """The column of headers; the timeline tells it where each track's lanes are."""
+
+    def __init__(self, doc, parent=None) -> None:
+        super().__init__(parent)
+        self.doc = doc
+        self.setFixedWidth(WIDTH)
+        self.headers: dict[int, TrackHeader] = {}
+        doc.track_changed.connect(self._changed)
+
+    def _changed(self, track) -> None:
+        header = self.headers.get(track.id)
+        if header is not None:
+            header.show_values()
+
+    def rebuild(self) -> None:
+        for header in self.headers.values():   # out of sight now, deleted by Qt (its parent) later
+            header.hide()
+            header.deleteLater()
+        self.headers = {t.id: TrackHeader(self.doc, t, self) for t in self.doc.tracks}
+        for header in self.headers.values():
+            header.show()
+
+    def place(self, spans: dict[int, tuple[int, int]]) -> None:
+        """``spans``: track id -> (top, bottom) in this widget's coordinates."""
+        for track_id, header in self.headers.items():
+            span = spans.get(track_id)
+            if span is None:
+                header.hide()
+                continue
+            top, bottom = span
+            header.setGeometry(0, top, WIDTH - 2, max(20, bottom - top))
+            header.fit(bottom - top)
+            header.show()
