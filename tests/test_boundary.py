@@ -12,7 +12,7 @@ CORE = ["workbench.core.audio", "workbench.core.document", "workbench.core.event
         "workbench.dsp.peaks", "workbench.dsp.spectrogram", "workbench.formats.pcm",
         "workbench.formats.labels", "workbench.formats.export", "workbench.core.project",
         "workbench.core.edits", "workbench.core.history", "workbench.core.regions",
-        "workbench.core.mix", "workbench.core.timeline", "workbench.core.clip_edits", "workbench.core.audio_edits", "workbench.core.atomic", "workbench.cli"]
+        "workbench.core.mix", "workbench.core.timeline", "workbench.core.clip_edits", "workbench.core.audio_edits", "workbench.formats.atomic", "workbench.cli"]
 
 
 def _modules_after(code: str) -> set[str]:

@@ -132,7 +132,7 @@ def _generate(spec, params: dict, args) -> int:
     """Write a Generate task's audio to -o, with its provenance in the file's tags."""
     import soundfile as sf
 
-    from workbench.core import atomic
+    from workbench.formats import atomic
     from workbench.formats.export import CONTAINERS
     from workbench.tasks.generate.run import metadata, run_generate
     from workbench.tasks.runner import TaskCancelled, TaskError, drive

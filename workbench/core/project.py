@@ -18,7 +18,7 @@ import time
 import zipfile
 from pathlib import Path
 
-from workbench.core import atomic
+from workbench.formats import atomic
 from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_audio
 from workbench.core.document import Document
 from workbench.core.edits import EditedAudio

@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
-from workbench.core.atomic import write_text
+from workbench.formats.atomic import write_text
 
 MAX_RECENT = 10
 

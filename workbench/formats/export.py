@@ -10,7 +10,7 @@ from __future__ import annotations
 import errno
 from pathlib import Path
 
-from workbench.core import atomic
+from workbench.formats import atomic
 
 BLOCK_SECONDS = 2.0
 CONTAINERS = {".wav": "WAV", ".flac": "FLAC", ".ogg": "OGG", ".oga": "OGG"}

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from workbench.core.regions import Region
+from workbench.formats.region import Region
 
 Tracks = list[tuple[str, list[Region]]]
 
@@ -542,7 +542,7 @@ def read_labels(path) -> Tracks:
 
 def write_labels(path, tracks: Tracks, **options) -> str:
     """Write ``tracks`` to ``path`` in the format its extension names; returns the format name."""
-    from workbench.core.atomic import write_text
+    from workbench.formats.atomic import write_text
 
     fmt = format_for(path)
     text = fmt.write(tracks, **options) if fmt.write in (write_textgrid, write_eaf) else fmt.write(tracks)

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import soundfile as sf
 
-from workbench.core import atomic
+from workbench.formats import atomic
 from workbench.core.audio import open_audio
 from workbench.core.edits import EditedAudio
 from workbench.core.timeline import Clip

@@ -35,5 +35,8 @@ def _load_builtin() -> None:
     if _loaded:
         return
     _loaded = True
-    from workbench.tasks.understand import declarations  # noqa: F401
-    from workbench.tasks.generate import declarations as _generate  # noqa: F401,E402
+    from workbench.tasks.generate import declarations as generate
+    from workbench.tasks.understand import declarations as understand
+
+    for spec in understand.TASKS + generate.TASKS:
+        register(spec)

@@ -1,15 +1,15 @@
 """Declarations of the Generate tasks that need no model (Audacity's Generate menu).  Cheap to
 import: the renderers are numpy only and load when a task runs."""
-from workbench.tasks.registry import register
 from workbench.tasks.spec import Param, TaskSpec
 
+TASKS: list[TaskSpec] = []   # the registry registers them, in this order
 RUN = "workbench.tasks.generate.signals:"
 DURATION = Param("duration", "float", 5.0, "Duration", 0.001, 36000.0, unit="s")
 AMPLITUDE = Param("amplitude", "float", 0.8, "Amplitude", 0.0, 1.0, help="Peak level (1 is full scale)")
 
 
 def generator(id: str, title: str, description: str, *params: Param) -> None:
-    register(TaskSpec(id=id, title=title, panel="generate", description=description,
+    TASKS.append(TaskSpec(id=id, title=title, panel="generate", description=description,
                       run=RUN + f"render_{id}", sample_rate=None, inputs=(), needs_model=False,
                       output_track=title, params=params))
 

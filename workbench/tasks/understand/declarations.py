@@ -1,8 +1,9 @@
 """Declarations of the Understand tasks.  Importing this is cheap: runners load lazily."""
-from workbench.tasks.registry import register
 from workbench.tasks.spec import Param, TaskSpec
 
-register(TaskSpec(
+TASKS: list[TaskSpec] = []   # the registry registers them, in this order
+
+TASKS.append(TaskSpec(
     id="vad",
     title="Voice activity",
     panel="understand",
@@ -24,7 +25,7 @@ register(TaskSpec(
     ),
 ))
 
-register(TaskSpec(
+TASKS.append(TaskSpec(
     id="asr",
     title="Speech recognition",
     panel="understand",
@@ -52,7 +53,7 @@ register(TaskSpec(
     ),
 ))
 
-register(TaskSpec(
+TASKS.append(TaskSpec(
     id="tag",
     title="Sound events",
     panel="understand",

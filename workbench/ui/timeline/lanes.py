@@ -4,7 +4,6 @@ of data happens here: the timeline asks each lane's sources for what the screen 
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -14,9 +13,6 @@ from workbench.core.tiles import SpectrogramTiles
 from workbench.ui.theme import Theme
 from workbench.ui.timeline.labels import LabelLaneHandler, RegionLayer
 
-if TYPE_CHECKING:
-    from workbench.core.timeline import AudioTrack
-    from workbench.ui.timeline.view import TimelineView
 
 AXIS_WIDTH = 72
 
@@ -25,7 +21,7 @@ class _LaneViewBox(pg.ViewBox):
     """Left drag selects, click places the cursor, wheel scrolls, Ctrl+wheel zooms.  What a
     click or drag means is up to the lane's handler (audio lanes and label lanes differ)."""
 
-    def __init__(self, timeline: "TimelineView") -> None:
+    def __init__(self, timeline) -> None:
         super().__init__(enableMenu=False, defaultPadding=0.0)
         self.timeline = timeline
         self.handler = _AudioLaneHandler(timeline)
@@ -74,7 +70,7 @@ class _LaneViewBox(pg.ViewBox):
 
 
 class _AudioLaneHandler:
-    def __init__(self, timeline: "TimelineView", track=None) -> None:
+    def __init__(self, timeline, track=None) -> None:
         self.timeline = timeline
         self.track = track
 
@@ -98,7 +94,7 @@ class _AudioLaneHandler:
 class _Lane:
     """One plot row: a waveform channel or the spectrogram of a track."""
 
-    def __init__(self, timeline: "TimelineView", track: AudioTrack, kind: str, channel: int,
+    def __init__(self, timeline, track, kind: str, channel: int,
                  left_axis: pg.AxisItem, top_axis: pg.AxisItem | None) -> None:
         self.track, self.kind, self.channel = track, kind, channel
         self.clips = None           # an audio lane's clip layer, added by the timeline

@@ -1,7 +1,6 @@
 """The overview strip: the whole mix, small, with the visible range marked."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pyqtgraph as pg
@@ -10,14 +9,12 @@ from PySide6.QtWidgets import QSizePolicy
 
 from workbench.core.mix import audible
 from workbench.ui.theme import Theme
-if TYPE_CHECKING:
-    from workbench.ui.timeline.view import TimelineView
 
 
 class OverviewStrip(pg.PlotWidget):
     """The whole file, small, with the visible range marked; drag it or click to jump."""
 
-    def __init__(self, timeline: "TimelineView") -> None:
+    def __init__(self, timeline) -> None:
         vb = pg.ViewBox(enableMenu=False, defaultPadding=0.0)
         super().__init__(viewBox=vb)
         self.timeline = timeline
