@@ -154,8 +154,12 @@ class AudioSource:
         """
         start, stop = int(start), int(stop)
         n = max(0, stop - start)
-        out = np.zeros((n, self.channels), np.float32)
         a, b = max(0, start), min(stop, self.available_frames)
+        if a == start and b == stop and n and self._reader is not None:   # all there: no copy
+            data = self._reader.read(a, b)
+            if len(data) == n:
+                return data
+        out = np.zeros((n, self.channels), np.float32)
         if b > a and self._reader is not None:
             data = self._reader.read(a, b)
             out[a - start: a - start + len(data)] = data

@@ -45,17 +45,24 @@ class Mix:
 
     def read(self, start: int, stop: int) -> np.ndarray:
         start, stop = int(start), int(stop)
-        out = np.zeros((max(0, stop - start), self.channels), np.float32)
+        out = None
         for track, reader in self._readers:
             if not any(True for _ in reader.placed(start, stop)):
                 continue
             block = fit_channels(reader.read(start, stop), self.channels)
+            gains = pan_gains(track.pan, self.channels)
             if track.gain != 1.0:
-                block = block * np.float32(track.gain)
-            pan = pan_gains(track.pan, self.channels)
-            if pan is not None:
-                block = block * pan
-            out += block
+                gains = np.float32(track.gain) if gains is None else gains * np.float32(track.gain)
+            if out is None:      # the first track's block is the sum so far (it is ours to keep)
+                out = block if gains is None else block * gains
+                if not out.flags.writeable or out.base is not None:
+                    out = out.copy()
+            elif gains is None:
+                out += block
+            else:
+                out += block * gains
+        if out is None:
+            out = np.zeros((max(0, stop - start), self.channels), np.float32)
         return out
 
     def levels(self, start: int, stop: int) -> tuple[np.ndarray, np.ndarray]:

@@ -50,6 +50,11 @@ class Player:
         self.problem: str | None = None
 
     @property
+    def source(self):
+        """What is playing (the mix), or None."""
+        return self._source if self._stream is not None else None
+
+    @property
     def playing(self) -> bool:
         return self._stream is not None and self._stream.active
 
@@ -154,12 +159,13 @@ class Player:
                 pass
 
 
-def _describe(exc: Exception, device) -> str:
+def _describe(exc: Exception, device, direction: str = "output") -> str:
+    """PortAudio's error in words, for an ``output`` or ``input`` device."""
     text = str(exc)
     if "PortAudio" in text and "unavailable" in text:
         return text
     if any(k in text for k in ("No such device", "Error querying device", "No output device",
-                               "Invalid device", "-1")):
-        where = f"“{device}”" if device else "the default output"
-        return f"no audio output device ({where} is not available)"
-    return f"audio output failed: {text}"
+                               "No input device", "Invalid device", "-1")):
+        where = f"“{device}”" if device else f"the default {direction}"
+        return f"no audio {direction} device ({where} is not available)"
+    return f"audio {direction} failed: {text}"

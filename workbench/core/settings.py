@@ -20,6 +20,7 @@ def config_dir() -> Path:
 class Settings:
     theme: str = "system"                 # system | light | dark
     output_device: str | None = None      # sounddevice name; None = system default
+    input_device: str | None = None       # where Record records from; None = system default
     view_mode: str = "split"              # waveform | spectrogram | split
     autosave_seconds: int = 30            # recovery file of unsaved work; 0 turns it off
     device: str = "auto"                  # where tasks run: auto | cpu | cuda | mps

@@ -10,6 +10,7 @@ waveform, spectrogram and the mix read.
 """
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -21,6 +22,8 @@ from workbench.core.regions import new_id   # one id space for tracks, clips and
 from workbench.dsp.peaks import Envelope
 
 RESAMPLE_CONTEXT = 256      # input frames read either side of a resampled block (error < 1e-6)
+TRACK_BIN = 1024            # frames per bin of a track's own min/max summary (zoomed-out drawing)
+TRACK_FACTOR = 16           # its second level: 16 bins in one
 MAX_PERIOD = 8192           # longest rate period aligned exactly on random reads
 
 
@@ -95,8 +98,16 @@ class Clip:
     def read(self, a: int, b: int) -> np.ndarray:
         """Visible frames [a, b) with the clip's gain and fades; outside the clip is silence."""
         a, b = int(a), int(b)
-        out = np.zeros((max(0, b - a), self.channels), np.float32)
         lo, hi = max(a, 0), min(b, self.frames)
+        if lo == a and hi == b and b > a:   # all inside the clip: no padding copy
+            block = self.audio.read(self.trim_start + a, self.trim_start + b)
+            env = self._envelope_gain(a, b)
+            if env is not None:
+                block *= env[:, None]
+            elif self.gain != 1.0:
+                block *= np.float32(self.gain)
+            return block
+        out = np.zeros((max(0, b - a), self.channels), np.float32)
         if hi <= lo:
             return out
         block = self.audio.read(self.trim_start + lo, self.trim_start + hi)
@@ -127,8 +138,11 @@ class Clip:
         env = self.audio.envelope(min(channel, self.channels - 1), self.trim_start + a,
                                   self.trim_start + b, pixels)
         x = env.x - self.trim_start
-        if self.gain == 1.0 and not (self.fade_in or self.fade_out):
-            return Envelope(env.kind, x, env.lo, env.hi)
+        if not (self.fade_in or self.fade_out):
+            if self.gain == 1.0:
+                return Envelope(env.kind, x, env.lo, env.hi)
+            g = np.float32(self.gain)
+            return Envelope(env.kind, x, env.lo * g, env.hi * g)
         frames = np.clip(x, 0, max(0, self.frames - 1)).astype(np.int64)
         g = self._envelope_gain(0, self.frames)
         scale = (g[frames] if g is not None else np.full(len(x), self.gain, np.float32)).astype(np.float32)
@@ -188,9 +202,18 @@ class AudioTrack:
     def start(self) -> float:
         return self.clips[0].start if self.clips else 0.0
 
+    def _index(self) -> tuple[list[float], list[float]]:
+        """Starts and ends of the clips, in order (clips never overlap, so both are sorted);
+        rebuilt when the clip tuple is swapped."""
+        if getattr(self, "_indexed", None) is not self.clips:
+            self._starts_ends = ([c.start for c in self.clips], [c.end for c in self.clips])
+            self._indexed = self.clips
+        return self._starts_ends
+
     @property
     def end(self) -> float:
-        return max((c.end for c in self.clips), default=0.0)
+        ends = self._index()[1]
+        return ends[-1] if ends else 0.0
 
     @property
     def channels(self) -> int:
@@ -209,8 +232,11 @@ class AudioTrack:
         return next((c for c in self.clips if c.id == clip_id), None)
 
     def clips_within(self, t0: float, t1: float) -> list[Clip]:
-        """Clips that overlap [t0, t1) (a clip that ends at t0 does not)."""
-        return [c for c in self.clips if c.end > t0 and c.start < t1]
+        """Clips that overlap [t0, t1) (a clip that ends at t0 does not), found by bisection."""
+        starts, ends = self._index()
+        a = bisect.bisect_right(ends, t0)
+        b = bisect.bisect_left(starts, t1, lo=a)
+        return list(self.clips[a:b])
 
     def clip_at(self, t: float) -> Clip | None:
         return next((c for c in self.clips if c.start <= t < c.end), None)
@@ -261,6 +287,7 @@ class TrackReader:
         self._starts = [int(round(c.start * rate)) for c in clips]
         self._lengths = [c.frames if c.rate == rate else int(round(c.frames * rate / c.rate)) for c in clips]
         self.frames = max((s + n for s, n in zip(self._starts, self._lengths)), default=0)
+        self._summary: list[tuple[np.ndarray, np.ndarray]] | None = None
 
     @property
     def duration(self) -> float:
@@ -274,8 +301,13 @@ class TrackReader:
 
     def read(self, start: int, stop: int) -> np.ndarray:
         start, stop = int(start), int(stop)
+        placed = list(self.placed(start, stop))
+        if len(placed) == 1:   # one clip at the project rate covers the block: its samples as read
+            clip, s, n = placed[0]
+            if clip.rate == self.sample_rate and s <= start and stop <= s + n:
+                return fit_channels(clip.read(start - s, stop - s), self.channels)
         out = np.zeros((max(0, stop - start), self.channels), np.float32)
-        for clip, s, n in self.placed(start, stop):
+        for clip, s, n in placed:
             a, b = max(start, s), min(stop, s + n)
             if clip.rate == self.sample_rate:
                 block = clip.read(a - s, b - s)
@@ -283,6 +315,44 @@ class TrackReader:
                 block = resampled(clip.read, clip.rate, self.sample_rate, a - s, b - s)
             out[a - start:b - start] = fit_channels(block, self.channels)   # never summed twice
         return out
+
+    def summary(self) -> list[tuple[np.ndarray, np.ndarray]]:
+        """The track's own min/max per TRACK_BIN frames and per TRACK_BIN * TRACK_FACTOR, per
+        channel (NaN where no clip is), built once per clip layout from the clips' pyramids, so
+        a zoomed-out view of hundreds of clips is one reduction, not one query per clip."""
+        if self._summary is None:
+            bins = max(1, -(-self.frames // TRACK_BIN))
+            lo = np.full((self.channels, bins), np.nan, np.float32)
+            hi = np.full((self.channels, bins), np.nan, np.float32)
+            for clip, s, n in zip(self.clips, self._starts, self._lengths):
+                b0, b1 = s // TRACK_BIN, -(-(s + n) // TRACK_BIN)
+                for c in range(self.channels):
+                    c_lo, c_hi = _columns(clip.envelope(c, 0, clip.frames, b1 - b0), b1 - b0)
+                    np.fmin(lo[c, b0:b1], c_lo, out=lo[c, b0:b1])
+                    np.fmax(hi[c, b0:b1], c_hi, out=hi[c, b0:b1])
+            levels = [(lo, hi)]
+            edges = np.arange(0, bins, TRACK_FACTOR)
+            with np.errstate(invalid="ignore"):
+                levels.append((np.fmin.reduceat(lo, edges, axis=1), np.fmax.reduceat(hi, edges, axis=1)))
+            self._summary = levels
+        return self._summary
+
+    def _from_summary(self, channel: int, start: float, stop: float, pixels: int, spp: float):
+        level, size = 0, TRACK_BIN
+        if spp >= TRACK_BIN * TRACK_FACTOR:
+            level, size = 1, TRACK_BIN * TRACK_FACTOR
+        mins, maxs = (a[min(channel, self.channels - 1)] for a in self.summary()[level])
+        first = int(start // size)
+        last = max(first + 1, min(len(mins), int(-(-stop // size))))
+        edges = ((start + np.arange(pixels) * spp) // size).astype(np.int64) - first
+        edges = np.clip(edges, 0, max(0, last - first - 1))
+        seg_lo, seg_hi = mins[first:last], maxs[first:last]
+        lo = np.fmin.reduceat(seg_lo, edges)
+        hi = np.fmax.reduceat(seg_hi, edges)
+        # a bin that straddles two columns belongs to both (as in the clips' own pyramids)
+        lo[:-1] = np.fmin(lo[:-1], seg_lo[edges[1:]])
+        hi[:-1] = np.fmax(hi[:-1], seg_hi[edges[1:]])
+        return lo, hi
 
     def envelope(self, channel: int, start: float, stop: float, pixels: int) -> Envelope:
         """Min/max per pixel over [start, stop) frames; gaps between clips are NaN (not drawn)."""
@@ -292,6 +362,9 @@ class TrackReader:
             empty = np.zeros(0, np.float32)
             return Envelope("minmax", np.zeros(0), empty, empty)
         spp = (stop - start) / pixels
+        if spp >= TRACK_BIN and self.clips:
+            lo, hi = self._from_summary(channel, start, stop, pixels, spp)
+            return Envelope("minmax", start + (np.arange(pixels) + 0.5) * spp, lo, hi)
         if spp < 2.0:  # sample level: read the samples themselves
             a, b = int(np.floor(start)), int(np.ceil(stop))
             x = self.read(a, b)[:, min(channel, self.channels - 1)]
@@ -308,23 +381,28 @@ class TrackReader:
             p0 = int((a - start) / spp)
             p1 = min(pixels, max(p0 + 1, int(np.ceil((b - start) / spp))))
             ratio = clip.rate / self.sample_rate
-            env = clip.envelope(channel, (a - s) * ratio, (b - s) * ratio, p1 - p0)
-            if env.kind == "samples":   # fewer samples than columns: spread them over the columns
-                idx = np.minimum((np.arange(len(env.lo)) * (p1 - p0)) // max(1, len(env.lo)), p1 - p0 - 1)
-                c_lo = np.full(p1 - p0, np.inf, np.float32)
-                c_hi = np.full(p1 - p0, -np.inf, np.float32)
-                np.minimum.at(c_lo, idx, env.lo)
-                np.maximum.at(c_hi, idx, env.hi)
-                c_lo[~np.isfinite(c_lo)] = 0
-                c_hi[~np.isfinite(c_hi)] = 0
-            else:
-                c_lo, c_hi = env.lo, env.hi
+            c_lo, c_hi = _columns(clip.envelope(channel, (a - s) * ratio, (b - s) * ratio, p1 - p0), p1 - p0)
             m = min(len(c_lo), p1 - p0)
             seg_lo, seg_hi = lo[p0:p0 + m], hi[p0:p0 + m]
             np.fmin(seg_lo, c_lo[:m], out=seg_lo)
             np.fmax(seg_hi, c_hi[:m], out=seg_hi)
         x = start + (np.arange(pixels) + 0.5) * spp
         return Envelope("minmax", x, lo, hi)
+
+
+def _columns(env: Envelope, cols: int) -> tuple[np.ndarray, np.ndarray]:
+    """An envelope as ``cols`` min/max columns (samples, when there are fewer samples than
+    columns, are spread over the columns)."""
+    if env.kind != "samples":
+        return env.lo, env.hi
+    idx = np.minimum((np.arange(len(env.lo)) * cols) // max(1, len(env.lo)), cols - 1)
+    lo = np.full(cols, np.inf, np.float32)
+    hi = np.full(cols, -np.inf, np.float32)
+    np.minimum.at(lo, idx, env.lo)
+    np.maximum.at(hi, idx, env.hi)
+    lo[~np.isfinite(lo)] = 0
+    hi[~np.isfinite(hi)] = 0
+    return lo, hi
 
 
 def _pad(block: np.ndarray, n: int) -> np.ndarray:

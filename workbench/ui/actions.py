@@ -135,5 +135,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                needs_document=True),
     ActionSpec("transport.loop", "Play &Looped", "&Transport", "play_looped", "Shift+Space",
                needs_document=True),
+    ActionSpec("transport.record", "&Record", "&Transport", "record_stop", "R", needs_document=True,
+               tip="Record from the input device into a new track at the cursor; R again stops"),
     ActionSpec("help.about", "&About Audio Workbench", "&Help", "show_about", None),
 )

@@ -17,6 +17,8 @@ from workbench.core.playback import output_devices
 from workbench.core.settings import Settings
 from workbench.dsp.spectrogram import SpectrogramParams
 from workbench.ui import theme as themes
+from workbench.ui.recording import RecordController
+from workbench.ui.transport import TransportBar
 from workbench.ui.actions import ACTIONS
 from workbench.ui.docks import HistoryDock, RegionListDock
 from workbench.ui.jobs import JobQueue, JobsDock
@@ -128,11 +130,15 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
 
         self.playback = PlaybackController(self.settings.output_device, self)
         self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
+        self.recorder = RecordController(self)
+        self.recorder.problem.connect(self.show_status)
         self.actions_by_id: dict[str, QAction] = {}
         self._build_menus()
         self.actions_by_id["edit.sync_lock"].setChecked(True)
         self.actions_by_id["select.all_tracks"].setChecked(True)
         self.actions_by_id["clip.ripple"].setChecked(True)
+        self.transport = TransportBar(self)
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, self.transport)
         for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history"),
                                 (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs"),
                                 (self.generate_panel, "view.generate"),
@@ -274,13 +280,15 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         doc = tab.document
         src = doc.first_source
         if src is not None and len(doc.tracks) == 1 and len(doc.tracks[0].clips) == 1:
-            self.info_label.setText(f"{src.info.describe()}  ·  {format_time(src.info.duration)}")
+            rate = "" if src.sample_rate == doc.sample_rate else f"  ·  project {doc.sample_rate} Hz"
+            self.info_label.setText(f"{src.info.describe()}  ·  {format_time(src.info.duration)}{rate}")
         else:
             self.info_label.setText(f"{len(doc.tracks)} tracks  ·  project {doc.sample_rate} Hz  ·  "
                                     f"{format_time(doc.duration)}")
 
     def _update_position(self, *_args) -> None:
         tab = self.current_tab()
+        self.transport.show_document(tab.document if tab else None)
         if tab is None:
             return
         doc = tab.document
@@ -345,6 +353,17 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         timeline = self.current_timeline()
         if timeline is not None:
             self.playback.toggle(timeline)
+
+    def record_stop(self) -> None:
+        if self.recorder.recording:
+            track = self.recorder.stop()
+            if track is not None:
+                self.show_status(f"Recorded {track.clips[0].duration:.2f} s into “{track.name}”")
+            return
+        tab = self.current_tab()
+        if tab is not None:
+            self.playback.stop()
+            self.recorder.start(tab.document, self.settings.input_device)
 
     def play_looped(self) -> None:
         timeline = self.current_timeline()
@@ -433,9 +452,20 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
     def show_preferences(self) -> None:
         from workbench.ui.dialogs.preferences import PreferencesDialog
 
-        dialog = PreferencesDialog(self.settings, output_devices(), self)
+        tab = self.current_tab()
+        doc = tab.document if tab else None
+        dialog = PreferencesDialog(self.settings, output_devices(), self,
+                                   project_rate=doc.sample_rate if doc else None)
         self._preferences = dialog
-        dialog.accepted.connect(lambda: self.apply_settings(dialog.result_settings()))
+
+        def accepted():
+            self.apply_settings(dialog.result_settings())
+            rate = dialog.result_rate()
+            if doc is not None and rate and rate != doc.sample_rate:
+                doc.set_sample_rate(rate)
+                self.show_status(f"Project rate {rate} Hz (Ctrl+Z goes back)")
+
+        dialog.accepted.connect(accepted)
         dialog.open()
 
     def apply_settings(self, new: Settings) -> None:

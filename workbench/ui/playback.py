@@ -1,6 +1,7 @@
 """Bridges the Qt-free Player to the timeline: a 60 Hz timer moves the playhead and follows it."""
 from __future__ import annotations
 
+import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.playback import Player
@@ -11,6 +12,7 @@ PLAYHEAD_HZ = 60
 class PlaybackController(QObject):
     state_changed = Signal(bool)      # playing?
     problem = Signal(str)             # a message for the status bar, once per distinct problem
+    levels = Signal(object, object)   # peak and RMS per channel of what is heard now (the meter)
 
     def __init__(self, device: str | None = None, parent=None) -> None:
         super().__init__(parent)
@@ -78,3 +80,10 @@ class PlaybackController(QObject):
             return
         self.ticks += 1
         self.timeline.show_playhead(pos, follow=True)
+        source = self.player.source
+        if source is not None:   # the meter: the last ~40 ms before the playhead
+            frame = int(pos * source.sample_rate)
+            block = source.read(max(0, frame - 2048), frame)
+            if len(block):
+                self.levels.emit(np.abs(block).max(axis=0),
+                                 np.sqrt(np.mean(np.square(block, dtype=np.float64), axis=0)))

@@ -132,6 +132,7 @@ class FilesMixin:
         doc.ripple = self.actions_by_id["clip.ripple"].isChecked()
         doc.history.changed.connect(self._update_undo_actions)
         doc.tracks_changed.connect(self._update_info)
+        doc.rate_changed.connect(lambda _rate: self._update_info())
         timeline.view_changed.connect(self._update_position)
         timeline.hover_time.connect(self._hovered)
         timeline.message.connect(self.show_status)
@@ -222,6 +223,8 @@ class FilesMixin:
         tab = self.tabs.widget(index)
         if tab is None:
             return True
+        if self.recorder.recording and self.recorder.doc is tab.document:
+            self.recorder.stop()          # the take becomes an edit, so the prompt below covers it
         if tab.document.history.modified:
             answer = self.ask_unsaved(tab.document)
             if answer == "cancel":

@@ -21,7 +21,10 @@ def _combo(items, current) -> QComboBox:
 
 
 class PreferencesDialog(QDialog):
-    def __init__(self, settings: Settings, devices: list[str], parent=None) -> None:
+    RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000)
+
+    def __init__(self, settings: Settings, devices: list[str], parent=None,
+                 project_rate: int | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self._settings = settings
@@ -72,9 +75,21 @@ class PreferencesDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
+        self.rate = None
+        if project_rate is not None:   # this project's own setting (undoable), not a preference
+            rates = sorted(set(self.RATES) | {project_rate})
+            self.rate = _combo([(r, f"{r} Hz") for r in rates], project_rate)
+            self.rate.setToolTip("The rate the mix plays, exports and feeds tasks at; clips at "
+                                 "other rates are resampled (soxr)")
+            project = QGroupBox("This project")
+            QFormLayout(project).addRow("Project rate", self.rate)
+            layout.addWidget(project)
         layout.addWidget(general)
         layout.addWidget(spectro)
         layout.addWidget(buttons)
+
+    def result_rate(self) -> int | None:
+        return self.rate.currentData() if self.rate is not None else None
 
     def result_settings(self) -> Settings:
         params = spec.SpectrogramParams(

@@ -12,7 +12,7 @@ import itertools
 
 import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
 BAR_PX = 16             # height of a clip's name bar
 EDGE_PX = 6             # how close to a clip's end a press on its bar trims instead of moving
@@ -58,24 +58,40 @@ class ClipLayer(pg.GraphicsObject):
         several = len(self.track.clips) > 1 or len(doc.tracks) > 1
         metrics = QFontMetrics(self.font)
         p.setFont(self.font)
+        p.setBrush(Qt.BrushStyle.NoBrush)
+        # one transform for every clip: x = scale * t + shift (device pixels)
+        scale, shift = world.m11(), world.dx()
+        plain = QPen(pg.mkColor(th.grid), 1)
+        chosen = QPen(pg.mkColor(th.wave_selected), 2)
+        bar_fill = pg.mkColor(th.wave)
+        bar_fill.setAlpha(120)
+        bar_chosen = pg.mkColor(th.wave_selected)
+        bar_chosen.setAlpha(200)
+        white = QColor("#ffffff")
+        p.setPen(plain)
         for clip in self.track.clips_within(t0, t1):
-            x0 = world.map(QPointF(clip.start, 0)).x()
-            x1 = world.map(QPointF(clip.end, 0)).x()
+            x0 = scale * clip.start + shift
+            x1 = scale * clip.end + shift
             selected = clip.id == doc.selected_clip
-            edge = pg.mkColor(th.wave_selected if selected else th.grid)
-            p.setPen(QPen(edge, 2 if selected else 1))
-            p.setBrush(Qt.BrushStyle.NoBrush)
+            if selected:
+                p.setPen(chosen)
             p.drawRect(QRectF(x0, top, max(1.0, x1 - x0), height - 1))
-            if self.bar and (several or selected):
-                bar = QRectF(x0, top, max(1.0, x1 - x0), BAR_PX)
-                fill = pg.mkColor(clip.colour or (th.wave_selected if selected else th.wave))
-                fill.setAlpha(200 if selected else 120)
-                p.fillRect(bar, QBrush(fill))
+            if selected:
+                p.setPen(plain)
+            if self.bar and (several or selected) and x1 - x0 >= 3:
+                bar = QRectF(x0, top, x1 - x0, BAR_PX)
+                if clip.colour:
+                    fill = pg.mkColor(clip.colour)
+                    fill.setAlpha(200 if selected else 120)
+                else:
+                    fill = bar_chosen if selected else bar_fill
+                p.fillRect(bar, fill)
                 room = int(bar.width()) - 8
                 if room > 12:
-                    p.setPen(QColor("#ffffff"))
+                    p.setPen(white)
                     p.drawText(bar.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                                metrics.elidedText(clip.name or "clip", Qt.TextElideMode.ElideRight, room))
+                    p.setPen(plain)
         drag = self.timeline.clip_drag
         if drag is not None and drag[1] == self.track.id:
             clip_id, _, start = drag

@@ -271,9 +271,10 @@ class TimelineView(QWidget):
         span = min(max(t1 - t0, self.min_span()), duration)
         t0 = min(max(0.0, t0), duration - span)
         if self.lanes:
+            before = self.view_range()
             self.master.setXRange(t0, t0 + span, padding=0)
-            if (t0, t0 + span) == self.view_range():
-                self.redraw()  # same range (e.g. after a resize or a load step): still redraw
+            if before == self.view_range():
+                self.redraw()  # the range did not change (a resize, a load step): redraw anyway
 
     def zoom(self, factor: float, anchor: float | None = None) -> None:
         t0, t1 = self.view_range()

@@ -1,0 +1,54 @@
+"""Record: a take from the input device (the null sink's monitor, while the test plays a known
+chirp into the sink) lands as a new clip at the cursor, grows live, streams to disk as it goes,
+and is one undo step."""
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+
+from audio_fixtures import chirp, played_part, signal, write
+
+
+@pytest.fixture
+def tab(window, open_loaded, tmp_path):
+    return open_loaded(write(tmp_path / "a.wav", signal(48000 * 2, 2, seed=1) * 0.2, 48000, "WAV", "FLOAT"))
+
+
+def test_record_the_monitor_while_a_chirp_plays(window, tab, qtbot, null_sink):
+    import sounddevice as sd
+
+    doc = tab.document
+    doc.set_cursor(0.5)
+    known = 0.5 * chirp(48000, 48000, 300, 3000)
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    rec = window.recorder
+    assert rec.recording and window.transport.record_action.text() == "■ Stop recording"
+    live = rec.track
+    qtbot.waitUntil(lambda: rec.recorder.frames > 4800, timeout=10000)   # the device is live
+    raw = rec.recorder.path
+    # a silent tail: ALSA's Pulse plugin drops what it still holds when a stream stops
+    sent = np.concatenate([known, np.zeros(14400, np.float32)])
+    sd.play(np.stack([sent, sent], axis=1), 48000, device="pulse", blocking=False)
+    qtbot.wait(1500)
+    assert raw.exists() and raw.stat().st_size > 48000 * 4          # streamed to disk as it goes
+    assert live.clips[0].frames > 48000                                # drawn while it records
+    sd.wait()
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert not rec.recording
+    take = doc.tracks[-1]
+    assert take.name == "Recording 1" and live not in doc.tracks
+    (clip,) = take.clips
+    assert clip.start == pytest.approx(0.5) and clip.provenance["recorded"] == "default input"
+    assert str(clip.audio.sources[0].path).endswith(".flac") and not raw.exists()
+    heard, sent = played_part(clip.read(0, clip.frames), np.stack([known, known], axis=1))
+    np.testing.assert_allclose(heard, sent, atol=1e-4)                 # the chirp, sample for sample
+    assert doc.history.undo_title == "Record “Recording 1”"
+    doc.history.undo()
+    assert [t.name for t in doc.tracks] == ["a.wav"]
+
+
+def test_no_input_device_is_a_message(window, tab, qtbot):
+    window.settings.input_device = "no such device 4321"
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert not window.recorder.recording
+    assert window.status_text.text().startswith("Cannot record: no audio input device")
+    assert len(tab.document.tracks) == 1
