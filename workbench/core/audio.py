@@ -116,12 +116,12 @@ class _RawReader:
 class AudioSource:
     """A recording: metadata, random-access reads and (after ``load``) a peak pyramid."""
 
-    def __init__(self, info: AudioInfo, reader: _RawReader | None) -> None:
+    def __init__(self, info: AudioInfo, reader: _RawReader | None, peak_base: int = 256) -> None:
         self.info = info
         self._reader = reader
         self._lock = threading.Lock()
         self.available_frames = 0   # frames readable now (grows while decoding)
-        self.peaks = PeakPyramid(info.channels, info.frames)
+        self.peaks = PeakPyramid(info.channels, info.frames, base=peak_base)
         self.loaded = False
 
     # -- metadata --------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import shutil
 import time
@@ -43,7 +44,11 @@ class MissingSource(AudioSource):
     missing = True
 
     def __init__(self, info: AudioInfo) -> None:
-        super().__init__(info, None)
+        # a pyramid of at most 4096 bins: it holds silence, and the length is only a claim
+        base = 256
+        while info.frames // base > 4096:
+            base *= 8
+        super().__init__(info, None, peak_base=base)
         self.peaks.finish()
         self.loaded = True
 
@@ -95,13 +100,41 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Do
     path = path or base
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectError(path, "it is not an Audio Workbench project")
-    if int(data.get("version", 0)) > VERSION:
+    version = data.get("version", 0)
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ProjectError(path, f"its format version ({str(version)[:20]}) is not one this program knows")
+    if version > VERSION:
         raise ProjectError(path, f"it was saved by a newer Audio Workbench (format version "
-                                 f"{data['version']}; this one reads up to {VERSION})")
-    doc = Document()
+                                 f"{version}; this one reads up to {VERSION})")
     sources: list[AudioSource] = []
+    try:
+        return _build(data, base, cache_dir, sources)
+    except ProjectError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError,
+            RecursionError) as exc:
+        for src in sources:
+            src.close()
+        what = f"missing “{exc.args[0]}”" if isinstance(exc, KeyError) else str(exc) or type(exc).__name__
+        raise ProjectError(path, f"the project file is damaged ({what[:200]})") from None
+
+
+def _number(value, what: str, lo: float, hi: float, kind=float):
+    """``value`` as ``kind`` within [lo, hi], or ValueError in words."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{what} is not a number")
+    if not math.isfinite(value) or not lo <= value <= hi or (kind is int and value != int(value)):
+        raise ValueError(f"{what} ({value!r}) is outside {lo:g}–{hi:g}")
+    return kind(value)
+
+
+def _build(data: dict, base: Path, cache_dir, sources: list) -> tuple[Document, list[dict]]:
+    doc = Document()
     missing: list[dict] = []
-    for k, entry in enumerate(data.get("sources", [])):
+    entries = data.get("sources", [])
+    if not isinstance(entries, list):
+        raise ValueError("its list of audio files is not a list")
+    for k, entry in enumerate(entries):
         candidates = []
         if entry.get("path"):
             candidates.append(base / entry["path"])
@@ -117,20 +150,24 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Do
                     continue
         if src is None:
             shown = candidates[0] if candidates else Path(f"source {k + 1}")
-            info = AudioInfo(shown, entry.get("format", "?"), entry.get("subtype", "?"),
-                             int(entry["sample_rate"]), int(entry["channels"]), int(entry["frames"]))
+            info = AudioInfo(shown, str(entry.get("format", "?")), str(entry.get("subtype", "?")),
+                             _number(entry["sample_rate"], "a file's sample rate", 1, 768000, int),
+                             _number(entry["channels"], "a file's channel count", 1, 64, int),
+                             _number(entry["frames"], "a file's length", 0, 2 ** 36, int))
             src = MissingSource(info)
             missing.append({"index": k, "path": str(shown), "source": src})
         sources.append(src)
-    if int(data.get("version", 1)) < 2:
+    if data["version"] < 2:
         doc.track_list.extend(_tracks_v1(data, sources))
     else:
         doc.track_list.extend(_track_v2(t, sources) for t in data.get("tracks", []))
-    doc.project_rate = int(data.get("project_rate") or 0) or (
+    rate = data.get("project_rate")
+    doc.project_rate = _number(rate, "the project rate", 1000, 768000, int) if rate else (
         doc.tracks[0].clips[0].rate if doc.tracks and doc.tracks[0].clips else None)
-    doc.cursor = float(data.get("cursor", 0.0))
+    doc.cursor = _number(data.get("cursor", 0.0), "the cursor", 0, 1e9)
     sel = data.get("selection")
-    doc.selection = (float(sel[0]), float(sel[1])) if sel else None
+    doc.selection = (_number(sel[0], "the selection", 0, 1e9), _number(sel[1], "the selection", 0, 1e9)) \
+        if sel else None
     doc.sync_lock = bool(data.get("sync_lock", True))
     doc.ripple = bool(data.get("ripple", True))
     return doc, missing
@@ -154,22 +191,50 @@ def _tracks_v1(data: dict, sources: list[AudioSource]) -> list:
     return out
 
 
+def _edits(items, sources: list[AudioSource]) -> list:
+    """A clip's edit list, every number checked (a source index points at a listed file)."""
+    if not isinstance(items, list):
+        raise ValueError("a clip's edit list is not a list")
+    for d in items:
+        if d.get("source") is not None:
+            _number(d["source"], "an edit's file number", 0, len(sources) - 1, int)
+        _number(d["start"], "an edit's start", 0, 2 ** 40, int)
+        _number(d["length"], "an edit's length", 0, 2 ** 40, int)
+        for key in ("g0", "g1"):
+            _number(d.get(key, 1.0), "an edit's gain", -1e6, 1e6)
+    return items
+
+
 def _track_v2(t: dict, sources: list[AudioSource]):
     if t.get("kind") == "labels":
-        return LabelTrack(t.get("name", "Labels"), [Region.from_dict(r) for r in t.get("regions", [])])
+        return LabelTrack(str(t.get("name", "Labels")), [Region.from_dict(r) for r in t.get("regions", [])])
+    if t.get("kind") != "audio":
+        raise ValueError(f"a track of unknown kind ({str(t.get('kind'))[:40]})")
     clips = []
     for c in t.get("clips", []):
-        audio = EditedAudio.from_list(c["edits"], sources, int(c["rate"]), int(c["channels"]))
+        rate = _number(c["rate"], "a clip's sample rate", 1, 768000, int)
+        channels = _number(c["channels"], "a clip's channel count", 1, 64, int)
+        audio = EditedAudio.from_list(_edits(c["edits"], sources), sources, rate, channels)
         first = next((s.source for s in audio.segments if s.source is not None), None)
         audio.info = first.info if first is not None else None
-        clips.append(Clip(audio, start=float(c.get("start", 0.0)), trim_start=int(c.get("trim_start", 0)),
-                          trim_end=int(c.get("trim_end", 0)), gain=float(c.get("gain", 1.0)),
-                          fade_in=float(c.get("fade_in", 0.0)), fade_out=float(c.get("fade_out", 0.0)),
-                          name=str(c.get("name", "")), colour=c.get("colour"),
+        colour = c.get("colour")
+        clips.append(Clip(audio, start=_number(c.get("start", 0.0), "a clip's start", 0, 1e9),
+                          trim_start=_number(c.get("trim_start", 0), "a clip's trim", 0, 2 ** 40, int),
+                          trim_end=_number(c.get("trim_end", 0), "a clip's trim", 0, 2 ** 40, int),
+                          gain=_number(c.get("gain", 1.0), "a clip's gain", 0, 1e6),
+                          fade_in=_number(c.get("fade_in", 0.0), "a clip's fade", 0, 1e9),
+                          fade_out=_number(c.get("fade_out", 0.0), "a clip's fade", 0, 1e9),
+                          name=str(c.get("name", "")), colour=str(colour) if colour else None,
                           provenance=dict(c.get("provenance") or {})))
-    return AudioTrack(str(t.get("name", "Audio")), clips, gain=float(t.get("gain", 1.0)),
-                      pan=float(t.get("pan", 0.0)), mute=bool(t.get("mute", False)),
-                      solo=bool(t.get("solo", False)), height=t.get("height"))
+    track = AudioTrack(str(t.get("name", "Audio")), clips,
+                       gain=_number(t.get("gain", 1.0), "a track's gain", 0, 1e6),
+                       pan=_number(t.get("pan", 0.0), "a track's pan", -1, 1),
+                       mute=bool(t.get("mute", False)), solo=bool(t.get("solo", False)),
+                       height=None)
+    for a, b in zip(track.clips, track.clips[1:]):
+        if b.start < a.end - 1e-6:
+            raise ValueError(f"two clips overlap on track “{track.name[:60]}”")
+    return track
 
 
 # -- files ---------------------------------------------------------------------------------------------
@@ -220,8 +285,8 @@ def load_project(path, cache_dir=None) -> tuple[Document, list[dict]]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         raise ProjectError(path, f"it cannot be read ({exc.strerror or exc})")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise ProjectError(path, f"the file is damaged (not valid JSON: {exc})")
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ProjectError(path, f"the file is damaged (not valid JSON: {str(exc)[:200]})")
     doc, missing = from_manifest(data, path.parent.absolute(), path, cache_dir)
     doc.path = path
     doc.history.mark_clean()
