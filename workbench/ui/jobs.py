@@ -14,7 +14,8 @@ from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButt
 
 from workbench.tasks.apply import apply_result
 from workbench.tasks.generate.run import run_generate
-from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult, run_task
+from workbench.tasks.plan import run_over
+from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult
 from workbench.ui.workers import GeneratorWorker
 
 
@@ -37,7 +38,6 @@ class Job:
     details: str = ""
     track_id: int | None = None
     out_of_memory: bool = False
-    offset: float = 0.0
     where: str = "cursor"   # where a Generate task's clip goes
     made: list = field(default_factory=list)   # the clips or tracks a finished job added
     worker: GeneratorWorker | None = field(default=None, repr=False)
@@ -98,32 +98,14 @@ class JobQueue(QObject):
             return
         job.state, job.started = "running", time.monotonic()
         audio = job.doc.mix()        # what the user hears is what the model hears
-        offset = job.offset = 0.0
 
         def generate(cancelled):
             return (yield from run_generate(job.spec, job.params, job.doc.sample_rate, cancelled,
                                             job.model or None))
 
         def work(cancelled):
-            regions = []
-            total = sum(b - a for a, b in job.ranges) or 1.0
-            done = 0.0
-            for a, b in job.ranges:
-                gen = run_task(job.spec, audio, job.params, a - offset, b - offset,
-                               job.model or None, cancelled, job.channel, job.device)
-                while True:
-                    try:
-                        event = next(gen)
-                    except StopIteration as stop:
-                        result = stop.value
-                        break
-                    if hasattr(event, "fraction") and not event.stage:  # a download is the model's
-                        event.fraction = (done + event.fraction * (b - a)) / total
-                    yield event
-                done += b - a
-                for _, rs in result.tracks:
-                    regions += [r.with_(start=r.start + offset, end=r.end + offset) for r in rs]
-            return regions
+            return (yield from run_over(job.spec, audio, job.params, job.ranges, job.model or None,
+                                        cancelled, job.channel, job.device))
 
         worker = GeneratorWorker(generate if job.spec.panel == "generate" else work, self)
         job.worker = worker
@@ -151,27 +133,22 @@ class JobQueue(QObject):
 
     def _partial(self, job: Job, partial) -> None:
         job.found += len(partial.regions)
-        self.partial.emit(job, [r.with_(start=r.start + job.offset, end=r.end + job.offset)
-                                for r in partial.regions])
+        self.partial.emit(job, list(partial.regions))
         self.changed.emit(job)
 
-    def _done(self, job: Job, regions) -> None:
-        doc = job.doc
-        if isinstance(regions, TaskResult):     # a Generate task: audio, placed as one undo step
-            try:
-                job.made = apply_result(doc, regions, job.where, f"{job.spec.title}")
-            except (OSError, ValueError) as exc:
-                job.error = f"the result could not be added: {exc}"
-                self._end(job, "failed")
-                return
-            job.found = len(regions.audio)
-            job.fraction = 1.0
-            self._end(job, "done")
+    def _done(self, job: Job, result: TaskResult) -> None:
+        """Labels become label tracks, audio becomes clips: one undo step (tasks/apply.py)."""
+        found = sum(len(r) for _, r in result.tracks) + len(result.audio)
+        title = job.spec.title if result.audio else f"{job.spec.title}: {found} regions"
+        try:
+            job.made = apply_result(job.doc, result, job.where, title)
+        except (OSError, ValueError) as exc:
+            job.error = f"the result could not be added: {exc}"
+            self._end(job, "failed")
             return
-        with doc.history.group(f"{job.spec.title}: {len(regions)} regions"):
-            track = doc.add_label_track(doc._free_name(job.spec.output_track), regions)
-        job.track_id = track.id
-        job.found = len(regions)
+        labels = [t for t in job.made if t.kind == "labels"]
+        job.track_id = labels[0].id if labels else None
+        job.found = found
         job.fraction = 1.0
         self._end(job, "done")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
+from workbench.tasks.plan import NothingToRun, ranges_for
 from workbench.ui.jobs import Job
 
 
@@ -48,19 +49,11 @@ class TasksMixin:
         doc = self._doc()
         if doc is None:
             return None
-        if what == "selection":
-            if not doc.selection:
-                self.show_status("Select the audio to run on first (or choose Whole file)")
-                return None
-            ranges = [doc.selection]
-        elif what and what.startswith("regions:"):
-            track = doc.label_track(int(what.split(":", 1)[1]))
-            ranges = [(r.start, r.end) for r in track if not r.is_point]
-            if not ranges:
-                self.show_status(f"“{track.name}” has no regions to run on")
-                return None
-        else:
-            ranges = [(0.0, doc.duration)]
+        try:
+            ranges = ranges_for(doc, what)
+        except NothingToRun as exc:
+            self.show_status(str(exc))
+            return None
         try:
             params = spec.parse_params(params)
         except ValueError as exc:

@@ -174,12 +174,12 @@ class ClipLaneHandler:
             self._drag = None
             timeline.holding_view = False
         if part in ("start", "end"):
-            doc.trim_clip(clip_id, part, timeline.snap_edge(t, spp, exclude=clip_id), gesture)
+            doc.trim_clip(clip_id, part, snap_edge(timeline, t, spp, exclude=clip_id), gesture)
             if finished:
                 timeline.set_view(*timeline.view_range())
             return
         start = max(0.0, t - grip)
-        start = timeline.snap_clip(start, clip.duration, spp, exclude=clip_id)
+        start = snap_clip(timeline, start, clip.duration, spp, exclude=clip_id)
         dest = timeline.track_at(timeline.pointer_scene_pos) or track
         if dest.kind != "audio":
             dest = track
@@ -191,3 +191,30 @@ class ClipLaneHandler:
             return
         timeline.problem(f"“{clip.name or 'The clip'}” would overlap another clip on “{dest.name}”; "
                          f"it stays where it was")
+
+
+def _snap_targets(timeline, exclude: int | None) -> list[float]:
+    doc = timeline.doc
+    targets = [doc.cursor] + list(doc.selection or ())
+    t0, t1 = timeline.view_range()
+    for track in doc.tracks:
+        for c in track.clips_within(t0, t1):
+            if c.id != exclude:
+                targets += [c.start, c.end]
+    for lt in doc.label_tracks:
+        for r in lt.visible(t0, t1):
+            targets += [r.start, r.end]
+    return targets
+
+
+def snap_edge(timeline, t: float, spp: float, exclude: int | None = None) -> float:
+    """``t``, or the nearest cursor, selection, label or clip edge within SNAP_PX."""
+    best = min(_snap_targets(timeline, exclude), key=lambda x: abs(x - t), default=t)
+    return best if abs(best - t) <= SNAP_PX * spp else t
+
+
+def snap_clip(timeline, start: float, duration: float, spp: float, exclude: int | None = None) -> float:
+    """A moved clip's start, snapped by whichever of its edges is nearer a target."""
+    a = snap_edge(timeline, start, spp, exclude)
+    b = snap_edge(timeline, start + duration, spp, exclude) - duration
+    return a if abs(a - start) <= abs(b - start) else b

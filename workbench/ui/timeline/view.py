@@ -17,7 +17,7 @@ from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
-from workbench.ui.timeline.clips import SNAP_PX, ClipLaneHandler, ClipLayer
+from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
 from workbench.ui.timeline.lanes import COLORMAPS, _AudioLaneHandler, _Lane, _LaneViewBox, _lut  # noqa: F401
 from workbench.ui.timeline.headers import TrackHeaders
 from workbench.ui.timeline.overview import OverviewStrip
@@ -192,30 +192,6 @@ class TimelineView(QWidget):
             return None
         return next((lane.track for lane in self.lanes
                      if lane.vb.sceneBoundingRect().contains(scene_pos)), None)
-
-    def _snap_targets(self, exclude: int | None) -> list[float]:
-        doc = self.doc
-        targets = [doc.cursor] + list(doc.selection or ())
-        t0, t1 = self.view_range()
-        for track in doc.tracks:
-            for c in track.clips_within(t0, t1):
-                if c.id != exclude:
-                    targets += [c.start, c.end]
-        for lt in doc.label_tracks:
-            for r in lt.visible(t0, t1):
-                targets += [r.start, r.end]
-        return targets
-
-    def snap_edge(self, t: float, spp: float, exclude: int | None = None) -> float:
-        """``t``, or the nearest cursor, selection, label or clip edge within SNAP_PX."""
-        best = min(self._snap_targets(exclude), key=lambda x: abs(x - t), default=t)
-        return best if abs(best - t) <= SNAP_PX * spp else t
-
-    def snap_clip(self, start: float, duration: float, spp: float, exclude: int | None = None) -> float:
-        """A moved clip's start, snapped by whichever of its edges is nearer a target."""
-        a = self.snap_edge(start, spp, exclude)
-        b = self.snap_edge(start + duration, spp, exclude) - duration
-        return a if abs(a - start) <= abs(b - start) else b
 
     def problem(self, text: str) -> None:
         self.message.emit(text)
@@ -430,8 +406,10 @@ class TimelineView(QWidget):
             x = env.x / sr + off
             lane.curve.setData(x, env.lo)
             few = len(x) * 6 <= width
+            inside = np.isfinite(env.lo)        # samples in a gap between clips are NaN
+            few = few and bool(inside.any())
             if few:
-                lane.dots.setData(x, env.lo)
+                lane.dots.setData(x[inside], env.lo[inside])
             lane.dots.setVisible(few)
         else:
             x = np.repeat(env.x / sr + off, 2)

@@ -1,0 +1,58 @@
+"""Planning a task run on a document: what it runs on (the whole mix, the selection, or each
+region of a label track), and one run over several ranges with one progress and one result.
+Shared by the window and anything else that runs tasks on a document.  No Qt."""
+from __future__ import annotations
+
+from workbench.tasks.events import Progress, TaskResult
+from workbench.tasks.runner import run_task
+
+
+class NothingToRun(Exception):
+    """The choice leaves nothing to run on; the message says what to do."""
+
+
+def ranges_for(doc, what: str = "file") -> list[tuple[float, float]]:
+    """The time ranges a task runs on: "file", "selection" or "regions:<label track id>"."""
+    if what == "selection":
+        if not doc.selection:
+            raise NothingToRun("Select the audio to run on first (or choose Whole file)")
+        return [doc.selection]
+    if what and what.startswith("regions:"):
+        track = doc.label_track(int(what.split(":", 1)[1]))
+        ranges = [(r.start, r.end) for r in track if not r.is_point]
+        if not ranges:
+            raise NothingToRun(f"“{track.name}” has no regions to run on")
+        return ranges
+    if doc.duration <= 0:
+        raise NothingToRun("There is no audio to run on")
+    return [(0.0, doc.duration)]
+
+
+def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambda: False,
+             channel: str = "mix", device: str = "auto"):
+    """``run_task`` on each range in turn: progress over all of them (a download keeps its own),
+    partial results as they come, and one TaskResult whose label tracks hold every range's
+    regions, in the audio's time."""
+    total = sum(b - a for a, b in ranges) or 1.0
+    done = 0.0
+    merged: dict[str, list] = {}
+    seconds = 0.0
+    for a, b in ranges:
+        result = yield from _scaled(run_task(spec, audio, params, a, b, checkpoint, cancelled, channel,
+                                             device), done / total, (b - a) / total)
+        done += b - a
+        seconds += result.seconds
+        for name, regions in result.tracks:
+            merged.setdefault(name, []).extend(regions)
+    return TaskResult(list(merged.items()), seconds=seconds)
+
+
+def _scaled(gen, base: float, share: float):
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if isinstance(event, Progress) and not event.stage:   # a download is the model's own
+            event.fraction = base + event.fraction * share
+        yield event
