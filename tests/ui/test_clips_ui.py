@@ -6,7 +6,7 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from audio_fixtures import signal, write
-from conftest import drag, lane_point
+from conftest import click, drag, lane_point
 from workbench.core.audio import open_audio
 
 
@@ -75,8 +75,6 @@ def test_trim_split_and_delete_a_clip(window, two_tracks, qtbot):
     qtbot.keyClick(window, Qt.Key.Key_I, Qt.KeyboardModifier.ControlModifier)
     assert [round(c.end, 3) for c in ta.clips] == [1.0, 2.0]
     # click the second half's name bar: it is selected; Delete removes it
-    from conftest import click
-
     click(viewport, bar_point(first_lane(tab, ta), 1.5))
     assert doc.selected_clip == ta.clips[1].id and doc.selection == (1.0, 2.0)
     qtbot.keyClick(window, Qt.Key.Key_Delete)
@@ -155,3 +153,27 @@ def test_track_headers_mute_solo_gain_pan_rename_move_remove(window, two_tracks,
     assert [t.name for t in doc.tracks] == ["a.wav"]
     doc.history.undo()
     assert [t.name for t in doc.tracks] == ["Birds", "a.wav"]
+
+
+def test_a_drag_over_some_tracks_selects_just_those(window, two_tracks, tmp_path, qtbot):
+    tab = two_tracks
+    doc = tab.document
+    c = write(tmp_path / "c.wav", signal(48000 * 5, 1, seed=4) * 0.5, 48000, "WAV", "PCM_16")
+    tc = doc.add_track(open_audio(c).load_all(), undoable=True)
+    ta, tb = doc.tracks[:2]
+    viewport = tab.timeline.graphics.viewport()
+    qtbot.wait(50)
+    drag(viewport, lane_point(first_lane(tab, ta), 0.5), lane_point(first_lane(tab, tb), 1.5))
+    assert doc.selection == (pytest.approx(0.5, abs=0.03), pytest.approx(1.5, abs=0.03))
+    assert doc.selected_tracks == {ta.id, tb.id}
+    assert [lane.selection.isVisible() for lane in tab.timeline.lanes if lane.track is tc] == [False, False]
+    c_audio = tc.reader(48000).read(0, 48000 * 5)
+    doc.delete_audio()
+    np.testing.assert_array_equal(tc.reader(48000).read(0, 48000 * 5), c_audio)   # C untouched
+    assert ta.end == pytest.approx(1.0, abs=0.03)
+    # a drag within one track, Edit All Tracks on: the time range of every track
+    doc.history.undo()
+    drag(viewport, lane_point(first_lane(tab, ta), 0.2), lane_point(first_lane(tab, ta), 0.4))
+    assert doc.selected_tracks is None and len(doc.edit_tracks) == 3
+    click(viewport, lane_point(first_lane(tab, ta), 1.0))
+    assert doc.selection is None and doc.selected_tracks is None

@@ -33,6 +33,7 @@ class Document(AudioEditing):
         self.selection: tuple[float, float] | None = None
         self.selected_region: tuple[int, int] | None = None   # (label track id, region id)
         self.selected_clip: int | None = None
+        self.selected_tracks: frozenset[int] | None = None   # the selection's tracks; None: all
         self.track_inserted = Signal()       # (track, index)
         self.track_removed = Signal()        # (track, index)
         self.track_moved = Signal()          # (track, old index, new index)
@@ -225,9 +226,22 @@ class Document(AudioEditing):
 
     @property
     def edit_tracks(self) -> list[AudioTrack]:
+        """The tracks an edit of the selection acts on: those the selection spans when it was
+        dragged over some tracks; else every track, or the focused one (Edit All Tracks off)."""
+        if self.selected_tracks is not None:
+            chosen = [t for t in self.tracks if t.id in self.selected_tracks]
+            if chosen:
+                return chosen
         if self.edit_all_tracks or self.focused_track not in self.tracks:
             return list(self.tracks)
         return [self.focused_track]
+
+    def select_tracks(self, track_ids) -> None:
+        """Limit the selection to these tracks (None: all of them)."""
+        chosen = None if track_ids is None else frozenset(track_ids)
+        if chosen != self.selected_tracks:
+            self.selected_tracks = chosen
+            self.selection_changed.emit(self.selection)
 
     def sync_group(self, tracks) -> list[LabelTrack]:
         """Label tracks that move with edits of ``tracks`` (sync-lock): those below each edited
@@ -259,6 +273,8 @@ class Document(AudioEditing):
             a, b = sorted((self._clamp(start), self._clamp(end)))
             if b > a:
                 sel = (a, b)
+        if sel is None:
+            self.selected_tracks = None
         if sel != self.selection:
             self.selection = sel
             self.selection_changed.emit(sel)

@@ -85,7 +85,9 @@ class _AudioLaneHandler:
 
     def drag_start(self, t: float, spp: float) -> None:
         self.timeline.doc.select_region(None, None)
-        self.timeline.drag_start(t, spp)
+        if self.track is not None and len(self.timeline.doc.tracks) > 1:
+            self.timeline.doc.focus_track(self.track)
+        self.timeline.drag_start(t, spp, self.track)
 
     def drag_to(self, t: float, finished: bool) -> None:
         self.timeline.drag_to(t)

@@ -551,7 +551,10 @@ class TimelineView(QWidget):
         doc.set_selection(None)
         doc.set_cursor(self.snap(t))
 
-    def drag_start(self, t: float, seconds_per_pixel: float) -> None:
+    def drag_start(self, t: float, seconds_per_pixel: float, track=None) -> None:
+        """Begin a time selection; ``track``: the audio track the drag began on (a drag that
+        moves onto other tracks selects just the tracks it spans, as in Audacity)."""
+        self._drag_track = track
         sel = self.doc.selection
         grab = EDGE_GRAB_PX * seconds_per_pixel
         if sel and abs(t - sel[0]) <= grab:
@@ -564,17 +567,30 @@ class TimelineView(QWidget):
     def drag_to(self, t: float) -> None:
         if self._drag_anchor is None:
             return
-        self.doc.set_selection(self._drag_anchor, self.snap(t))
-        if self.doc.selection:
-            self.doc.set_cursor(self.doc.selection[0])
+        doc = self.doc
+        doc.set_selection(self._drag_anchor, self.snap(t))
+        if doc.selection:
+            doc.set_cursor(doc.selection[0])
+            start = getattr(self, "_drag_track", None)
+            here = self.track_at(self.pointer_scene_pos)
+            if start is not None and here is not None and here.kind == "audio" and here is not start:
+                audio = doc.tracks
+                i, j = sorted((audio.index(start), audio.index(here)))
+                doc.select_tracks([t.id for t in audio[i:j + 1]])
+            elif start is not None and not doc.edit_all_tracks:
+                doc.select_tracks([start.id])
+            else:
+                doc.select_tracks(None)
 
     def _show_cursor(self, t: float) -> None:
         for lane in self.lanes:
             lane.cursor.setPos(t)
 
     def _show_selection(self, sel) -> None:
+        chosen = self.doc.selected_tracks
         for lane in self.lanes:
-            if sel is None:
+            outside = chosen is not None and lane.kind != "labels" and lane.track.id not in chosen
+            if sel is None or outside:
                 lane.selection.hide()
             else:
                 lane.selection.setRegion(sel)
