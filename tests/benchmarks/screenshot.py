@@ -34,6 +34,7 @@ def main() -> int:
     ap.add_argument("--size", nargs=2, type=int, default=(1400, 850))
     ap.add_argument("--run", action="append", default=[], metavar="TASK[@MODEL]")
     ap.add_argument("--panel", action="store_true")
+    ap.add_argument("--generate", metavar="TASK", help="show the Generate panel and run TASK onto a new track")
     ap.add_argument("--split", type=float, help="split the first track's clip here, select the right half")
     ap.add_argument("--add", action="append", default=[], metavar="AUDIO@SECONDS",
                     help="another file as a clip on a new track, starting at SECONDS")
@@ -85,6 +86,13 @@ def main() -> int:
         tab.document.select_clip(track.clips[-1].id)
     if args.panel:
         w.toggle_understand(True)
+    if args.generate:
+        from workbench.tasks import registry as reg
+
+        w.toggle_generate(True)
+        job = w.generate(reg.get(args.generate), {}, "new track")
+        pump(lambda: job.state not in ("queued", "running"), 60)
+        print(args.generate, job.state, job.error)
     pump(tab.timeline.spectrogram_complete, 30)
     pump(lambda: False, 0.3)
     w.grab().save(args.out)

@@ -30,6 +30,7 @@ class ClipLayer(pg.GraphicsObject):
         self.bar = bar
         self.font = QFont()
         self.font.setPointSizeF(8.5)
+        self._style = None          # (theme name, pens and colours): made once, not per paint
         self.setZValue(6)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -44,35 +45,45 @@ class ClipLayer(pg.GraphicsObject):
         self.prepareGeometryChange()
         self.update()
 
+    def style(self):
+        th = self.timeline.theme
+        if self._style is None or self._style[0] != th.name:
+            bar_fill = pg.mkColor(th.wave)
+            bar_fill.setAlpha(120)
+            bar_chosen = pg.mkColor(th.wave_selected)
+            bar_chosen.setAlpha(200)
+            self._style = (th.name, QPen(pg.mkColor(th.grid), 1), QPen(pg.mkColor(th.wave_selected), 2),
+                           bar_fill, bar_chosen, QColor("#ffffff"), QFontMetrics(self.font),
+                           QPen(pg.mkColor(th.cursor), 2, Qt.PenStyle.DashLine))
+        return self._style[1:]
+
     def paint(self, p: QPainter, *args) -> None:
         vb = self.getViewBox()
         if vb is None:
             return
         (t0, t1), (_, y1) = vb.viewRange()
+        visible = self.track.clips_within(t0, t1)
+        drag = self.timeline.clip_drag
+        if not visible and (drag is None or drag[1] != self.track.id):
+            return
         world = p.transform()
         p.resetTransform()          # device pixels: crisp edges, unscaled text
         top = world.map(QPointF(0, y1)).y()
         height = vb.height()
-        th = self.timeline.theme
         doc = self.timeline.doc
         several = len(self.track.clips) > 1 or len(doc.tracks) > 1
-        metrics = QFontMetrics(self.font)
+        plain, chosen, bar_fill, bar_chosen, white, metrics, dashed = self.style()
         p.setFont(self.font)
         p.setBrush(Qt.BrushStyle.NoBrush)
         # one transform for every clip: x = scale * t + shift (device pixels)
         scale, shift = world.m11(), world.dx()
-        plain = QPen(pg.mkColor(th.grid), 1)
-        chosen = QPen(pg.mkColor(th.wave_selected), 2)
-        bar_fill = pg.mkColor(th.wave)
-        bar_fill.setAlpha(120)
-        bar_chosen = pg.mkColor(th.wave_selected)
-        bar_chosen.setAlpha(200)
-        white = QColor("#ffffff")
         p.setPen(plain)
-        for clip in self.track.clips_within(t0, t1):
+        for clip in visible:
             x0 = scale * clip.start + shift
             x1 = scale * clip.end + shift
             selected = clip.id == doc.selected_clip
+            if x1 - x0 < 6 and not selected and not self.bar:
+                continue            # a sliver: the waveform's gaps already show where it ends
             if selected:
                 p.setPen(chosen)
             p.drawRect(QRectF(x0, top, max(1.0, x1 - x0), height - 1))
@@ -92,13 +103,12 @@ class ClipLayer(pg.GraphicsObject):
                     p.drawText(bar.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                                metrics.elidedText(clip.name or "clip", Qt.TextElideMode.ElideRight, room))
                     p.setPen(plain)
-        drag = self.timeline.clip_drag
         if drag is not None and drag[1] == self.track.id:
             clip_id, _, start = drag
             clip = doc.find_clip(clip_id)[1]
             x0 = world.map(QPointF(start, 0)).x()
             x1 = world.map(QPointF(start + clip.duration, 0)).x()
-            p.setPen(QPen(pg.mkColor(th.cursor), 2, Qt.PenStyle.DashLine))
+            p.setPen(dashed)
             p.setBrush(Qt.BrushStyle.NoBrush)
             p.drawRect(QRectF(x0, top + 1, max(1.0, x1 - x0), height - 2))
 
