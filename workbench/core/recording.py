@@ -139,6 +139,10 @@ class Recorder:
         return done
 
     def _close_quietly(self) -> None:
+        if self._writer is not None:     # a start that failed after the writer began
+            self._queue.put(None)
+            self._writer.join()
+            self._writer = None
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
