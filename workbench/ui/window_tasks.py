@@ -25,12 +25,8 @@ class TasksMixin:
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
         selection (``where``), remembered for next time."""
         doc = self._doc()
-        if doc is None:
-            return None
-        try:
-            params = spec.parse_params(params)
-        except ValueError as exc:
-            self.show_status(str(exc))
+        params = self._checked(spec, params) if doc is not None else None
+        if params is None:
             return None
         if where == "replace selection" and not doc.selection:
             self.show_status("Select the audio to replace first (or put the clip at the cursor)")
@@ -39,6 +35,14 @@ class TasksMixin:
         job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.settings.device,
                   where=where)
         return self.job_queue.submit(job)
+
+    def _checked(self, spec, params: dict) -> dict | None:
+        """The parameters parsed and range-checked, or None (and why, in the status bar)."""
+        try:
+            return spec.parse_params(params)
+        except ValueError as exc:
+            self.show_status(str(exc))
+            return None
 
     def toggle_jobs(self, on: bool) -> None:
         self.jobs_dock.setVisible(on)
@@ -54,10 +58,8 @@ class TasksMixin:
         except NothingToRun as exc:
             self.show_status(str(exc))
             return None
-        try:
-            params = spec.parse_params(params)
-        except ValueError as exc:
-            self.show_status(str(exc))
+        params = self._checked(spec, params)
+        if params is None:
             return None
         if not self.jobs_dock.isVisible():
             self.jobs_dock.show()

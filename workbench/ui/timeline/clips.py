@@ -14,32 +14,25 @@ import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 
+from workbench.ui.timeline.layer import ViewLayer
+
 BAR_PX = 16             # height of a clip's name bar
 EDGE_PX = 6             # how close to a clip's end a press on its bar trims instead of moving
 SNAP_PX = 8             # how close an edge snaps to a cursor, selection, label or clip edge
 _gestures = itertools.count(1)
 
 
-class ClipLayer(pg.GraphicsObject):
+class ClipLayer(ViewLayer):
     """Paints the clips of one audio track on one of its lanes (name bars when ``bar``)."""
 
     def __init__(self, timeline, track, bar: bool) -> None:
-        super().__init__()
+        super().__init__(z=6)
         self.timeline = timeline
         self.track = track
         self.bar = bar
         self.font = QFont()
         self.font.setPointSizeF(8.5)
         self._style = None          # (theme name, pens and colours): made once, not per paint
-        self.setZValue(6)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def boundingRect(self) -> QRectF:
-        vb = self.getViewBox()
-        if vb is None:
-            return QRectF()
-        (x0, x1), (y0, y1) = vb.viewRange()
-        return QRectF(x0, y0, x1 - x0, y1 - y0)
 
     def refresh(self) -> None:
         self.prepareGeometryChange()

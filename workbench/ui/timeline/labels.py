@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLineEdit
 
 from workbench.core.regions import LabelTrack, Region
 from workbench.dsp.spectrogram import hz_to_scale
+from workbench.ui.timeline.layer import ViewLayer
 
 DENSE = 300             # above this many visible regions, paint coverage instead of boxes
 MIN_TEXT_PX = 24        # narrower boxes get no text (eliding costs more than it shows)
@@ -24,12 +25,12 @@ EDGE_PX = 6
 _gestures = itertools.count(1)
 
 
-class RegionLayer(pg.GraphicsObject):
+class RegionLayer(ViewLayer):
     """Paints the visible regions of one label track (or the bands of all tracks on a
     spectrogram lane, when ``spectral`` is set)."""
 
     def __init__(self, timeline, track: LabelTrack | None, spectral: bool = False) -> None:
-        super().__init__()
+        super().__init__(z=4)
         self.timeline = timeline
         self.track = track
         self.spectral = spectral
@@ -37,15 +38,6 @@ class RegionLayer(pg.GraphicsObject):
         self.theme = timeline.theme
         self.font = QFont()
         self.font.setPointSizeF(9)
-        self.setZValue(4)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def boundingRect(self) -> QRectF:
-        vb = self.getViewBox()
-        if vb is None:
-            return QRectF()
-        (x0, x1), (y0, y1) = vb.viewRange()
-        return QRectF(x0, y0, x1 - x0, y1 - y0)
 
     def refresh(self, t0: float, t1: float) -> None:
         doc = self.timeline.doc
