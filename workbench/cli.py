@@ -47,14 +47,34 @@ def _tasks_command(argv: list[str]) -> int:
     return 0
 
 
-def _inputs(paths: list[str]) -> list[Path]:
+def _inputs(paths: list[str]) -> list[tuple[Path, Path]]:
+    """(file, where its output goes under an output folder): a folder's files keep their place
+    in the folder's tree; files named directly go at the top."""
     found = []
     for p in map(Path, paths):
         if p.is_dir():
-            found += sorted(f for f in p.rglob("*") if f.suffix.lower() in AUDIO_EXTENSIONS)
+            found += [(f, f.relative_to(p)) for f in sorted(p.rglob("*"))
+                      if f.suffix.lower() in AUDIO_EXTENSIONS and f.is_file()]
         else:
-            found.append(p)
+            found.append((p, Path(p.name)))
     return found
+
+
+def _targets(inputs: list[tuple[Path, Path]], out: Path, ext: str) -> list[Path]:
+    """One output path per input, never the same twice: ``day2/interview.wav`` and
+    ``day2/interview.flac`` become ``interview.wav<ext>`` and ``interview.flac<ext>``."""
+    plain = [out / rel.with_suffix(ext) for _, rel in inputs]
+    clash = {t for t in plain if plain.count(t) > 1}
+    targets = [out / rel.with_name(rel.name + ext) if t in clash else t
+               for t, (_, rel) in zip(plain, inputs)]
+    seen: dict[Path, int] = {}
+    for i, t in enumerate(targets):           # the same file named twice: number the rest
+        if t in seen:
+            seen[t] += 1
+            targets[i] = t.with_name(f"{t.stem}-{seen[t]}{t.suffix}")
+        else:
+            seen[t] = 1
+    return targets
 
 
 def _run_command(argv: list[str]) -> int:
@@ -93,9 +113,14 @@ def _run_command(argv: list[str]) -> int:
         return _generate(spec, params, args)
     inputs = _inputs(args.inputs)
     out = Path(args.output)
-    to_folder = len(inputs) > 1 or out.is_dir() or args.output.endswith(("/", "\\"))
+    several = len(inputs) > 1 or any(Path(p).is_dir() for p in args.inputs)
+    to_folder = several or out.is_dir() or args.output.endswith(("/", "\\"))
     if not inputs:
         print("workbench run: no audio files found", file=sys.stderr)
+        return 2
+    if several and out.suffix and not out.is_dir():
+        print(f"workbench run: {len(inputs)} inputs need a folder for -o, not the file name "
+              f"“{out.name}” (add --format {out.suffix} to choose the label format)", file=sys.stderr)
         return 2
     ext = args.format if args.format.startswith(".") else "." + args.format
     try:
@@ -103,9 +128,9 @@ def _run_command(argv: list[str]) -> int:
     except LabelFormatError as exc:
         print(f"workbench run: {exc.problem}", file=sys.stderr)
         return 2
-    failures = 0
-    for n, path in enumerate(inputs, 1):
-        target = (out / (path.stem + ext)) if to_folder else out
+    failures = done = 0
+    targets = _targets(inputs, out, ext) if to_folder else [out]
+    for n, ((path, _), target) in enumerate(zip(inputs, targets), 1):
         label = f"[{n}/{len(inputs)}] {path.name}"
         try:
             src = open_audio(path)
@@ -122,9 +147,14 @@ def _run_command(argv: list[str]) -> int:
             count = sum(len(r) for _, r in result.tracks)
             _bar(label, 1.0, f"{count} regions -> {target} ({result.seconds:.1f} s)", done=True)
             src.close()
+            done += 1
         except (AudioOpenError, TaskError, TaskCancelled, LabelFormatError, OSError) as exc:
             failures += 1
             print(f"\r{label}: {exc}", file=sys.stderr)
+        except KeyboardInterrupt:
+            print(f"\nworkbench run: stopped; {done} of {len(inputs)} files were complete and are "
+                  f"kept", file=sys.stderr)
+            return 130
     return 1 if failures else 0
 
 
@@ -162,19 +192,36 @@ def _generate(spec, params: dict, args) -> int:
     except (ValueError, TaskError, TaskCancelled, OSError) as exc:
         print(f"\rworkbench run: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print(f"\nworkbench run: stopped; {out} was not written", file=sys.stderr)
+        return 130
     _bar(spec.id, 1.0, f"{output.duration:.2f} s -> {out}", done=True)
     return 0
 
 
+LOG_EVERY_S = 5.0
+_last_logged: list = [0.0, None]     # when, and what (label and the message's first clause)
+
+
 def _bar(label: str, fraction: float, tail: str = "", done: bool = False) -> None:
+    """Progress on stderr: one line redrawn in place on a terminal; into a log (not a terminal)
+    a line when the stage changes (a new file, a new download), every few seconds, and at the
+    end: not hundreds."""
     import shutil
+    import time
 
     filled = int(fraction * 30)
     line = f"{label} [{'#' * filled}{'.' * (30 - filled)}] {fraction * 100:5.1f}% {tail}"
-    if sys.stderr.isatty():  # one line redrawn in place, as wide as the terminal
+    if sys.stderr.isatty():
         width = shutil.get_terminal_size((100, 20)).columns - 1
         line = line[:width].ljust(width)
-    print("\r" + line, end="\n" if done else "", file=sys.stderr, flush=True)
+        print("\r" + line, end="\n" if done else "", file=sys.stderr, flush=True)
+        return
+    now = time.monotonic()
+    what = (label, tail.split(",")[0])
+    if done or what != _last_logged[1] or now - _last_logged[0] >= LOG_EVERY_S:
+        _last_logged[:] = [now, what]
+        print(line, file=sys.stderr, flush=True)
 
 
 def _download_command(argv: list[str]) -> int:
@@ -216,6 +263,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run_command(argv[1:])
     if argv and argv[0] == "download":
         return _download_command(argv[1:])
+    if argv and not argv[0].startswith("-") and not Path(argv[0]).suffix and not Path(argv[0]).exists():
+        print(f"workbench: “{argv[0]}” is not a command (the commands are tasks, run and download) "
+              f"nor a file to open", file=sys.stderr)
+        return 2
     args = _gui_parser().parse_args(argv)
     from workbench.ui.application import run_gui
 

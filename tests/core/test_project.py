@@ -198,3 +198,19 @@ def test_owned_audio_is_stored_as_flac_beside_the_project(tmp_path):
     np.testing.assert_allclose(audio_of(again.tracks[0]).read(0, 48000)[:, 0], data[:, 0], atol=2 ** -15)
     P.save_project(doc, path)                    # saving again does not copy it again
     assert len(list((tmp_path / "proj" / "gen_audio").iterdir())) == 1
+
+
+def test_saving_keeps_the_files_mode_and_new_files_follow_the_umask(tmp_path):
+    """Found by a hostile user: saves turned a 0644 project into 0600 whatever the umask."""
+    from workbench.formats import atomic
+
+    target = tmp_path / "p.awproj"
+    old = os.umask(0o022)
+    try:
+        atomic.write_text(target, "{}")
+        assert target.stat().st_mode & 0o777 == 0o644            # new: what the umask gives
+        os.chmod(target, 0o640)
+        atomic.write_text(target, "{} ")
+        assert target.stat().st_mode & 0o777 == 0o640            # existing: its own mode stays
+    finally:
+        os.umask(old)

@@ -71,3 +71,53 @@ def test_listing_into_a_closed_pipe_is_quiet():
     out = subprocess.run(f"{sys.executable} -m workbench tasks | head -1", shell=True, capture_output=True,
                          text=True, cwd=ROOT, timeout=120)
     assert out.stdout.startswith("vad") and "Traceback" not in out.stderr
+
+
+def test_a_mistyped_command_is_an_error_not_a_window():
+    out = wb("frobnicate")
+    assert out.returncode == 2 and "“frobnicate” is not a command" in out.stderr
+
+
+def test_a_folder_batch_mirrors_the_tree_and_never_writes_a_path_twice(speech_file, tmp_path):
+    """Found by a new user: day1/interview.wav, day2/interview.wav and day2/interview.flac all
+    went to one out/interview.csv, with exit 0."""
+    import soundfile as sf
+
+    path, _ = speech_file
+    x, rate = sf.read(str(path))
+    for rel in ("day1/interview.wav", "day2/interview.wav", "day2/interview.flac"):
+        (tmp_path / "in" / rel).parent.mkdir(parents=True, exist_ok=True)
+        sf.write(str(tmp_path / "in" / rel), x, rate)
+    out = wb("run", "vad", tmp_path / "in", "-o", tmp_path / "out", "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    made = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.csv"))
+    assert made == ["day1/interview.csv", "day2/interview.flac.csv", "day2/interview.wav.csv"]
+    # into a log (not a terminal) the progress is a few lines, not one per update
+    assert len(out.stderr.strip().splitlines()) <= 3 * 3
+    # one output file for a folder of inputs is refused, and makes no folder called so
+    bad = wb("run", "vad", tmp_path / "in", "-o", tmp_path / "labels.srt")
+    assert bad.returncode == 2 and "need a folder" in bad.stderr
+    assert not (tmp_path / "labels.srt").exists()
+
+
+def test_ctrl_c_keeps_what_is_done_and_exits_130(speech_file, tmp_path):
+    import signal
+    import time
+
+    path, _ = speech_file
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(12):
+        (folder / f"take{k:02d}.wav").write_bytes(path.read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "run", "vad", str(folder), "-o",
+                             str(tmp_path / "out"), "--format", "srt"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list((tmp_path / "out").glob("*.srt")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    done = sorted((tmp_path / "out").glob("*.srt"))
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "stopped;" in err
+    assert 1 <= len(done) < 12 and all(p.stat().st_size > 0 for p in done)

@@ -14,11 +14,14 @@ def replacing(path):
     """``with replacing(target) as tmp:`` write ``tmp``; on success it becomes ``target``."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _mode_for(path)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp" + path.suffix, dir=path.parent)
     os.close(fd)
     try:
         yield Path(tmp)
         with open(tmp, "rb+") as f:
+            if hasattr(os, "fchmod"):   # not on Windows, where files have no such modes
+                os.fchmod(f.fileno(), mode)
             os.fsync(f.fileno())
         os.replace(tmp, path)
     except BaseException:
@@ -28,6 +31,17 @@ def replacing(path):
             pass
         raise
     fsync_dir(path.parent)
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the saved file gets: the existing file's, else what the umask gives a new
+    file (mkstemp's temporary file is 0600 whatever the umask)."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
 
 
 def write_bytes(path, data: bytes) -> None:
