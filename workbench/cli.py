@@ -77,6 +77,14 @@ def _targets(inputs: list[tuple[Path, Path]], out: Path, ext: str) -> list[Path]
     return targets
 
 
+def _quiet_libraries() -> None:
+    """transformers' warnings and its 'Loading weights' bars are not ours to show: our own
+    progress bar says what is happening (a real error still arrives as an exception)."""
+    os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
+    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    os.environ.setdefault("TQDM_DISABLE", "1")
+
+
 def _run_command(argv: list[str]) -> int:
     from workbench.core.audio import AudioOpenError, open_audio
     from workbench.formats.labels import LabelFormatError, format_for, write_labels
@@ -260,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout = open(os.devnull, "w")
             return 0
     if argv and argv[0] == "run":
+        _quiet_libraries()
         return _run_command(argv[1:])
     if argv and argv[0] == "download":
         return _download_command(argv[1:])

@@ -112,12 +112,29 @@ def test_ctrl_c_keeps_what_is_done_and_exits_130(speech_file, tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "workbench", "run", "vad", str(folder), "-o",
                              str(tmp_path / "out"), "--format", "srt"], cwd=ROOT,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    def complete():   # not the hidden temporary file a save writes first
+        return sorted(p for p in (tmp_path / "out").glob("*.srt") if not p.name.startswith("."))
+
     deadline = time.monotonic() + 120
-    while not list((tmp_path / "out").glob("*.srt")) and time.monotonic() < deadline:
+    while not complete() and time.monotonic() < deadline:
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)
     _, err = proc.communicate(timeout=60)
-    done = sorted((tmp_path / "out").glob("*.srt"))
+    done = complete()
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]   # no leftovers
     assert proc.returncode == 130, err
     assert "Traceback" not in err and "stopped;" in err
     assert 1 <= len(done) < 12 and all(p.stat().st_size > 0 for p in done)
+
+
+def test_bad_ids_nan_and_no_display_are_messages_not_tracebacks(tmp_path):
+    import os
+
+    out = wb("download", "")
+    assert out.returncode == 1 and "is not a model id" in out.stderr and "Traceback" not in out.stderr
+    out = wb("run", "vad", tmp_path / "x.wav", "-o", tmp_path / "x.srt", "--param", "threshold=nan")
+    assert out.returncode == 2 and "finite number" in out.stderr
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")}
+    out = subprocess.run([sys.executable, "-m", "workbench", "--exit-when-shown"], capture_output=True,
+                         text=True, cwd=ROOT, timeout=60, env=env)
+    assert out.returncode == 2 and "no display" in out.stderr and "xcb" not in out.stderr

@@ -110,9 +110,15 @@ def download(repo_id: str, revision: str | None = None, *, cache_dir=None, endpo
     failed try is continued.  Network errors and 5xx/429 answers are retried ``retries`` times
     in a row with growing pauses."""
     from huggingface_hub import constants
-    from huggingface_hub.errors import (GatedRepoError, RepositoryNotFoundError,
+    from huggingface_hub.errors import (GatedRepoError, HFValidationError, RepositoryNotFoundError,
                                         RevisionNotFoundError)
+    from huggingface_hub.utils import validate_repo_id
 
+    try:
+        validate_repo_id(repo_id)
+    except HFValidationError:
+        raise TaskError(f"“{repo_id}” is not a model id: a Hub id looks like org/name (letters, "
+                        f"digits, '-', '_' and '.'), or give a local folder") from None
     revision = revision or constants.DEFAULT_REVISION
     endpoint = endpoint or constants.ENDPOINT   # read now: HF_ENDPOINT, or what a test set
     yield Progress(0.0, f"Asking the Hub about {repo_id}", "download")

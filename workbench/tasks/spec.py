@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import math
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -32,8 +33,10 @@ class Param:
         if self.kind in ("float", "int"):
             try:
                 v = float(value) if self.kind == "float" else int(float(value))
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise ValueError(f"{self.name}: expected a number, got “{value}”") from None
+            if not math.isfinite(v):
+                raise ValueError(f"{self.name}: expected a finite number, got “{value}”")
             if self.min is not None and v < self.min or self.max is not None and v > self.max:
                 raise ValueError(f"{self.name}: {v} is outside {self.min}–{self.max}")
             return v

@@ -9,6 +9,12 @@ import time
 
 def run_gui(files: list[str], theme: str | None = None, exit_when_shown: bool = False) -> int:
     t0 = time.perf_counter()
+    if (sys.platform.startswith("linux") and not os.environ.get("QT_QPA_PLATFORM")
+            and not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY")):
+        print("workbench: no display: run it in a desktop session, or set QT_QPA_PLATFORM=offscreen "
+              "to run it without one (the command line works anywhere: workbench run --help)",
+              file=sys.stderr)
+        return 2
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtWidgets import QApplication
     import pyqtgraph as pg
