@@ -128,8 +128,13 @@ def test_closing_the_tab_cancels_its_jobs(window, speech_tab, qtbot, monkeypatch
     monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
     job = window.run_task(spec, {})
     qtbot.waitUntil(lambda: job.fraction > 0, timeout=5000)
+    t = time.monotonic()
     window.close_current()
+    took = time.monotonic() - t
     assert job.state == "cancelled" and window.tabs.count() == 0
+    # it stopped, it did not run to the end (20 s) while the window waited
+    assert took < 1.5, f"closing took {took:.1f} s"
+    assert job.fraction < 0.5
 
 
 def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab, qtbot, tmp_path):
@@ -293,3 +298,21 @@ def test_speech_recognition_from_the_panel_with_real_weights(window, open_loaded
     assert window.transcript_dock.lines.count() == 3
     tab.document.history.undo()
     assert tab.document.label_tracks == []
+
+
+def test_units_in_the_form_and_browse_for_a_model_folder(window, speech_tab, qtbot, monkeypatch, tmp_path):
+    from PySide6.QtWidgets import QFileDialog
+
+    panel = window.understand_panel
+    window.toggle_understand(True)
+    panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
+                              .index("Speech recognition"))
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
+    qtbot.mouseClick(panel.browse, Qt.MouseButton.LeftButton)
+    assert panel.model.currentText() == str(tmp_path)
+    window.generate_panel.show()
+    gen = window.generate_panel
+    gen.tasks.setCurrentRow(0)                                    # Tone
+    spins = [gen.form.itemAt(r, gen.form.ItemRole.FieldRole).widget() for r in range(gen.form.rowCount())]
+    assert any(getattr(w, "suffix", lambda: "")() == " Hz" for w in spins)
+    assert any(getattr(w, "suffix", lambda: "")() == " s" for w in spins)

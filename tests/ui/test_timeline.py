@@ -1,4 +1,6 @@
 """The window as a user drives it: open, look, zoom, scroll, select, with real input events."""
+import time
+
 import numpy as np
 import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
@@ -164,9 +166,15 @@ def test_closing_a_tab_while_decoding_cancels_it(window, qtbot, tmp_path):
     path = write(tmp_path / "long.flac", signal(48000 * 60, 2), 48000, "FLAC", "PCM_16")
     tab = window.open_file(path)
     worker = tab.worker
+    src = tab.document.first_source
+    t = time.monotonic()
     window.close_current()
+    took = time.monotonic() - t
     assert worker.isFinished()
     assert window.tabs.count() == 0 and window.stack.currentIndex() == 0
+    # decoding stopped where it was: it did not finish while the window waited
+    assert took < 1.0, f"closing took {took:.1f} s"
+    assert not src.loaded and src.available_frames < 48000 * 60
 
 
 def test_drop_files_onto_the_window(window, qtbot, ten_seconds):

@@ -5,10 +5,12 @@ Nothing here names a task: the list, the forms and the model choices come from t
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFormLayout,
-                               QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog,
+                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from workbench.tasks import registry
 
@@ -19,6 +21,8 @@ def widget_for(param):
         w = QDoubleSpinBox(decimals=3, singleStep=0.05)
         w.setRange(param.min if param.min is not None else -1e9, param.max if param.max is not None else 1e9)
         w.setValue(param.default)
+        if param.unit:
+            w.setSuffix(f" {param.unit}")
         return w, w.value
     if param.kind == "int":
         w = QSpinBox()
@@ -119,7 +123,18 @@ class TaskPanel(QDockWidget):
             self.model.addItem(c)
         self.model.setEnabled(spec.needs_model)
         if spec.needs_model or self.panel != "generate":
-            self.form.addRow("Model", self.model)
+            browse = QPushButton("Browse…")
+            browse.setToolTip("A model folder on this computer (a checkpoint saved with "
+                              "save_pretrained, or a downloaded snapshot)")
+            browse.setEnabled(spec.needs_model)
+            browse.clicked.connect(self._browse_model)
+            row = QWidget()
+            h = QHBoxLayout(row)
+            h.setContentsMargins(0, 0, 0, 0)
+            h.addWidget(self.model, 1)
+            h.addWidget(browse)
+            self.browse = browse
+            self.form.addRow("Model", row)
         for p in spec.params:
             w, read = widget_for(p)
             w.setToolTip(p.help)
@@ -141,6 +156,12 @@ class TaskPanel(QDockWidget):
         for c in ("mix", "left", "right"):
             self.channel.addItem(c.capitalize(), c)
         self.form.addRow("Channels", self.channel)
+
+    def _browse_model(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Model folder", self.model.currentText()
+                                                  if Path(self.model.currentText()).is_dir() else "")
+        if folder:
+            self.model.setEditText(folder)
 
     def values(self) -> dict:
         return {name: read() for name, read in self.readers.items()}
