@@ -4,6 +4,7 @@ import time
 import pytest
 from PySide6.QtCore import Qt
 
+from workbench.core.regions import Region
 from workbench.tasks import registry
 from workbench.tasks.runner import TaskError
 
@@ -316,3 +317,32 @@ def test_units_in_the_form_and_browse_for_a_model_folder(window, speech_tab, qtb
     spins = [gen.form.itemAt(r, gen.form.ItemRole.FieldRole).widget() for r in range(gen.form.rowCount())]
     assert any(getattr(w, "suffix", lambda: "")() == " Hz" for w in spins)
     assert any(getattr(w, "suffix", lambda: "")() == " s" for w in spins)
+
+
+def _finds_then_waits(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+    from workbench.tasks.runner import Partial, Progress
+
+    for k in range(1000):
+        if k < 3:
+            yield Partial([Region(float(k), k + 0.5, f"part {k}")])
+        time.sleep(0.02)
+        yield Progress(k / 1000)
+
+
+def test_cancel_offers_to_keep_what_was_found(window, speech_tab, qtbot, monkeypatch):
+    """Found by a new user: Cancel threw away 27 segments found at 35% of a long file."""
+    spec = registry.get("vad")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _finds_then_waits)
+    doc = speech_tab.document
+    job = window.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.found >= 3, timeout=5000)
+    window.job_queue.cancel(job)
+    qtbot.waitUntil(lambda: any("Keep the 3 regions" in b.text() for b in window.messages), timeout=5000)
+    assert doc.label_tracks == []                                   # nothing added without asking
+    box = next(b for b in window.messages if "Keep the 3 regions" in b.text())
+    box.keep_button.click()
+    (track,) = doc.label_tracks
+    assert track.name == "Voice activity (part)" and [r.text for r in track] == ["part 0", "part 1", "part 2"]
+    assert doc.history.undo_title.endswith("found before Cancel")
+    doc.history.undo()
+    assert doc.label_tracks == []

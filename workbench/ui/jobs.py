@@ -40,6 +40,7 @@ class Job:
     out_of_memory: bool = False
     where: str = "cursor"   # where a Generate task's clip goes
     made: list = field(default_factory=list)   # the clips or tracks a finished job added
+    found_so_far: list = field(default_factory=list, repr=False)   # regions streamed before the end
     worker: GeneratorWorker | None = field(default=None, repr=False)
 
     @property
@@ -133,6 +134,7 @@ class JobQueue(QObject):
 
     def _partial(self, job: Job, partial) -> None:
         job.found += len(partial.regions)
+        job.found_so_far.extend(partial.regions)
         self.partial.emit(job, list(partial.regions))
         self.changed.emit(job)
 

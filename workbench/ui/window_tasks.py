@@ -95,8 +95,29 @@ class TasksMixin:
             if job.out_of_memory and job.device != "cpu":
                 box.cpu_button = box.addButton("Run on the CPU", QMessageBox.ButtonRole.AcceptRole)
                 box.cpu_button.clicked.connect(lambda: self._rerun_on_cpu(job))
+        elif job.state == "cancelled" and job.found_so_far and job.doc in [t.document for t in self.all_tabs()]:
+            self._offer_partial(job)
         elif job.state == "cancelled":
             self.show_status(f"{job.spec.title}: cancelled, nothing changed")
+
+    def _offer_partial(self, job) -> None:
+        """A long job cancelled part way: what it found so far is kept if the user says so, as
+        its own undo step (nothing is added without asking)."""
+        n = len(job.found_so_far)
+        box = self.notify(QMessageBox.Icon.Question, f"{job.spec.title} cancelled",
+                          f"{job.spec.title} was cancelled at {job.fraction * 100:.0f}%. Keep the {n} "
+                          f"region{'s' if n != 1 else ''} it found so far?")
+        box.setStandardButtons(QMessageBox.StandardButton.Discard)
+        box.keep_button = box.addButton(f"Keep {n}", QMessageBox.ButtonRole.AcceptRole)
+
+        def keep():
+            doc = job.doc
+            name = doc._free_name(f"{job.spec.output_track} (part)")
+            with doc.history.group(f"{job.spec.title}: keep {n} regions found before Cancel"):
+                doc.add_label_track(name, list(job.found_so_far))
+            self.show_status(f"Kept {n} regions on “{name}”")
+
+        box.keep_button.clicked.connect(keep)
 
     def _rerun_on_cpu(self, job) -> None:
         """The same task, settings and ranges, on the CPU (offered when the GPU ran out of memory)."""
