@@ -12,7 +12,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QLineEdit, QSlider, QToolButton,
                                QWidget)
 
-WIDTH = 178
+WIDTH = 150
 _gestures = itertools.count(1)
 
 
@@ -49,7 +49,7 @@ class TrackHeader(QFrame):
         self.pan = self._slider(-100, 100, "Pan: left ← → right")
         self.gain_label, self.pan_label = QLabel(), QLabel()
         for label in (self.gain_label, self.pan_label):
-            label.setMinimumWidth(44)
+            label.setMinimumWidth(40)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._gesture = None
         for slider in (self.gain, self.pan):
@@ -78,7 +78,7 @@ class TrackHeader(QFrame):
         b.setToolTip(tip)
         b.setCheckable(checkable)
         b.setAutoRaise(True)
-        b.setFixedWidth(24)
+        b.setFixedWidth(22)
         return b
 
     def _slider(self, lo: int, hi: int, tip: str) -> QSlider:
