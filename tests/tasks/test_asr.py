@@ -320,3 +320,16 @@ def test_beam_search_on_transformers_uses_whispers_long_form(real_whisper, sente
     with pytest.raises(TaskCancelled):
         drain(gen)
     assert time.monotonic() - t < 1.0
+
+
+@ENGINES
+def test_a_language_an_english_only_model_would_ignore_is_refused(real_whisper, sentences, engine):
+    """Found by a new user: language=de on tiny.en was ignored silently."""
+    from workbench.tasks.runner import TaskError
+
+    src = open_audio(sentences[0]).load_all()
+    for params in ({"language": "de"}, {"task": "translate"}):
+        with pytest.raises(TaskError, match="English only"):
+            drain(run_task(registry.get("asr"), src, {"engine": engine, **params}, checkpoint=real_whisper))
+    drain(run_task(registry.get("asr"), src, {"engine": engine, "language": "en"}, checkpoint=real_whisper,
+                   end=2.0))

@@ -153,6 +153,21 @@ def windows(samples: np.ndarray, rate: int, max_s: float = WINDOW_S, min_s: floa
     return out
 
 
+ENGLISH = {"", "en", "english"}
+
+
+def check_language(checkpoint: str, multilingual: bool, params: dict) -> None:
+    """An English-only Whisper given another language would ignore it: say so instead."""
+    language = str(params.get("language") or "").strip().lower()
+    if not multilingual and language not in ENGLISH:
+        raise TaskError(f"“{checkpoint}” understands English only, so language={language} would be "
+                        f"ignored: choose a multilingual Whisper (e.g. openai/whisper-small) or leave "
+                        f"the language empty")
+    if not multilingual and params.get("task") == "translate":
+        raise TaskError(f"“{checkpoint}” understands English only and cannot translate: choose a "
+                        f"multilingual Whisper")
+
+
 def use_ctranslate2(engine: str, checkpoint: str, device: str) -> bool:
     """auto: CTranslate2 for Whisper on the CPU (where it is 2-3x faster), transformers otherwise."""
     from workbench.tasks.understand import whisper_ct2
@@ -260,6 +275,7 @@ def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_
     from workbench.tasks.understand import whisper_ct2
 
     model = yield from whisper_ct2.load(checkpoint, device)
+    check_language(checkpoint, model.model.is_multilingual, params)
     yield Progress(0.02, "Finding speech")
     rms, frame, threshold = energy(samples, rate)
     duration = len(samples) / rate or 1.0
@@ -291,6 +307,8 @@ def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rat
 
     asr = load_pipeline("automatic-speech-recognition", "speech recognition", checkpoint, device)
     whisper = asr.model.config.model_type == "whisper"
+    if whisper:
+        check_language(checkpoint, getattr(asr.model.generation_config, "is_multilingual", False), params)
 
     class Cancel(StoppingCriteria):
         def __call__(self, input_ids, scores, **kwargs):
