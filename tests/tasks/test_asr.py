@@ -164,6 +164,7 @@ def test_an_uncached_hub_model_offline_says_how_to_proceed(speech_file, tmp_path
                          capture_output=True, text=True, env=env, timeout=300, cwd=ROOT)
     assert out.returncode == 1
     assert "not in the local model cache" in out.stderr and "hf download" in out.stderr
+    assert "--model FOLDER" in out.stderr          # a command-line user hears of --model, not only a box
 
 
 def test_ctranslate2_engine_converts_once_and_matches_the_reference(real_whisper, sentences, tmp_path,

@@ -62,8 +62,9 @@ def load_error(checkpoint: str, exc: Exception) -> str:
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
                 f"reached. On a connected machine run `workbench download {checkpoint}` or "
-                f"`hf download {checkpoint}` (the cache is shared; copy it over), or choose a local "
-                f"folder with the model in the Model box.")
+                f"`hf download {checkpoint}` (the cache is shared; copy it over), or use a folder "
+                f"that holds the model: the panel's Model box (Browse…), or --model FOLDER on the "
+                f"command line.")
     return f"the model “{checkpoint}” could not be loaded: {text}"
 
 
