@@ -10,6 +10,7 @@ of the project opens; ``relink`` points it at the file's new place.
 """
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import math
@@ -17,6 +18,7 @@ import os
 import shutil
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 from workbench.formats import atomic
@@ -339,31 +341,106 @@ def save_bundle(doc: Document, path) -> Path:
     return path
 
 
+MAX_BUNDLE_ENTRIES = 10_000
+MAX_BUNDLE_RATIO = 50          # uncompressed bytes per stored byte: beyond this a zip is a bomb
+CHUNK = 1 << 20
+
+
 def load_bundle(path, cache_dir=None) -> tuple[Document, list[dict]]:
+    """Open a bundle: extract it into the cache (checked member by member, bounded in size and
+    count, never outside its folder; a failure leaves nothing behind) and open its project, whose
+    sources must all be inside the bundle."""
     path = Path(path)
     from workbench.core.audio import default_cache_dir
 
-    digest = hashlib.sha1(f"{path.absolute()}:{path.stat().st_mtime_ns}".encode()).hexdigest()[:16]
-    folder = (Path(cache_dir) if cache_dir else default_cache_dir().parent) / "bundles" / digest
     try:
-        if not (folder / "project.json").exists():
-            tmp = folder.with_name(folder.name + ".part")
-            shutil.rmtree(tmp, ignore_errors=True)
-            with zipfile.ZipFile(path) as z:
-                for member in z.namelist():  # never write outside the folder
-                    target = (tmp / member).resolve()
-                    if not str(target).startswith(str(tmp.resolve())):
-                        raise ProjectError(path, f"it contains an unsafe path: {member}")
-                z.extractall(tmp)
+        stat = path.stat()
+    except OSError as exc:
+        raise ProjectError(path, f"it cannot be read ({exc.strerror or exc})") from None
+    digest = hashlib.sha1(f"{path.absolute()}:{stat.st_mtime_ns}".encode()).hexdigest()[:16]
+    folder = (Path(cache_dir) if cache_dir else default_cache_dir().parent) / "bundles" / digest
+    if not (folder / "project.json").exists():
+        tmp = folder.with_name(folder.name + ".part")
+        shutil.rmtree(tmp, ignore_errors=True)
+        try:
+            _extract(path, tmp, stat.st_size)
             tmp.rename(folder)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    try:
         data = json.loads((folder / "project.json").read_text(encoding="utf-8"))
-    except (zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise ProjectError(path, f"the bundle is damaged ({exc})")
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
+        raise ProjectError(path, f"the bundle is damaged (its project: {str(exc)[:200]})") from None
+    if isinstance(data, dict):
+        for entry in data.get("sources") or []:     # a bundle holds its audio: nothing else is read
+            if isinstance(entry, dict):
+                entry.pop("absolute", None)
+                rel = entry.get("path")
+                if not isinstance(rel, str) or not _inside(folder, folder / rel):
+                    raise ProjectError(path, f"it names audio outside the bundle ({str(rel)[:80]})")
     doc, missing = from_manifest(data, folder, path, cache_dir)
     doc.path = None  # saving goes to a real project (or a new bundle), not into the cache
     doc.bundle = path
     doc.history.mark_clean()
     return doc, missing
+
+
+def _inside(root: Path, target: Path) -> bool:
+    """``target`` resolves to a place inside ``root`` (links followed; no prefix tricks)."""
+    try:
+        return target.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):
+        return False
+
+
+def _extract(path: Path, folder: Path, stored: int) -> None:
+    """Every member of the zip at ``path`` into ``folder``, or ProjectError in words."""
+    folder.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+            if len(members) > MAX_BUNDLE_ENTRIES:
+                raise ProjectError(path, f"it holds {len(members)} files; a bundle holds at most "
+                                         f"{MAX_BUNDLE_ENTRIES}")
+            claimed = sum(m.file_size for m in members)
+            room = shutil.disk_usage(folder).free
+            if claimed > room:
+                raise ProjectError(path, f"opening it needs {claimed / 1e6:.0f} MB and "
+                                         f"{folder.parent} has {room / 1e6:.0f} MB free")
+            limit = max(claimed, 1) + (1 << 20)
+            if claimed > MAX_BUNDLE_RATIO * max(stored, 1) + (64 << 20):
+                raise ProjectError(path, "it claims far more data than it stores (a zip bomb?)")
+            written = 0
+            for m in members:
+                if m.flag_bits & 0x1:
+                    raise ProjectError(path, "it is encrypted; bundles are not")
+                target = folder / m.filename
+                if not _inside(folder, target) or m.filename.startswith(("/", "\\")):
+                    raise ProjectError(path, f"it contains an unsafe path: {m.filename[:80]}")
+                if m.is_dir():
+                    target.mkdir(parents=True, exist_ok=True)
+                    continue
+                target.parent.mkdir(parents=True, exist_ok=True)
+                with z.open(m) as src, open(target, "wb") as dst:
+                    while True:
+                        block = src.read(CHUNK)
+                        if not block:
+                            break
+                        written += len(block)
+                        if written > limit:    # more than the directory claimed
+                            raise ProjectError(path, "it holds more data than it declares (damaged)")
+                        dst.write(block)
+    except ProjectError:
+        raise
+    except NotImplementedError as exc:
+        raise ProjectError(path, f"it uses a compression this program cannot read ({exc})") from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, KeyError, zlib.error) as exc:
+        raise ProjectError(path, f"the bundle is damaged ({str(exc)[:200] or type(exc).__name__})") from None
+    except OSError as exc:
+        if exc.errno == errno.ENOSPC:
+            raise ProjectError(path, f"the disk is full: {folder.parent} has no room to open it") from None
+        raise ProjectError(path, f"it cannot be opened ({exc.strerror or exc})") from None
 
 
 # -- autosave and recovery ----------------------------------------------------------------------------
