@@ -12,6 +12,10 @@ The CDN is a second server on another port, so huggingface_hub treats it as anot
 Faults for the tests: ``rate`` throttles bodies (bytes a second), ``cut_after`` closes the next
 bodies longer than so many bytes after that many, ``fail_next`` answers 503 to the next requests, ``expire_next`` 403 to the next CDN GETs.  ``log`` records
 (method, path, Range header).
+
+Lies, for the security tests: ``lie_commit`` is the commit id the API answers, ``lie_names`` maps
+a file's real name to the name the API lists (and the resolve address serves it under), and
+``lie_etag`` is the ETag every resolve answers.
 """
 from __future__ import annotations
 
@@ -34,6 +38,9 @@ class HubMirror:
         self.fail_next = 0
         self.expire_next = 0               # CDN GETs that answer 403, as an expired signed URL does
         self.log: list[tuple[str, str, str | None]] = []
+        self.lie_commit: str | None = None
+        self.lie_names: dict[str, str] = {}
+        self.lie_etag: str | None = None
         # the Hub, and a CDN on another origin (the Hub sends large files' bytes from one)
         self.servers = [ThreadingHTTPServer(("127.0.0.1", 0), self._handler()) for _ in range(2)]
         for server in self.servers:
@@ -52,6 +59,8 @@ class HubMirror:
 
     # -- the repository data ----------------------------------------------------------------
     def commit(self, repo: str) -> str:
+        if self.lie_commit is not None:
+            return self.lie_commit
         files = sorted(p for p in (self.root / repo).rglob("*") if p.is_file())
         digest = hashlib.sha1(repo.encode())
         for p in files:
@@ -62,7 +71,8 @@ class HubMirror:
         out = []
         for p in sorted(p for p in (self.root / repo).rglob("*") if p.is_file()):
             data = p.read_bytes()
-            entry = {"rfilename": p.relative_to(self.root / repo).as_posix(), "size": len(data),
+            name = p.relative_to(self.root / repo).as_posix()
+            entry = {"rfilename": self.lie_names.get(name, name), "size": len(data),
                      "blobId": git_sha1(data)}
             if len(data) >= LFS_FROM:
                 entry["lfs"] = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data),
@@ -145,7 +155,8 @@ class HubMirror:
                 commit = self._repo_ok(repo, rev)
                 if commit is None:
                     return
-                file = mirror.root / repo / name
+                real = {v: k for k, v in mirror.lie_names.items()}.get(name, name)
+                file = mirror.root / repo / real
                 if not file.is_file():
                     return self._status(404, b"Entry not found", [("X-Error-Code", "EntryNotFound")])
                 data = file.read_bytes()
@@ -153,9 +164,10 @@ class HubMirror:
                     sha = hashlib.sha256(data).hexdigest()
                     return self._status(302, b"", [
                         ("Location", f"{mirror.cdn}/cdn/{sha}"), ("X-Repo-Commit", commit),
-                        ("X-Linked-Etag", f'"{sha}"'), ("X-Linked-Size", str(len(data))),
-                        ("ETag", f'"{git_sha1(data)}"')])
-                return self._file(data, body, {"X-Repo-Commit": commit, "ETag": f'"{git_sha1(data)}"'})
+                        ("X-Linked-Etag", f'"{mirror.lie_etag or sha}"'), ("X-Linked-Size", str(len(data))),
+                        ("ETag", f'"{mirror.lie_etag or git_sha1(data)}"')])
+                return self._file(data, body, {"X-Repo-Commit": commit,
+                                               "ETag": f'"{mirror.lie_etag or git_sha1(data)}"'})
 
             def _file(self, data, body, headers):
                 start = 0

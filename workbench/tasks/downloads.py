@@ -73,6 +73,30 @@ def needed(names: list[str]) -> list[str]:
     return out
 
 
+COMMIT = re.compile(r"[0-9a-f]{40}")
+CHECKSUM = re.compile(r"[0-9a-f]{40}|[0-9a-f]{64}")
+
+
+def safe_name(name) -> bool:
+    """A relative path of ordinary parts: what huggingface_hub accepts as a pointer path."""
+    if not isinstance(name, str) or not name or len(name) > 1024 or "\\" in name or "\0" in name:
+        return False
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name):
+        return False
+    return all(part not in ("", ".", "..") for part in name.split("/"))
+
+
+def _contained(root: Path, path: Path, what: str) -> None:
+    """``path`` (links followed) lies inside ``root``, or TaskError: nothing is written elsewhere."""
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, ValueError):
+        inside = False
+    if not inside:
+        raise TaskError(f"{what}: the cache has a link that leads outside it ({path}); "
+                        f"nothing was written there")
+
+
 def plan(repo_id: str, revision: str | None = None, *, endpoint: str | None = None,
          token: str | bool | None = None) -> tuple[str, list[RemoteFile]]:
     """The commit a revision points at and the files to fetch, with their sizes."""
@@ -138,6 +162,16 @@ def download(repo_id: str, revision: str | None = None, *, cache_dir=None, endpo
                              f"network, or choose a local model folder") from exc
     if not files:
         raise TaskError(f"{repo_id} has no files a transformers model can load")
+    # everything the Hub (or whatever answers at HF_ENDPOINT) sends becomes a path: check it
+    if not isinstance(commit, str) or not COMMIT.fullmatch(commit):
+        raise TaskError(f"the Hub answered {repo_id} with a commit id that is not one "
+                        f"({str(commit)[:60]!r}); nothing was downloaded")
+    for f in files:
+        if not safe_name(f.name):
+            raise TaskError(f"the Hub listed a file of {repo_id} with a name that is not safe to "
+                            f"write ({f.name[:80]!r}); nothing was downloaded")
+    if not safe_name(revision):
+        raise TaskError(f"“{revision}” is not a revision name")
     storage = storage_folder(repo_id, cache_dir)
     snapshot = storage / "snapshots" / commit
     total = sum(f.size or 0 for f in files) or 1
@@ -222,11 +256,15 @@ def _fetch(repo_id, f: RemoteFile, revision, storage: Path, snapshot: Path, endp
             raise HubUnreachable(f"the Hub could not be reached for {repo_id}/{f.name}: {exc}") from exc
 
     meta = metadata()
-    if not meta.etag:
-        raise TaskError(f"the Hub gave no etag for {repo_id}/{f.name}; cannot cache it safely")
+    if not meta.etag or not CHECKSUM.fullmatch(meta.etag):
+        # the etag names the cached file and is its checksum (sha256 for large files, git's sha1
+        # for small ones): one that is neither cannot be verified, nor used as a name
+        raise TaskError(f"the Hub gave {repo_id}/{f.name} a checksum that cannot be verified "
+                        f"({str(meta.etag)[:80]!r}); it was not downloaded")
     size = meta.size if meta.size is not None else f.size
     blobs = storage / "blobs"
     blobs.mkdir(parents=True, exist_ok=True)
+    _contained(storage, blobs, f"{repo_id}/{f.name}")
     blob = blobs / meta.etag
     part = blobs / (meta.etag + ".part")
     lock = FileLock(str(part) + ".lock")
@@ -369,8 +407,9 @@ def _verify(part: Path, etag: str, size: int | None, what: str) -> None:
         digest = hashlib.sha256()
     elif re.fullmatch(r"[0-9a-f]{40}", etag):
         digest = hashlib.sha1(b"blob %d\0" % have)   # git's blob id
-    else:
-        return
+    else:   # never kept unverified (download() refuses such etags before fetching)
+        part.unlink()
+        raise TaskError(f"{what}: its checksum cannot be verified; it was removed")
     with open(part, "rb") as fh:
         for block in iter(lambda: fh.read(CHUNK), b""):
             digest.update(block)
@@ -383,6 +422,7 @@ def _link(blob: Path, pointer: Path) -> None:
     """snapshots/<commit>/<name> -> ../../blobs/<etag>, relative like huggingface_hub's; where
     the system refuses links (Windows without developer mode) the file is copied instead."""
     pointer.parent.mkdir(parents=True, exist_ok=True)
+    _contained(blob.parent.parent, pointer.parent, str(pointer.name))   # no planted link to elsewhere
     if pointer.exists() or pointer.is_symlink():
         pointer.unlink()
     try:
