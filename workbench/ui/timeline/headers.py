@@ -156,6 +156,23 @@ class TrackHeaders(QWidget):
         for header in self.headers.values():
             header.show()
 
+    def beside(self, lanes, graphics) -> None:
+        """Each header beside its track's lanes (``graphics``: the view the lanes are in)."""
+        spans: dict[int, tuple[int, int]] = {}
+        viewport = graphics.viewport()
+
+        def y(point) -> int:
+            return self.mapFromGlobal(viewport.mapToGlobal(graphics.mapFromScene(point))).y()
+
+        for lane in lanes:
+            if lane.kind == "labels":
+                continue
+            rect = lane.plot.sceneBoundingRect()
+            top, bottom = y(rect.topLeft()), y(rect.bottomLeft())
+            a, b = spans.get(lane.track.id, (top, bottom))
+            spans[lane.track.id] = (min(a, top), max(b, bottom))
+        self.place(spans)
+
     def place(self, spans: dict[int, tuple[int, int]]) -> None:
         """``spans``: track id -> (top, bottom) in this widget's coordinates."""
         for track_id, header in self.headers.items():

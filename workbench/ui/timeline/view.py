@@ -156,18 +156,7 @@ class TimelineView(QWidget):
         QTimer.singleShot(0, self._place_headers)   # once the new lanes have their sizes
 
     def _place_headers(self) -> None:
-        """Each header beside its track's lanes."""
-        spans: dict[int, tuple[int, int]] = {}
-        viewport = self.graphics.viewport()
-        for lane in self.lanes:
-            if lane.kind == "labels":
-                continue
-            rect = lane.plot.sceneBoundingRect()
-            top = self.headers.mapFromGlobal(viewport.mapToGlobal(self.graphics.mapFromScene(rect.topLeft()))).y()
-            bottom = self.headers.mapFromGlobal(viewport.mapToGlobal(self.graphics.mapFromScene(rect.bottomLeft()))).y()
-            a, b = spans.get(lane.track.id, (top, bottom))
-            spans[lane.track.id] = (min(a, top), max(b, bottom))
-        self.headers.place(spans)
+        self.headers.beside(self.lanes, self.graphics)
 
     def _add_lane(self, lane: "_Lane", row: int, stretch: int) -> None:
         self.graphics.addItem(lane.plot, row=row, col=0)
@@ -485,9 +474,8 @@ class TimelineView(QWidget):
 
     def spectrogram_complete(self) -> bool:
         """True when every tile the view needs is on screen (used by tests and benchmarks)."""
-        lanes = [lane for lane in self.lanes if lane.kind == "spec"]
         return all(getattr(lane, "wanted", None) is not None and lane.wanted.issubset(lane.images)
-                   for lane in lanes)
+                   for lane in self.lanes if lane.kind == "spec")
 
     def _sync_scrollbar(self, t0: float, t1: float) -> None:
         duration = max(self.doc.duration, 1e-9)
