@@ -127,10 +127,11 @@ class RegionListDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((80, 92, 92, 58, 0, 72)):  # fixed widths: no pass over the rows
-            if width:
-                self.table.setColumnWidth(col, width)
-        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        for col, width in enumerate((80, 92, 92, 58, 180, 72)):  # fixed widths: no pass over the rows
+            self.table.setColumnWidth(col, width)
+        # the text right after the track, where a narrow dock still shows it (the times can scroll)
+        header.moveSection(4, 1)
+        header.setStretchLastSection(True)
         self.table.clicked.connect(self._clicked)
         box = QWidget()
         layout = QVBoxLayout(box)

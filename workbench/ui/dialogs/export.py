@@ -38,6 +38,8 @@ class ExportDialog(QDialog):
         self.path.textChanged.connect(self._format_changed)
         self._format_changed()
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Export")   # says what it does
+        self.setMinimumWidth(560)          # room for a whole path
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout(self)
