@@ -32,13 +32,28 @@ def test_lists_sizes_and_deletes(qtbot, tmp_path):
     listed = models.cached_models(tmp_path)
     assert [m["id"] for m in listed] == ["MIT/ast-finetuned-audioset-10-10-0.4593", "openai/whisper-tiny"]
     assert listed[1]["size"] >= 150_000
+    # a CTranslate2 copy this program converted: listed beside them, deletable
+    ct2 = models.ct2_cache_root() / "whisper-tiny-int8-0123"
+    ct2.mkdir(parents=True)
+    (ct2 / "model.bin").write_bytes(b"y" * 50_000)
+    others = models.other_models()
     dialog = ModelsDialog(cache=str(tmp_path), confirm=lambda model_id, size: True)
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 2 and dialog.table.item(1, 1).text() == "150.0 KB"
+    assert dialog.table.rowCount() == 2 + len(others) and dialog.table.item(1, 1).text() == "150.0 KB"
+    shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    assert "silero-vad (bundled with the package)" in shown
+    assert "whisper-tiny-int8-0123 (CTranslate2 copy)" in shown
     dialog.table.selectRow(1)
     freed = dialog.delete_selected()
-    assert freed >= 150_000 and dialog.table.rowCount() == 1
+    assert freed >= 150_000 and dialog.table.rowCount() == 1 + len(others)
     assert not (tmp_path / "models--openai--whisper-tiny").exists()
+    # the bundled model stays (and says why); the converted copy goes
+    rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    dialog.table.selectRow(rows.index("silero-vad (bundled with the package)"))
+    assert dialog.delete_selected() == 0 and "ships with the program" in dialog.status.text()
+    rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    dialog.table.selectRow(rows.index("whisper-tiny-int8-0123 (CTranslate2 copy)"))
+    assert dialog.delete_selected() == 50_000 and not ct2.exists()
 
 
 def test_an_empty_cache_says_what_happens(qtbot, tmp_path):
@@ -46,8 +61,8 @@ def test_an_empty_cache_says_what_happens(qtbot, tmp_path):
 
     dialog = ModelsDialog(cache=str(tmp_path / "none"))
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 0 and "No models downloaded yet" in dialog.total.text()
-    assert not dialog.delete.isEnabled()
+    assert dialog.table.rowCount() == len(models.other_models())
+    assert "No models downloaded yet" in dialog.total.text()
 
 
 def test_download_cancel_and_continue_from_the_dialog(qtbot, tmp_path, monkeypatch):
@@ -86,7 +101,7 @@ def test_download_cancel_and_continue_from_the_dialog(qtbot, tmp_path, monkeypat
         qtbot.waitUntil(lambda: dialog.worker is None, timeout=10000)
         assert dialog.status.text().startswith("test-org/tiny is ready")
         assert [r for m, p, r in hub.log if p.startswith("/cdn/")][0].startswith("bytes=")
-        assert dialog.table.rowCount() == 1 and dialog.table.item(0, 0).text() == "test-org/tiny"
+        assert dialog.table.rowCount() == 1 + len(models.other_models()) and dialog.table.item(0, 0).text() == "test-org/tiny"
         assert "stopped" not in dialog.table.item(0, 1).text() and dialog.total.text().startswith("1 model,")
         dialog.model_id.setText("/some/folder")
         dialog.get.click()

@@ -92,6 +92,60 @@ def cached_models(cache=None) -> list[dict]:
                   key=lambda m: m["id"].lower())
 
 
+def _folder_size(folder) -> int:
+    from pathlib import Path
+
+    return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def ct2_cache_root():
+    """Where CTranslate2 copies of Whisper checkpoints are kept (whisper_ct2 converts into it)."""
+    from workbench.core.paths import cache_dir
+
+    return cache_dir() / "ctranslate2"
+
+
+def other_models() -> list[dict]:
+    """Models outside the Hugging Face cache: the voice-activity model that ships inside the
+    silero-vad package (not deletable), and the CTranslate2 copies of Whisper checkpoints this
+    program converted (deletable: converted again on next use)."""
+    import os
+    from pathlib import Path
+
+    out = []
+    try:
+        import silero_vad
+
+        folder = Path(silero_vad.__file__).parent / "data"
+        if folder.is_dir():
+            out.append({"id": "silero-vad (bundled with the package)", "kind": "bundled",
+                        "size": _folder_size(folder), "path": str(folder), "last_used": 0.0,
+                        "partial": 0})
+    except Exception:   # noqa: BLE001 - not installed: nothing to list
+        pass
+    root = ct2_cache_root()
+    if root.is_dir():
+        for folder in sorted(p for p in root.iterdir() if p.is_dir() and (p / "model.bin").exists()):
+            out.append({"id": f"{folder.name} (CTranslate2 copy)", "kind": "ctranslate2",
+                        "size": _folder_size(folder), "path": str(folder),
+                        "last_used": os.path.getatime(folder / "model.bin"), "partial": 0})
+    return out
+
+
+def delete_other(entry: dict) -> int:
+    """Delete a CTranslate2 copy (bundled models stay); returns the bytes freed."""
+    import shutil
+
+    if entry.get("kind") != "ctranslate2":
+        raise ValueError(f"{entry['id']} ships with the program and cannot be deleted here")
+    size = entry["size"]
+    shutil.rmtree(entry["path"], ignore_errors=True)
+    with _lock:
+        for key in [k for k in _cache if entry["path"] in k]:
+            _cache.pop(key)
+    return size
+
+
 def delete_cached(model_id: str, cache=None) -> int:
     """Delete every revision of a cached model; returns the bytes freed."""
     from huggingface_hub import scan_cache_dir

@@ -38,9 +38,9 @@ def is_whisper(folder: str) -> bool:
 
 
 def cache_root() -> Path:
-    from workbench.core.paths import cache_dir
+    from workbench.tasks.models import ct2_cache_root
 
-    return cache_dir() / "ctranslate2"
+    return ct2_cache_root()
 
 
 def key(folder: str, quantization: str) -> str:

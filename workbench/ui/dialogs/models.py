@@ -77,7 +77,7 @@ class ModelsDialog(QDialog):
             return
         if not downloads.is_hub_id(model_id):
             self.status.setText(f"“{model_id}” is not a Hub id (owner/name). A model folder on this "
-                                "computer needs no download: type its path in a task's Model box.")
+                                "computer needs no download: choose it with Browse… beside a task's Model box.")
             return
         if models.offline():
             self.status.setText("Offline (HF_HUB_OFFLINE is set): nothing can be downloaded. On a "
@@ -123,7 +123,8 @@ class ModelsDialog(QDialog):
         super().done(result)
 
     def refresh(self) -> None:
-        self.entries = models.cached_models(self.cache)
+        hub, others = models.cached_models(self.cache), models.other_models()
+        self.entries = hub + others
         self.table.setRowCount(len(self.entries))
         for row, m in enumerate(self.entries):
             used = time.strftime("%Y-%m-%d", time.localtime(m["last_used"])) if m["last_used"] else ""
@@ -132,11 +133,15 @@ class ModelsDialog(QDialog):
                 size += f" + {human(m['partial'])} of a stopped download (Download continues it)"
             for col, text in enumerate((m["id"], size, used, m["path"])):
                 self.table.setItem(row, col, QTableWidgetItem(text))
-        count = len(self.entries)
-        self.total.setText(f"{count} model{'s' if count != 1 else ''}, {human(sum(m['size'] for m in self.entries))}"
-                           if self.entries else "No models downloaded yet. Models are fetched when a "
-                           "task first uses them (or below), into this cache, shared with other tools.")
-        self.delete.setEnabled(bool(self.entries))
+        count = len(hub)
+        text = (f"{count} model{'s' if count != 1 else ''}, {human(sum(m['size'] for m in hub))} in the cache."
+                if hub else "No models downloaded yet. Models are fetched when a task first uses them "
+                "(or below), into this cache, shared with other tools.")
+        if others:
+            text += (f" Also here: {len(others)} bundled or converted ({human(sum(m['size'] for m in others))})."
+                     " A local model folder is used where it is and is not listed.")
+        self.total.setText(text)
+        self.delete.setEnabled(any(m.get("kind") != "bundled" for m in self.entries))
 
     def _confirm(self, model_id: str, size: int) -> bool:
         return QMessageBox.question(self, "Delete model", f"Delete {model_id} ({human(size)}) from "
@@ -148,7 +153,11 @@ class ModelsDialog(QDialog):
         freed = 0
         for row in rows:
             m = self.entries[row]
+            if m.get("kind") == "bundled":
+                self.status.setText(f"{m['id']} ships with the program: it cannot be deleted here")
+                continue
             if self.confirm(m["id"], m["size"]):
-                freed += models.delete_cached(m["id"], self.cache)
+                freed += (models.delete_other(m) if m.get("kind") == "ctranslate2"
+                          else models.delete_cached(m["id"], self.cache))
         self.refresh()
         return freed
