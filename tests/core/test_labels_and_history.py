@@ -100,3 +100,27 @@ def test_signals_tell_views_what_changed():
     doc.add_region(track.id, 1, 2)
     doc.history.undo()
     assert seen == ["tracks", ("labels", track.id), ("labels", track.id)]
+
+
+def test_many_regions_at_once_keep_order_and_undo_in_one_step():
+    """Bulk insert (one sort) orders like one-by-one inserts: by start, equal starts in the order
+    given; adding and undoing 50,000 regions is one step each way."""
+    from workbench.core.document import Document
+    from workbench.core.regions import LabelTrack, Region
+
+    few = [Region(2.0, 3.0, "b"), Region(1.0, 1.5, "a"), Region(2.0, 2.5, "c")]
+    one_by_one = LabelTrack("x")
+    for r in few:
+        one_by_one._insert(r)
+    many = few + [Region(5.0 + k, 5.5 + k, f"r{k}") for k in range(20)]
+    bulk = LabelTrack("y", many)
+    assert [r.text for r in bulk][:3] == [r.text for r in one_by_one] == ["a", "b", "c"]
+    doc = Document()
+    track = doc.add_label_track("Big", [])
+    regions = [Region(k * 0.01, k * 0.01 + 0.005, str(k)) for k in range(50_000)][::-1]
+    doc.add_regions(track.id, regions)
+    assert len(track) == 50_000 and track.regions[0].text == "0" and track.visible(1.0, 1.02)
+    doc.history.undo()
+    assert len(track) == 0
+    doc.history.redo()
+    assert len(track) == 50_000 and [r.text for r in track.visible(0.0, 0.02)] == ["0", "1", "2"]

@@ -11,15 +11,11 @@ class AddRegions(Command):
         self.track_id, self.regions, self.title = track_id, list(regions), title
 
     def do(self, doc) -> None:
-        track = doc.label_track(self.track_id)
-        for r in self.regions:
-            track._insert(r)
+        doc.label_track(self.track_id)._insert_many(self.regions)
         doc.labels_changed.emit(self.track_id)
 
     def undo(self, doc) -> None:
-        track = doc.label_track(self.track_id)
-        for r in self.regions:
-            track._remove(r.id)
+        doc.label_track(self.track_id)._remove_many(r.id for r in self.regions)
         doc.labels_changed.emit(self.track_id)
 
 

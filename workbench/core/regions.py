@@ -17,8 +17,7 @@ class LabelTrack:
         self._regions: list[Region] = []
         self._starts: list[float] = []
         self._max_len = 0.0
-        for r in regions:
-            self._insert(r)
+        self._insert_many(regions)
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -63,6 +62,29 @@ class LabelTrack:
         self._regions.insert(i, region)
         self._starts.insert(i, region.start)
         self._max_len = max(self._max_len, region.length)
+
+    def _insert_many(self, regions) -> None:
+        """Many at once in O(n log n) (one sort), not one list insert each: 400,000 regions from
+        a label file or a task.  Equal starts keep their order, as one by one they would."""
+        regions = list(regions)
+        if len(regions) < 8:
+            for r in regions:
+                self._insert(r)
+            return
+        merged = sorted(self._regions + regions, key=lambda r: r.start)
+        self._regions = merged
+        self._starts = [r.start for r in merged]
+        self._max_len = max(self._max_len, max(r.length for r in regions))
+
+    def _remove_many(self, region_ids) -> None:
+        ids = set(region_ids)
+        if len(ids) < 8:
+            for i in ids:
+                self._remove(i)
+            return
+        kept = [r for r in self._regions if r.id not in ids]
+        self._regions = kept
+        self._starts = [r.start for r in kept]
 
     def _remove(self, region_id: int) -> Region:
         i = self.index_of(region_id)

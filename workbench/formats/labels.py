@@ -235,10 +235,11 @@ def read_textgrid(text: str, path=None) -> Tracks:
         raise LabelFormatError(path, 1, "expected a Praat TextGrid (“File type = \"ooTextFile\"”)")
     # Tokens are the values in order, in both the long and the short format; remember lines.
     tokens: list[tuple[str, int]] = []
+    line, seen = 1, 0          # line numbers counted as we go: linear, not a count from the top each time
     for m in _TG_TOKEN.finditer(text):
-        tok = m.group(0)
-        line = text.count("\n", 0, m.start()) + 1
-        tokens.append((tok, line))
+        line += text.count("\n", seen, m.start())
+        seen = m.start()
+        tokens.append((m.group(0), line))
     keywords = {"File", "type", "Object", "class", "xmin", "xmax", "tiers?", "size", "item",
                 "intervals", "points", "number", "mark", "text", "name", "time", "value"}
     values = [(t, n) for t, n in tokens if t not in keywords and not t.startswith("tiers?")
