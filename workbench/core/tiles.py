@@ -70,10 +70,6 @@ class SpectrogramTiles:
             self._generation += 1               # tiles being computed now read the old source
         return gone
 
-    def invalidate(self) -> None:
-        """Forget every tile (e.g. more of the file has been decoded)."""
-        self.set_params(self.params)
-
     def _finish(self, db: np.ndarray, params: spec.SpectrogramParams, lut) -> np.ndarray:
         """(columns, rows) dB -> (rows, columns) dB, or (rows, columns, 3) RGB with a LUT."""
         image = db.T

@@ -162,11 +162,6 @@ class Clip:
         """The visible content as an edit list of its own (trims applied)."""
         return self.audio.with_segments(self.audio.slice(self.trim_start, self.trim_start + self.frames))
 
-    def edited(self, make) -> "Clip":
-        """Apply an ``EditedAudio`` edit to the visible content: ``make(visible) -> EditedAudio``.
-        The result holds the edited content with no hidden parts."""
-        return self.with_(audio=make(self.visible_audio()), trim_start=0, trim_end=0)
-
     # -- saving ---------------------------------------------------------------------------------------
     def to_dict(self, source_index) -> dict:
         d: dict[str, Any] = {"name": self.name, "start": self.start, "rate": self.rate,
@@ -238,9 +233,6 @@ class AudioTrack:
         b = bisect.bisect_left(starts, t1, lo=a)
         return list(self.clips[a:b])
 
-    def clip_at(self, t: float) -> Clip | None:
-        return next((c for c in self.clips if c.start <= t < c.end), None)
-
     def fits(self, clip: Clip, ignore: int | None = None, tolerance: float = 1e-9) -> bool:
         """True when ``clip`` overlaps no other clip of this track (``ignore``: its own id)."""
         return clip.start >= -tolerance and all(
@@ -253,9 +245,6 @@ class AudioTrack:
         if r is None or r.clips is not self.clips:
             r = self._readers[rate] = TrackReader(self.clips, rate, self.channels)
         return r
-
-    def settings(self) -> dict:
-        return {k: getattr(self, k) for k in self.MIX_FIELDS}
 
     def to_dict(self, source_index) -> dict:
         d = {"kind": "audio", "name": self.name, "clips": [c.to_dict(source_index) for c in self.clips]}

@@ -1,7 +1,6 @@
 """Bridges the Qt-free Player to the timeline: a 60 Hz timer moves the playhead and follows it."""
 from __future__ import annotations
 
-import numpy as np
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from workbench.core.playback import Player
@@ -81,9 +80,6 @@ class PlaybackController(QObject):
         self.ticks += 1
         self.timeline.show_playhead(pos, follow=True)
         source = self.player.source
-        if source is not None:   # the meter: the last ~40 ms before the playhead
+        if source is not None:   # the meter: the last ~40 ms before the playhead (the mix's reading)
             frame = int(pos * source.sample_rate)
-            block = source.read(max(0, frame - 2048), frame)
-            if len(block):
-                self.levels.emit(np.abs(block).max(axis=0),
-                                 np.sqrt(np.mean(np.square(block, dtype=np.float64), axis=0)))
+            self.levels.emit(*source.levels(max(0, frame - 2048), frame))
