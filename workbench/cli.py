@@ -102,6 +102,8 @@ def _run_command(argv: list[str]) -> int:
     p.add_argument("--format", default=".json", help="extension of each file written into a folder")
     p.add_argument("--model", help="Hub id or local folder of the checkpoint")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--text", help="the text or description a Generate task speaks or makes "
+                                  "(the same as --param text=...)")
     p.add_argument("--channel", choices=("mix", "left", "right"), default="mix")
     p.add_argument("--rate", type=int, default=48000, help="sample rate of generated audio (Hz)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
@@ -109,7 +111,10 @@ def _run_command(argv: list[str]) -> int:
     args = p.parse_args(argv)
     try:
         spec = registry.get(args.task)
-        params = spec.parse_params(dict(kv.split("=", 1) for kv in args.param if "=" in kv))
+        given = dict(kv.split("=", 1) for kv in args.param if "=" in kv)
+        if args.text is not None:
+            given["text"] = args.text
+        params = spec.parse_params(given)
     except (KeyError, ValueError) as exc:
         print(f"workbench run: {exc.args[0]}", file=sys.stderr)
         return 2
@@ -167,43 +172,63 @@ def _run_command(argv: list[str]) -> int:
 
 
 def _generate(spec, params: dict, args) -> int:
-    """Write a Generate task's audio to -o, with its provenance in the file's tags."""
+    """Write a Generate task's audio to -o, with its provenance in the file's tags.  Several
+    outputs (variations, a clip per sentence) go to NAME-1.EXT, NAME-2.EXT, ...; a task that
+    reads a selection (a voice, a melody, music to continue) reads the one INPUT file."""
     import soundfile as sf
 
+    from workbench.core.audio import AudioOpenError, open_audio
     from workbench.formats import atomic
     from workbench.formats.export import CONTAINERS
     from workbench.tasks.generate.run import metadata, run_generate
-    from workbench.tasks.runner import TaskCancelled, TaskError, drive
+    from workbench.tasks.runner import TaskCancelled, TaskError, drive, load_input
 
     out = Path(args.output)
     container = CONTAINERS.get(out.suffix.lower())
     if container is None:
         print(f"workbench run: {spec.id} writes audio: give -o a .wav, .flac or .ogg file", file=sys.stderr)
         return 2
-    if args.inputs:
+    reads = spec.extra.get("reads_selection")
+    if args.inputs and not reads:
         print(f"workbench run: {spec.id} makes audio from its parameters and reads no input files",
               file=sys.stderr)
+        return 2
+    if len(args.inputs) > 1:
+        print(f"workbench run: {spec.id} reads one input file (the audio it takes a voice, a "
+              f"melody or a beginning from), not {len(args.inputs)}", file=sys.stderr)
         return 2
     if not 1000 <= args.rate <= 768000:
         print(f"workbench run: --rate {args.rate} Hz is outside 1000-768000", file=sys.stderr)
         return 2
+    selection = None
     try:
-        result = drive(run_generate(spec, params, args.rate, checkpoint=args.model),
-                       lambda e: _bar(spec.id, e.fraction))
-        (output,) = result.audio
+        if args.inputs:
+            src = open_audio(args.inputs[0])
+            for _ in src.load():
+                pass
+            selection = lambda rate: load_input(src, 0.0, src.duration, rate, args.channel)  # noqa: E731
+        result = drive(run_generate(spec, params, args.rate, checkpoint=args.model, device=args.device,
+                                    selection=selection),
+                       lambda e: _bar(spec.id, e.fraction, e.message if e.stage else ""))
+        outputs = result.audio
+        targets = [out] if len(outputs) == 1 else [
+            out.with_name(f"{out.stem}-{n}{out.suffix}") for n in range(1, len(outputs) + 1)]
         subtype = {"WAV": "FLOAT", "FLAC": "PCM_24", "OGG": "VORBIS"}[container]
-        with atomic.replacing(out) as tmp, sf.SoundFile(str(tmp), "w", output.rate, output.samples.shape[1],
-                                                       subtype=subtype, format=container) as f:
-            for key, value in metadata(output).items():
-                setattr(f, key, value)
-            f.write(output.samples)
-    except (ValueError, TaskError, TaskCancelled, OSError) as exc:
+        for output, target in zip(outputs, targets):
+            with atomic.replacing(target) as tmp, sf.SoundFile(
+                    str(tmp), "w", output.rate, output.samples.shape[1], subtype=subtype, format=container) as f:
+                for key, value in metadata(output).items():
+                    setattr(f, key, value)
+                f.write(output.samples)
+    except (ValueError, TaskError, TaskCancelled, OSError, AudioOpenError) as exc:
         print(f"\rworkbench run: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print(f"\nworkbench run: stopped; {out} was not written", file=sys.stderr)
         return 130
-    _bar(spec.id, 1.0, f"{output.duration:.2f} s -> {out}", done=True)
+    seconds = sum(o.duration for o in outputs)
+    where = str(out) if len(outputs) == 1 else f"{targets[0].name} … {targets[-1].name}"
+    _bar(spec.id, 1.0, f"{seconds:.2f} s -> {where} ({result.seconds:.1f} s)", done=True)
     return 0
 
 

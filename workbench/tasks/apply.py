@@ -45,14 +45,29 @@ def clip_for(output: AudioOutput, folder: Path | None = None) -> Clip:
 
 def apply_result(doc, result: TaskResult, where: str = "cursor", title: str | None = None,
                  folder: Path | None = None) -> list:
-    """Label outputs become label tracks, audio outputs clips (placed by ``where``: "cursor",
-    "new track" or "replace selection"); all of it one undo step.  Returns what was added."""
+    """Label outputs become label tracks, audio outputs clips: the first take placed by
+    ``where`` ("cursor", "new track" or "replace selection"), each further take (variations) on
+    a track of its own at the same time, and the later pieces of a take (the sentences of a long
+    text) after its first on the same track.  All of it one undo step; returns the tracks added
+    or used."""
     made = []
     title = title or (result.audio[0].name if result.audio else "Task results")
     clips = [clip_for(o, folder) for o in result.audio]   # files first: nothing half-done on a full disk
     with doc.history.group(title):
         for name, regions in result.tracks:
             made.append(doc.add_label_track(doc._free_name(name), regions))
-        for clip in clips:
-            made.append(doc.place_clip(clip, where, title))
+        firsts: dict[int, tuple] = {}      # take -> (its track, where its first piece starts)
+        for output, clip in zip(result.audio, clips):
+            if output.take not in firsts:
+                how = where if not firsts else "new track"
+                track = doc.place_clip(clip, how, title)
+                firsts[output.take] = (track, track.clip(clip.id).start - output.offset)
+                made.append(track)
+                continue
+            track, at = firsts[output.take]
+            piece = clip.with_(start=at + output.offset)
+            if not track.fits(piece):
+                track = doc.add_audio_track(clip.name or "Audio")
+                made.append(track)
+            doc.add_clip(track.id, piece, title)
     return made

@@ -42,6 +42,8 @@ class AudioOutput:
     samples: np.ndarray
     rate: int
     provenance: dict = field(default_factory=dict)
+    offset: float = 0.0      # seconds after the drop point (the sentences of one text follow on)
+    take: int = 0            # which variation: one track per take
 
     @property
     def duration(self) -> float:

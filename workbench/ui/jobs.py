@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButt
 from workbench.tasks.apply import apply_result
 from workbench.tasks.generate.run import run_generate
 from workbench.tasks.plan import run_over
-from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult
+from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult, load_input
 from workbench.ui.workers import GeneratorWorker
 
 
@@ -39,6 +39,7 @@ class Job:
     track_id: int | None = None
     out_of_memory: bool = False
     where: str = "cursor"   # where a Generate task's clip goes
+    selection: tuple | None = None   # what a Generate task reads (a voice, a melody), in seconds
     made: list = field(default_factory=list)   # the clips or tracks a finished job added
     found_so_far: list = field(default_factory=list, repr=False)   # regions streamed before the end
     worker: GeneratorWorker | None = field(default=None, repr=False)
@@ -101,8 +102,12 @@ class JobQueue(QObject):
         audio = job.doc.mix()        # what the user hears is what the model hears
 
         def generate(cancelled):
+            take = None
+            if job.selection is not None:
+                a, b = job.selection
+                take = lambda rate: load_input(audio, a, b, rate)   # noqa: E731
             return (yield from run_generate(job.spec, job.params, job.doc.sample_rate, cancelled,
-                                            job.model or None))
+                                            job.model or None, job.device, take))
 
         def work(cancelled):
             return (yield from run_over(job.spec, audio, job.params, job.ranges, job.model or None,

@@ -32,8 +32,9 @@ class TasksMixin:
             self.show_status("Select the audio to replace first (or put the clip at the cursor)")
             return None
         self.settings.generate_where = where
+        reads = spec.extra.get("reads_selection") and doc.selection and doc.selection[1] > doc.selection[0]
         job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.settings.device,
-                  where=where)
+                  where=where, selection=tuple(doc.selection) if reads else None)
         return self.job_queue.submit(job)
 
     def _checked(self, spec, params: dict) -> dict | None:

@@ -44,3 +44,64 @@ generator("click", "Click track", "A metronome click on every beat, the first be
           Param("beats", "int", 16, "Beats", 1, 100000),
           Param("beats_per_bar", "int", 4, "Beats per bar", 0, 64, help="0: no accent"),
           AMPLITUDE)
+
+
+# -- generators driven by models (any compatible checkpoint by Hub id or local folder) ------------
+SEED = Param("seed", "int", 0, "Seed", 0, 2 ** 31 - 1, help="The same seed, settings and model give "
+             "the same audio on the CPU")
+VARIATIONS = Param("variations", "int", 1, "Variations", 1, 16,
+                   help="How many takes, with seeds seed, seed+1, ...; each lands on its own track")
+
+
+def model_generator(id: str, title: str, description: str, run: str, checkpoints: tuple,
+                    *params: Param, reads_selection: bool = False) -> None:
+    TASKS.append(TaskSpec(id=id, title=title, panel="generate", description=description,
+                          run=run, sample_rate=None, inputs=("selection",) if reads_selection else (),
+                          needs_model=True, checkpoints=checkpoints, output_track=title,
+                          params=params + (SEED, VARIATIONS),
+                          extra={"reads_selection": reads_selection}))
+
+
+model_generator(
+    "tts", "Speech", "Text to speech. VITS/MMS-TTS voices speak one language each; SpeechT5 speaks in "
+    "a voice taken from the selected speech (or a saved x-vector); Bark takes voice presets, sings "
+    "text inside ♪ … ♪ and acts cues like [laughs]. Long text is cut at sentence ends.",
+    "workbench.tasks.generate.speech:render_tts",
+    ("facebook/mms-tts-eng", "microsoft/speecht5_tts", "suno/bark-small", "facebook/mms-tts-deu",
+     "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
+    Param("text", "str", "Hello. This is Audio Workbench speaking.", "Text"),
+    Param("voice", "str", "", "Voice", help="Bark: a preset such as v2/en_speaker_6. SpeechT5: a .npy "
+          "x-vector, or empty to take the voice from the selection. VITS: not used"),
+    Param("speaker_model", "str", "microsoft/wavlm-base-plus-sv", "Voice model",
+          help="SpeechT5: the x-vector model that takes a voice from the selection"),
+    Param("vocoder", "str", "microsoft/speecht5_hifigan", "Vocoder", help="SpeechT5: the HiFi-GAN vocoder"),
+    Param("pieces", "choice", "one clip", "Sentences", choices=("one clip", "a clip per sentence")),
+    Param("pause", "float", 0.3, "Pause", 0.0, 10.0, unit="s", help="Silence between sentences"),
+    Param("speaking_rate", "float", 1.0, "Speaking rate", 0.25, 4.0, help="VITS: 2 is twice as fast"),
+    reads_selection=True)
+model_generator(
+    "music", "Music", "Music from a description with MusicGen; it can continue the selected audio, "
+    "and musicgen-melody checkpoints follow the selection's melody.",
+    "workbench.tasks.generate.music:render_music",
+    ("facebook/musicgen-small", "facebook/musicgen-medium", "facebook/musicgen-large",
+     "facebook/musicgen-melody"),
+    Param("text", "str", "calm lo-fi piano with soft drums, 80 bpm", "Description"),
+    Param("duration", "float", 8.0, "Duration", 0.5, 30.0, unit="s"),
+    Param("use_selection", "choice", "ignore", "Selection", choices=("ignore", "continue it", "as the melody"),
+          help="Continue the selected audio, or (musicgen-melody) follow its melody"),
+    Param("guidance", "float", 3.0, "Guidance", 0.0, 20.0, help="How closely to follow the text (1: off)"),
+    Param("temperature", "float", 1.0, "Temperature", 0.05, 5.0),
+    Param("top_k", "int", 250, "Top-k", 0, 100000),
+    Param("top_p", "float", 0.0, "Top-p", 0.0, 1.0, help="0: off"),
+    reads_selection=True)
+model_generator(
+    "sfx", "Sound effect", "Sound effects and ambiences from a description by text-to-audio diffusion "
+    "(AudioLDM 2, AudioLDM, Stable Audio Open).",
+    "workbench.tasks.generate.sfx:render_sfx",
+    ("cvssp/audioldm2", "cvssp/audioldm2-large", "cvssp/audioldm-s-full-v2",
+     "stabilityai/stable-audio-open-1.0"),
+    Param("text", "str", "rain on a tin roof, distant thunder", "Description"),
+    Param("negative", "str", "low quality, distorted", "Avoid"),
+    Param("duration", "float", 5.0, "Duration", 0.5, 47.0, unit="s"),
+    Param("steps", "int", 50, "Steps", 1, 1000),
+    Param("guidance", "float", 3.5, "Guidance", 0.0, 30.0))

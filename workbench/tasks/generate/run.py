@@ -7,21 +7,75 @@ from workbench import __version__
 from workbench.tasks.events import AudioOutput, Progress, TaskResult
 
 
-def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpoint: str | None = None):
-    """Generator: yields Progress, returns a TaskResult holding one AudioOutput at ``rate``."""
+def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpoint: str | None = None,
+                 device: str = "auto", selection=None):
+    """Generator: yields Progress, returns a TaskResult holding the AudioOutputs made.
+
+    Generators without a model render at ``rate``; a model renders at its own rate (the
+    timeline resamples).  ``selection`` is None or ``take(rate) -> mono float32`` of the
+    selected audio, for tasks that read it (a voice, a melody, audio to continue).
+    "variations" N runs the task N times with seeds seed, seed+1, ..."""
     t0 = time.perf_counter()
     values = spec.parse_params(params)
+    model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
     yield Progress(0.0, spec.title)
-    samples = yield from spec.runner()(None, int(rate), values, cancelled=cancelled, checkpoint=checkpoint)
-    provenance = {"task": spec.id, "params": values, "rate": int(rate),
-                  "software": f"Audio Workbench {__version__}"}
-    if checkpoint:
-        provenance["model"] = checkpoint
-    if "seed" in values:
-        provenance["seed"] = values["seed"]
-    name = describe(spec, values)
-    return TaskResult(audio=[AudioOutput(name, samples, int(rate), provenance)],
-                      seconds=time.perf_counter() - t0)
+    folder = None
+    if spec.needs_model:
+        from workbench.tasks.models import fetch
+
+        folder = yield from fetch(model, cancelled)
+    takes = int(values.get("variations", 1))
+    outputs: list[AudioOutput] = []
+    for take in range(takes):
+        these = dict(values)
+        if "seed" in these:
+            these["seed"] = int(values["seed"]) + take
+        gen = spec.runner()(selection, int(rate), these, cancelled=cancelled,
+                            **({"checkpoint": folder, "device": device} if spec.needs_model else {}))
+        made = yield from _scaled(gen, take / takes, 1 / takes, f"take {take + 1}/{takes}" if takes > 1 else "")
+        for piece in _pieces(made, int(rate)):
+            provenance = {"task": spec.id, "params": these, "rate": piece.rate,
+                          "software": f"Audio Workbench {__version__}"}
+            if model:
+                provenance["model"] = model
+            if "seed" in these:
+                provenance["seed"] = these["seed"]
+            if takes > 1:
+                provenance["take"] = take + 1
+            provenance.update(piece.extra)
+            name = piece.name or describe(spec, these)
+            if takes > 1:
+                name = f"{name} (seed {these['seed']})"
+            outputs.append(AudioOutput(name, piece.samples, piece.rate, provenance,
+                                       offset=piece.offset, take=take))
+    seconds = time.perf_counter() - t0
+    for o in outputs:
+        o.provenance["seconds"] = round(seconds / takes, 3)
+    return TaskResult(audio=outputs, seconds=seconds)
+
+
+def _scaled(gen, base: float, span: float, prefix: str):
+    """Re-yield a task's progress as part ``base .. base + span`` of the whole job."""
+    while True:
+        try:
+            event = next(gen)
+        except StopIteration as stop:
+            return stop.value
+        if isinstance(event, Progress):
+            msg = f"{prefix}: {event.message}" if prefix and event.message else (event.message or prefix)
+            event = Progress(base + span * event.fraction, msg, event.stage)
+        yield event
+
+
+def _pieces(made, rate: int):
+    """A runner's return value as a list of Rendered: signal generators return bare samples."""
+    from workbench.tasks.generate.engine import Rendered
+
+    if isinstance(made, Rendered):
+        return [made]
+    if isinstance(made, list):
+        return made
+    return [Rendered(made, rate)]
 
 
 def describe(spec, values: dict) -> str:

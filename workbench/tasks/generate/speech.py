@@ -1,0 +1,209 @@
+"""Text to speech with any transformers checkpoint of three families, told apart by the
+checkpoint's config: VITS / MMS-TTS (one forward pass per sentence), SpeechT5 (a speaker
+x-vector and a HiFi-GAN vocoder) and Bark (voice presets, ♪ sung ♪ text, [laughs]-style cues).
+
+Long text is cut at sentence ends (engine.split_text); the pieces become one clip with the
+pauses kept, or a clip each.  No Qt.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from workbench.tasks.events import Progress, TaskCancelled, TaskError
+from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, join_pieces,
+                                             loading, model_type, seed_everything, split_text,
+                                             torch_dtype)
+from workbench.tasks.models import cached, choose_device, fetch
+
+DEFAULT = "facebook/mms-tts-eng"
+VOCODER = "microsoft/speecht5_hifigan"
+SPEAKER_MODEL = "microsoft/wavlm-base-plus-sv"
+FAMILIES = {"vits": "VITS", "speecht5": "SpeechT5", "bark": "Bark"}
+
+
+def _load(folder: str, device: str):
+    kind = model_type(folder)
+    if kind not in FAMILIES:
+        raise TaskError(f"“{folder}” is not a speech model this program can run (its config says "
+                        f"“{kind or 'nothing'}”; VITS/MMS-TTS, SpeechT5 and Bark checkpoints work)")
+
+    def load():
+        from transformers import AutoModel, AutoProcessor, AutoTokenizer
+
+        if kind == "vits":
+            from transformers import VitsModel
+
+            return kind, AutoTokenizer.from_pretrained(folder), VitsModel.from_pretrained(
+                folder, dtype=torch_dtype(device)).to(device).eval()
+        if kind == "speecht5":
+            from transformers import SpeechT5ForTextToSpeech
+
+            return kind, AutoProcessor.from_pretrained(folder), SpeechT5ForTextToSpeech.from_pretrained(
+                folder, dtype=torch_dtype(device)).to(device).eval()
+        return kind, AutoProcessor.from_pretrained(folder), AutoModel.from_pretrained(
+            folder, dtype=torch_dtype(device)).to(device).eval()
+
+    return cached(f"tts:{folder}:{device}", lambda: loading(folder, "speech", load))
+
+
+def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
+    """Task runner: yields Progress, returns a list of Rendered (one, or one per sentence)."""
+    import torch
+
+    text = values["text"].strip()
+    if not text:
+        raise TaskError("Type the text to speak")
+    device = choose_device(device)
+    yield Progress(0.0, f"Loading {checkpoint}")
+    kind, processor, model = _load(checkpoint, device)
+    pieces = split_text(text)
+    voice = yield from _voice(kind, values, selection, processor, cancelled, device)
+    out_rate = _rate(kind, model, processor)
+    parts = []
+    for i, piece in enumerate(pieces):
+        if cancelled():
+            raise TaskCancelled()
+        seed_everything(int(values["seed"]) + i)
+        what = f"Sentence {i + 1}/{len(pieces)}" if len(pieces) > 1 else "Speaking"
+        span = 1.0 / len(pieces)
+        with torch.inference_mode():
+            if kind == "vits":
+                model.speaking_rate = float(values["speaking_rate"])
+                wave = _vits(model, processor, piece, device)
+                yield Progress((i + 1) * span, what)
+            elif kind == "speecht5":
+                wave = yield from _speecht5(model, processor, piece, voice, values, cancelled, device,
+                                            what, i * span, span)
+            else:
+                wave = yield from _bark(model, processor, piece, voice, cancelled, device, what, i * span, span)
+        parts.append(as_frames(wave)[:, 0])
+    extra = {"engine": FAMILIES[kind], "text": text}
+    if values["voice"]:
+        extra["voice"] = values["voice"]
+    if values["pieces"] == "a clip per sentence" and len(parts) > 1:
+        out, at = [], 0.0
+        for piece, wave in zip(pieces, parts):
+            out.append(Rendered(wave[:, None], out_rate, _name(piece), at, dict(extra, text=piece)))
+            at += len(wave) / out_rate + float(values["pause"])
+        return out
+    joined = join_pieces(parts, out_rate, float(values["pause"]))
+    return [Rendered(joined[:, None], out_rate, _name(text), 0.0, extra)]
+
+
+def _name(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:6]) + ("…" if len(words) > 6 else "")
+
+
+def _rate(kind: str, model, processor) -> int:
+    if kind == "vits":
+        return int(model.config.sampling_rate)
+    if kind == "bark":
+        return int(model.generation_config.sample_rate)
+    return 16000   # SpeechT5's HiFi-GAN writes 16 kHz
+
+
+def _vits(model, tokenizer, text: str, device: str):
+    inputs = tokenizer(text, return_tensors="pt").to(device)
+    if inputs["input_ids"].shape[-1] == 0:
+        raise TaskError(f"The model's tokenizer keeps nothing of “{text}”: it does not read this "
+                        f"script (MMS voices read one language each; uroman romanizes others)")
+    return model(**inputs).waveform
+
+
+def _speecht5(model, processor, text, voice, values, cancelled, device, what, base, span):
+    from transformers import SpeechT5HifiGan
+
+    vocoder_id = values["vocoder"] or VOCODER
+    folder = yield from fetch(vocoder_id, cancelled)
+    vocoder = cached(f"vocoder:{folder}:{device}", lambda: loading(
+        vocoder_id, "HiFi-GAN vocoder",
+        lambda: SpeechT5HifiGan.from_pretrained(folder, dtype=torch_dtype(device)).to(device).eval()))
+    inputs = processor(text=text, return_tensors="pt")
+    ids = inputs["input_ids"].to(device)
+    # the decoder runs once per 2 spectrogram frames; the model stops on its own, 20x the text at most
+    steps = Steps(ids.shape[-1] * 20 // model.config.reduction_factor, "frames", cancelled)
+    handle = steps.hook(model.speecht5.decoder)
+    try:
+        return (yield from blocking(lambda: model.generate_speech(ids, voice.to(device, model.dtype),
+                                                                  vocoder=vocoder, maxlenratio=20.0),
+                                    steps, what, base, span))
+    finally:
+        handle.remove()
+
+
+def _bark(model, processor, text, voice, cancelled, device, what, base, span):
+    inputs = processor(text, voice_preset=voice or None, return_tensors="pt")
+    inputs = {k: (v.to(device) if hasattr(v, "to") else v) for k, v in inputs.items()}
+    if "history_prompt" in inputs:
+        inputs["history_prompt"] = {k: v.to(device) for k, v in inputs["history_prompt"].items()}
+    semantic = int(model.generation_config.semantic_config.get("max_new_tokens") or 768)
+    steps = Steps(semantic * 2, "tokens", cancelled)   # semantic tokens, then (about as many) coarse ones
+    handles = [steps.hook(model.semantic), steps.hook(model.coarse_acoustics), steps.hook(model.fine_acoustics)]
+    try:
+        return (yield from blocking(lambda: model.generate(**inputs, do_sample=True), steps, what, base, span))
+    finally:
+        for h in handles:
+            h.remove()
+
+
+def _voice(kind, values, selection, processor, cancelled, device):
+    """The voice: SpeechT5 needs a speaker x-vector (from a .npy file, or computed from the
+    selected speech); Bark takes a preset name; VITS voices are fixed by the checkpoint."""
+    import torch
+
+    name = values["voice"].strip()
+    if kind == "bark":
+        if name and processor.speaker_embeddings is not None and name not in processor.speaker_embeddings:
+            known = sorted(k for k in processor.speaker_embeddings if k != "repo_or_path")
+            raise TaskError(f"Bark has no voice preset “{name}”; this checkpoint has: "
+                            f"{', '.join(known[:12])}{'…' if len(known) > 12 else ''}")
+        if name and processor.speaker_embeddings is None:
+            raise TaskError(f"This Bark checkpoint ships no voice presets, so “{name}” cannot be used; "
+                            f"leave Voice empty")
+        return name
+    if kind != "speecht5":
+        return None
+    if name:
+        path = Path(name).expanduser()
+        try:
+            vector = np.load(path, allow_pickle=False)
+        except (OSError, ValueError) as exc:
+            raise TaskError(f"The voice file “{name}” could not be read: it must be a .npy file "
+                            f"holding one speaker x-vector ({exc})") from exc
+        vector = np.asarray(vector, np.float32).reshape(-1)
+        if vector.size != 512 or not np.isfinite(vector).all():
+            raise TaskError(f"The voice file “{name}” holds {vector.size} numbers; a SpeechT5 voice "
+                            f"is a 512-number speaker x-vector")
+        return torch.from_numpy(vector)[None]
+    if selection is None:
+        raise TaskError("SpeechT5 speaks in a voice taken from a recording: select a few seconds "
+                        "of someone speaking (or give Voice a .npy speaker x-vector)")
+    yield Progress(0.0, "Taking the voice from the selection")
+    return (yield from speaker_vector(selection, values["speaker_model"] or SPEAKER_MODEL, cancelled, device))
+
+
+def speaker_vector(selection, checkpoint: str, cancelled=lambda: False, device: str = "cpu"):
+    """Generator: a unit-length speaker x-vector (1, 512) of the selected speech, by a
+    transformers x-vector model (WavLM/wav2vec 2.0 ...ForXVector)."""
+    import torch
+    from transformers import AutoFeatureExtractor, AutoModelForAudioXVector
+
+    folder = yield from fetch(checkpoint, cancelled)
+
+    def load():
+        return (AutoFeatureExtractor.from_pretrained(folder),
+                AutoModelForAudioXVector.from_pretrained(folder).to(device).eval())
+
+    fe, model = cached(f"xvector:{folder}:{device}", lambda: loading(checkpoint, "speaker x-vector", load))
+    audio = selection(int(fe.sampling_rate))
+    if len(audio) < fe.sampling_rate // 2:
+        raise TaskError("The selection is too short to take a voice from: select at least a second of speech")
+    inputs = fe(audio[: 30 * fe.sampling_rate], sampling_rate=fe.sampling_rate, return_tensors="pt")
+    with torch.inference_mode():
+        emb = model(**{k: v.to(device) for k, v in inputs.items()}).embeddings
+    if emb.shape[-1] != 512:
+        raise TaskError(f"“{checkpoint}” makes {emb.shape[-1]}-number speaker vectors; SpeechT5 needs 512")
+    return torch.nn.functional.normalize(emb.float().cpu(), dim=-1)
