@@ -152,9 +152,10 @@ def tiny_musicgen(folder: Path) -> str:
     _quiet()
     torch.manual_seed(0)
     folder.mkdir(parents=True)
+    tokenizer = _t5_tokenizer(30)      # the trainer's vocabulary may come out larger than asked
     MusicgenProcessor(feature_extractor=EncodecFeatureExtractor(feature_size=1, sampling_rate=32000),
-                      tokenizer=_t5_tokenizer(30)).save_pretrained(folder)
-    t5 = T5Config(vocab_size=32, d_model=16, d_kv=8, d_ff=32, num_layers=1, num_heads=2)
+                      tokenizer=tokenizer).save_pretrained(folder)
+    t5 = T5Config(vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1, num_heads=2)
     # 4 codebooks of 64 codes (6 bits) at 50 frames a second: 4 * 50 * 6 / 1000 = 1.2 kbps
     codec = EncodecConfig(sampling_rate=32000, audio_channels=1, num_filters=4, hidden_size=16,
                           upsampling_ratios=[8, 5, 4, 4], codebook_size=64, codebook_dim=16,
@@ -198,7 +199,7 @@ def tiny_audioldm2(folder: Path) -> str:
                         down_block_types=["DownEncoderBlock2D"] * 2, up_block_types=["UpDecoderBlock2D"] * 2,
                         latent_channels=4, norm_num_groups=8)
     text = ClapTextConfig(bos_token_id=0, eos_token_id=2, hidden_size=8, intermediate_size=37, num_attention_heads=1,
-                          num_hidden_layers=1, pad_token_id=1, vocab_size=300, projection_dim=8)
+                          num_hidden_layers=1, pad_token_id=1, vocab_size=400, projection_dim=8)
     audio = ClapAudioConfig(spec_size=8, window_size=4, num_mel_bins=8, intermediate_size=37, depths=[1, 1],
                             num_attention_heads=[1, 1], num_hidden_layers=1, hidden_size=192, projection_dim=8,
                             patch_size=2, patch_stride=2, patch_embed_input_channels=4)
@@ -217,11 +218,12 @@ def tiny_audioldm2(folder: Path) -> str:
                                                     upsample_rates=[2, 2], upsample_kernel_sizes=[4, 4],
                                                     resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3]],
                                                     normalize_before=False))
+    t5_tokenizer = _t5_tokenizer(60)
     AudioLDM2Pipeline(vae=vae, text_encoder=clap, text_encoder_2=T5EncoderModel(T5Config(
-                          vocab_size=64, d_model=32, d_ff=37, d_kv=8, num_heads=2, num_layers=1)),
+                          vocab_size=len(t5_tokenizer), d_model=32, d_ff=37, d_kv=8, num_heads=2, num_layers=1)),
                       projection_model=AudioLDM2ProjectionModel(text_encoder_dim=16, text_encoder_1_dim=32,
                                                                 langauge_model_dim=16),
-                      language_model=gpt, tokenizer=roberta, tokenizer_2=_t5_tokenizer(60),
+                      language_model=gpt, tokenizer=roberta, tokenizer_2=t5_tokenizer,
                       feature_extractor=ClapFeatureExtractor(feature_size=8, sampling_rate=16000,
                                                              hop_length=7900, fft_window_size=32),
                       unet=unet, scheduler=scheduler, vocoder=vocoder).save_pretrained(folder)

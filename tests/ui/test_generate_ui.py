@@ -41,7 +41,7 @@ def test_generate_a_tone_at_the_cursor_then_on_a_new_track(window, tab, qtbot):
     x = doc.mix().read(2 * 48000, 3 * 48000)[:, 0]
     assert np.abs(x).max() == pytest.approx(0.8, abs=1e-3)
     assert doc.history.undo_title == "Tone"
-    assert "a clip at 2.000 s" in window.status_text.text()
+    assert "at 2.000 s on “a.wav”" in window.status_text.text()
     # on a new track, remembered for next time
     panel.input.setCurrentIndex(panel.input.findData("new track"))
     qtbot.mouseClick(panel.run, Qt.MouseButton.LeftButton)

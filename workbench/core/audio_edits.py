@@ -164,6 +164,18 @@ class AudioEditing:
             self.add_clip(target.id, clip, title)
         return target
 
+    def drop_clip(self, clip: Clip, at: float, track_id: int | None = None, title: str | None = None) -> AudioTrack:
+        """A clip dragged onto the timeline: at ``at`` on that track where it fits, else on a
+        new track at ``at``.  One undo step; returns the track it landed on."""
+        title = title or f"Add “{clip.name or 'clip'}”"
+        clip = clip.with_(start=max(0.0, float(at)))
+        target = self.track(track_id) if track_id is not None else None
+        with self.history.group(title):
+            if target is None or target.kind != "audio" or not target.fits(clip):
+                target = self.add_audio_track(clip.name or "Audio")
+            self.add_clip(target.id, clip, title)
+        return target
+
     def remove_clip(self, clip_id: int) -> None:
         track, clip = self.find_clip(clip_id)
         self._push_clips(track, tuple(c for c in track.clips if c.id != clip_id),

@@ -38,21 +38,24 @@ def source_for(output: AudioOutput, folder: Path | None = None):
     return src
 
 
-def clip_for(output: AudioOutput, folder: Path | None = None) -> Clip:
-    src = source_for(output, folder)
+def clip_for(output: AudioOutput, folder: Path | None = None, source=None) -> Clip:
+    """A clip of the output (its file written now, or ``source`` when it already has one)."""
+    src = source if source is not None else source_for(output, folder)
     return Clip(EditedAudio.of(src), name=output.name, provenance=dict(output.provenance))
 
 
 def apply_result(doc, result: TaskResult, where: str = "cursor", title: str | None = None,
-                 folder: Path | None = None) -> list:
+                 folder: Path | None = None, sources: list | None = None) -> list:
     """Label outputs become label tracks, audio outputs clips: the first take placed by
     ``where`` ("cursor", "new track" or "replace selection"), each further take (variations) on
     a track of its own at the same time, and the later pieces of a take (the sentences of a long
     text) after its first on the same track.  All of it one undo step; returns the tracks added
-    or used."""
+    or used.  ``sources``: the outputs' files, when they were written already."""
     made = []
     title = title or (result.audio[0].name if result.audio else "Task results")
-    clips = [clip_for(o, folder) for o in result.audio]   # files first: nothing half-done on a full disk
+    sources = sources or [None] * len(result.audio)
+    # files first: nothing half-done on a full disk
+    clips = [clip_for(o, folder, s) for o, s in zip(result.audio, sources)]
     with doc.history.group(title):
         for name, regions in result.tracks:
             made.append(doc.add_label_track(doc._free_name(name), regions))

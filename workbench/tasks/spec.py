@@ -12,7 +12,7 @@ class Param:
     """A typed parameter with a default, a range and help text; forms and --param use it."""
 
     name: str
-    kind: str                      # float | int | bool | choice | str
+    kind: str                      # float | int | bool | choice | str | text (several lines)
     default: Any
     title: str = ""
     min: float | None = None

@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem)
 
-from workbench.tasks.apply import apply_result
+from workbench.tasks.apply import apply_result, source_for
 from workbench.tasks.generate.run import run_generate
 from workbench.tasks.plan import run_over
 from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult, load_input
@@ -56,6 +56,7 @@ class JobQueue(QObject):
     changed = Signal(object)        # the job whose state or progress changed
     finished = Signal(object)       # done, failed or cancelled
     partial = Signal(object, list)  # the job, regions found so far (for a preview)
+    generated = Signal(object, object, list)   # a Generate job, its TaskResult, the clips' files
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
@@ -144,11 +145,15 @@ class JobQueue(QObject):
         self.changed.emit(job)
 
     def _done(self, job: Job, result: TaskResult) -> None:
-        """Labels become label tracks, audio becomes clips: one undo step (tasks/apply.py)."""
+        """Labels become label tracks, audio becomes clips: one undo step (tasks/apply.py).
+        Generated audio is written to files first and always goes to the Generated list; onto
+        the timeline too unless the user keeps it in the list ("dock")."""
         found = sum(len(r) for _, r in result.tracks) + len(result.audio)
         title = job.spec.title if result.audio else f"{job.spec.title}: {found} regions"
         try:
-            job.made = apply_result(job.doc, result, job.where, title)
+            sources = [source_for(o) for o in result.audio]
+            job.made = [] if job.where == "dock" else apply_result(job.doc, result, job.where, title,
+                                                                   sources=sources)
         except (OSError, ValueError) as exc:
             job.error = f"the result could not be added: {exc}"
             self._end(job, "failed")
@@ -157,6 +162,8 @@ class JobQueue(QObject):
         job.track_id = labels[0].id if labels else None
         job.found = found
         job.fraction = 1.0
+        if result.audio:
+            self.generated.emit(job, result, sources)
         self._end(job, "done")
 
     def _failed(self, job: Job, exc, details: str) -> None:

@@ -21,6 +21,7 @@ from workbench.ui.recording import RecordController
 from workbench.ui.transport import TransportBar
 from workbench.ui.actions import ACTIONS
 from workbench.ui.docks import HistoryDock, RegionListDock
+from workbench.ui.generated import GeneratedDock
 from workbench.ui.jobs import JobQueue, JobsDock
 from workbench.ui.playback import PlaybackController
 from workbench.ui.tasks_panel import TaskPanel
@@ -127,6 +128,16 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.jobs_dock = JobsDock(self.job_queue, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
+        from workbench.core.playback import Player
+
+        self.generated_dock = GeneratedDock(Player(self.settings.output_device), self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.generated_dock)
+        self.tabifyDockWidget(self.regions_dock, self.generated_dock)
+        self.generated_dock.hide()
+        self.generated_dock.insert_requested.connect(self.insert_generated)
+        self.generated_dock.again_requested.connect(self.generate_again)
+        self.generated_dock.settings_requested.connect(self.use_generated_settings)
+        self.job_queue.generated.connect(self._job_generated)
 
         self.playback = PlaybackController(self.settings.output_device, self)
         self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
@@ -142,6 +153,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         for dock, action_id in ((self.regions_dock, "view.regions"), (self.history_dock, "view.history"),
                                 (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs"),
                                 (self.generate_panel, "view.generate"),
+                                (self.generated_dock, "view.generated"),
                                 (self.transcript_dock, "view.transcript")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()

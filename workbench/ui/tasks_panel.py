@@ -10,7 +10,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from workbench.tasks import registry
 
@@ -41,8 +41,27 @@ def widget_for(param):
             w.addItem(str(c), c)
         w.setCurrentIndex(max(0, w.findData(param.default)))
         return w, w.currentData
+    if param.kind == "text":     # several lines (what to say, what to make)
+        w = QPlainTextEdit(str(param.default))
+        w.setTabChangesFocus(True)
+        w.setMaximumHeight(72)
+        return w, w.toPlainText
     w = QLineEdit(str(param.default))
     return w, w.text
+
+
+def set_widget(w, value) -> None:
+    """Put a value back into a widget made by widget_for."""
+    if isinstance(w, (QDoubleSpinBox, QSpinBox)):
+        w.setValue(value)
+    elif isinstance(w, QCheckBox):
+        w.setChecked(bool(value))
+    elif isinstance(w, QComboBox):
+        w.setCurrentIndex(max(0, w.findData(value)))
+    elif isinstance(w, QPlainTextEdit):
+        w.setPlainText(str(value))
+    else:
+        w.setText(str(value))
 
 
 class TaskPanel(QDockWidget):
@@ -85,6 +104,7 @@ class TaskPanel(QDockWidget):
         layout.addStretch(1)
         self.setWidget(box)
         self.readers: dict[str, callable] = {}
+        self.widgets: dict = {}
         self.doc = None
         if self.tasks.count():
             self.tasks.setCurrentRow(0)
@@ -135,16 +155,19 @@ class TaskPanel(QDockWidget):
             h.addWidget(browse)
             self.browse = browse
             self.form.addRow("Model", row)
+        self.widgets = {}
         for p in spec.params:
             w, read = widget_for(p)
             w.setToolTip(p.help)
             self.form.addRow(p.title or p.name, w)
             self.readers[p.name] = read
+            self.widgets[p.name] = w
         self.input = QComboBox()
         self.channel = QComboBox()
         if self.panel == "generate":   # where the clip goes, not what the task reads
             for text, key in (("At the cursor", "cursor"), ("On a new track", "new track"),
-                              ("In place of the selection", "replace selection")):
+                              ("In place of the selection", "replace selection"),
+                              ("Only in the Generated list", "dock")):
                 self.input.addItem(text, key)
             self.input.setCurrentIndex(max(0, self.input.findData(self.where_choice)))
             self.input.currentIndexChanged.connect(
@@ -162,6 +185,17 @@ class TaskPanel(QDockWidget):
                                                   if Path(self.model.currentText()).is_dir() else "")
         if folder:
             self.model.setEditText(folder)
+
+    def set_values(self, task_id: str, params: dict, model: str = "") -> None:
+        """Choose a task and fill its form (a Generated clip's settings, copied back)."""
+        for row in range(self.tasks.count()):
+            if self.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
+                self.tasks.setCurrentRow(row)
+        for name, value in params.items():
+            if name in self.widgets:
+                set_widget(self.widgets[name], value)
+        if model:
+            self.model.setEditText(model)
 
     def values(self) -> dict:
         return {name: read() for name, read in self.readers.items()}

@@ -137,6 +137,7 @@ class FilesMixin:
         timeline.hover_time.connect(self._hovered)
         timeline.message.connect(self.show_status)
         timeline.files_dropped.connect(lambda paths, t, track: [self.import_audio(p, t, track) for p in paths])
+        timeline.generated_dropped.connect(self.drop_generated)
         doc.cursor_changed.connect(self._update_position)
         doc.selection_changed.connect(self._update_position)
         tab = DocumentTab(doc, timeline)

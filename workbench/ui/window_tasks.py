@@ -2,7 +2,7 @@
 the transcript view, the Models dialog: the MainWindow's task handlers (a mixin)."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, ranges_for
@@ -36,6 +36,76 @@ class TasksMixin:
         job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.settings.device,
                   where=where, selection=tuple(doc.selection) if reads else None)
         return self.job_queue.submit(job)
+
+    # -- the Generated list ------------------------------------------------------------------
+    def toggle_generated(self, on: bool) -> None:
+        self.generated_dock.setVisible(on)
+        if on:
+            self.generated_dock.raise_()
+
+    def _job_generated(self, job, result, sources) -> None:
+        for output, source in zip(result.audio, sources):
+            self.generated_dock.add(output, source, job.spec, output.provenance.get("params", job.params),
+                                    job.model)
+        if not self.generated_dock.isVisible():
+            self.generated_dock.show()
+            self.generated_dock.raise_()
+            # after the layout has placed it: the timeline keeps most of the width
+            QTimer.singleShot(0, lambda: self.resizeDocks([self.generated_dock], [330],
+                                                          Qt.Orientation.Horizontal))
+
+    def insert_generated(self, entry, where: str = "cursor"):
+        """An entry of the Generated list onto the current document (one undo step)."""
+        from workbench.tasks.apply import apply_result
+        from workbench.tasks.events import TaskResult
+
+        doc = self._doc()
+        if doc is None:
+            return None
+        if where == "replace selection" and not doc.selection:
+            self.show_status("Select the audio to replace first (or put the clip at the cursor)")
+            return None
+        output = type(entry.output)(entry.output.name, entry.output.samples, entry.output.rate,
+                                    entry.output.provenance)      # one piece, placed by ``where``
+        made = apply_result(doc, TaskResult(audio=[output]), where, f"Insert “{output.name}”",
+                            sources=[entry.source])
+        self.show_status(f"“{output.name}” on “{made[0].name}” at {made[0].clips[-1].start:.3f} s"
+                         if made and made[0].clips else f"“{output.name}” inserted")
+        return made
+
+    def drop_generated(self, entry_id: int, t: float, track) -> None:
+        """An entry dragged from the Generated list onto the timeline: at that time on that track
+        where it fits, else on a new track."""
+        from workbench.tasks.apply import clip_for
+
+        entry = self.generated_dock.entries.get(entry_id)
+        doc = self._doc()
+        if entry is None or doc is None:
+            return
+        clip = clip_for(entry.output, source=entry.source)
+        landed = doc.drop_clip(clip, t, track.id if track is not None else None, f"Insert “{clip.name}”")
+        self.show_status(f"“{clip.name}” on “{landed.name}” at {t:.3f} s")
+
+    def generate_again(self, entry):
+        """The entry's task and settings again with a seed not used yet in the list."""
+        import random
+
+        used = {e.params.get("seed") for e in self.generated_dock.entries.values()}
+        seed = random.randrange(2 ** 31 - 1)
+        while seed in used:
+            seed = random.randrange(2 ** 31 - 1)
+        params = dict(entry.params)
+        if "seed" in params:
+            params["seed"] = seed
+        params["variations"] = 1 if "variations" in params else params.get("variations")
+        params = {k: v for k, v in params.items() if v is not None}
+        return self.generate(entry.spec, params, self.settings.generate_where, entry.model)
+
+    def use_generated_settings(self, entry) -> None:
+        self.generate_panel.set_values(entry.spec.id, entry.params, entry.model)
+        self.generate_panel.show()
+        self.generate_panel.raise_()
+        self.show_status(f"The Generate form holds the settings of “{entry.output.name}”")
 
     def _checked(self, spec, params: dict) -> dict | None:
         """The parameters parsed and range-checked, or None (and why, in the status bar)."""
@@ -86,9 +156,11 @@ class TasksMixin:
             self.transcript_dock.raise_()
             if self.current_tab() is tab:       # the new transcript, not the track shown before
                 self.transcript_dock.show_track(job.track_id)
-        if job.state == "done" and job.spec.panel == "generate":
-            names = ", ".join(f"“{t.name}”" for t in job.made)
-            self.show_status(f"{job.spec.title}: a clip at {job.doc.cursor:.3f} s on {names}")
+        if job.state == "done" and job.spec.panel == "generate" and not job.made:
+            self.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
+        elif job.state == "done" and job.spec.panel == "generate":
+            names = ", ".join(f"“{t.name}”" for t in dict.fromkeys(job.made))
+            self.show_status(f"{job.spec.title}: at {job.doc.cursor:.3f} s on {names}")
         elif job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":

@@ -29,6 +29,8 @@ SCROLL_UNITS = 1_000_000
 TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
 
 
+GENERATED_MIME = "application/x-workbench-generated"   # a Generated list entry's id, dragged
+
 class _TileBridge(QObject):
     ready = Signal(object)
 
@@ -39,6 +41,7 @@ class TimelineView(QWidget):
     view_changed = Signal(float, float)
     message = Signal(str)          # something to tell the user (status bar)
     files_dropped = Signal(list, float, object)   # paths, time, the track under the drop (or None)
+    generated_dropped = Signal(int, float, object)   # Generated entry id, time, track (or None)
     hover_time = Signal(float)
     spectrogram_done = Signal()    # every tile of the current view is on screen
 
@@ -494,13 +497,17 @@ class TimelineView(QWidget):
         start = value / SCROLL_UNITS * self.doc.duration
         self.set_view(start, start + (t1 - t0))
 
-    # -- files dropped from a file manager -------------------------------------------------------
+    # -- files dropped from a file manager, clips dragged from the Generated list ---------------
+    @staticmethod
+    def _droppable(mime) -> bool:
+        return mime.hasUrls() or mime.hasFormat(GENERATED_MIME)
+
     def dragEnterEvent(self, ev) -> None:
-        if ev.mimeData().hasUrls():
+        if self._droppable(ev.mimeData()):
             ev.acceptProposedAction()
 
     def dragMoveEvent(self, ev) -> None:
-        if ev.mimeData().hasUrls():
+        if self._droppable(ev.mimeData()):
             ev.acceptProposedAction()
 
     def dropEvent(self, ev) -> None:
@@ -510,13 +517,18 @@ class TimelineView(QWidget):
 
     def _drop(self, ev, pos) -> None:
         """``pos`` in the graphics viewport's coordinates."""
-        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
-        if not paths or not self.lanes:
+        mime = ev.mimeData()
+        generated = bytes(mime.data(GENERATED_MIME)).decode() if mime.hasFormat(GENERATED_MIME) else ""
+        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
+        if not (paths or generated) or not self.lanes:
             return
         ev.acceptProposedAction()
         scene = self.graphics.mapToScene(pos)
         t = max(0.0, self.master.mapSceneToView(scene).x())
-        self.files_dropped.emit(paths, t, self.track_at(scene))
+        if generated:
+            self.generated_dropped.emit(int(generated), t, self.track_at(scene))
+        else:
+            self.files_dropped.emit(paths, t, self.track_at(scene))
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
