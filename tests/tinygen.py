@@ -3,6 +3,7 @@ real ones are (config, safetensors, tokenizer/processor files), so the Generate 
 through the same transformers/diffusers code as facebook/mms-tts-eng, microsoft/speecht5_tts,
 suno/bark-small, facebook/musicgen-small and cvssp/audioldm2.  Random weights make noise, not
 speech or music: these check the mechanics (loading, progress, seeds, cancel, shapes, rates).
+(tiny_ctc, a speech recognizer, checks generated speech in the intelligibility flow.)
 """
 from __future__ import annotations
 
@@ -227,4 +228,24 @@ def tiny_audioldm2(folder: Path) -> str:
                       feature_extractor=ClapFeatureExtractor(feature_size=8, sampling_rate=16000,
                                                              hop_length=7900, fft_window_size=32),
                       unet=unet, scheduler=scheduler, vocoder=vocoder).save_pretrained(folder)
+    return str(folder)
+
+
+def tiny_ctc(folder: Path) -> str:
+    """A wav2vec 2.0 CTC model with random weights and a character vocabulary, built offline."""
+    from transformers import (Wav2Vec2Config, Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor,
+                              Wav2Vec2ForCTC, Wav2Vec2Processor)
+
+    folder.mkdir()
+    chars = ["<pad>", "<s>", "</s>", "<unk>", "|"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ'")
+    (folder / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
+    tok = Wav2Vec2CTCTokenizer(str(folder / "vocab.json"), word_delimiter_token="|")
+    fe = Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0,
+                                  do_normalize=True, return_attention_mask=False)
+    Wav2Vec2Processor(feature_extractor=fe, tokenizer=tok).save_pretrained(folder)
+    config = Wav2Vec2Config(vocab_size=len(chars), hidden_size=32, num_hidden_layers=1,
+                            num_attention_heads=2, intermediate_size=64, conv_dim=(32, 32),
+                            conv_stride=(5, 4), conv_kernel=(10, 4), num_conv_pos_embeddings=16,
+                            num_conv_pos_embedding_groups=2, pad_token_id=0)
+    Wav2Vec2ForCTC(config).save_pretrained(folder)
     return str(folder)

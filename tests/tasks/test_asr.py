@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from tinygen import tiny_ctc
 from audio_fixtures import drain
 from workbench.core.audio import open_audio
 from workbench.tasks import registry
@@ -113,26 +114,6 @@ def test_tiny_random_whisper_runs_the_real_pipeline(real_whisper, sentences, tmp
     assert result.tracks[0][0] == "Transcript"
     for r in result.tracks[0][1]:
         assert 0 <= r.start <= r.end <= src.duration + 1e-6
-
-
-def tiny_ctc(folder: Path) -> str:
-    """A wav2vec 2.0 CTC model with random weights and a character vocabulary, built offline."""
-    from transformers import (Wav2Vec2Config, Wav2Vec2CTCTokenizer, Wav2Vec2FeatureExtractor,
-                              Wav2Vec2ForCTC, Wav2Vec2Processor)
-
-    folder.mkdir()
-    chars = ["<pad>", "<s>", "</s>", "<unk>", "|"] + list("ABCDEFGHIJKLMNOPQRSTUVWXYZ'")
-    (folder / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
-    tok = Wav2Vec2CTCTokenizer(str(folder / "vocab.json"), word_delimiter_token="|")
-    fe = Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0,
-                                  do_normalize=True, return_attention_mask=False)
-    Wav2Vec2Processor(feature_extractor=fe, tokenizer=tok).save_pretrained(folder)
-    config = Wav2Vec2Config(vocab_size=len(chars), hidden_size=32, num_hidden_layers=1,
-                            num_attention_heads=2, intermediate_size=64, conv_dim=(32, 32),
-                            conv_stride=(5, 4), conv_kernel=(10, 4), num_conv_pos_embeddings=16,
-                            num_conv_pos_embedding_groups=2, pad_token_id=0)
-    Wav2Vec2ForCTC(config).save_pretrained(folder)
-    return str(folder)
 
 
 def test_tiny_ctc_model_gives_word_regions(speech_file, tmp_path):

@@ -138,3 +138,40 @@ def test_cancel_mid_generation_adds_nothing(window, tab, qtbot, tmp_path):
     qtbot.waitUntil(lambda: job.state == "cancelled", timeout=3000)
     assert len(tab.document.tracks) == 1 and not window.generated_dock.entries
     assert "cancelled" in window.status_text.text()
+
+
+def test_generate_n_check_each_and_place_the_clearest(window, tab, qtbot, vits, tmp_path):
+    """The chained flow (a coroutine awaiting the jobs): two takes, each transcribed by the
+    chosen recognizer, word error rates on the entries, only the clearest on the timeline."""
+    from tinygen import tiny_ctc
+
+    doc = tab.document
+    dock = window.generated_dock
+    dock.check_new.setChecked(True)
+    dock.asr_model.setEditText(tiny_ctc(tmp_path / "ctc"))
+    panel = window.generate_panel
+    panel.show()
+    choose(panel, "tts")
+    panel.model.setEditText(vits)
+    panel.widgets["variations"].setValue(2)
+    panel.input.setCurrentIndex(panel.input.findData("new track"))
+    qtbot.mouseClick(panel.run, Qt.MouseButton.LeftButton)
+    job = window.job_queue.jobs[-1]
+    qtbot.waitUntil(lambda: job.flow is not None and job.flow.done(), timeout=60000)
+    best = job.flow.result()
+    assert best is not None and len(job.entries) == 2
+    wers = [e.output.provenance["wer"] for e in job.entries]
+    assert all(0.0 <= w for w in wers) and best.output.provenance["wer"] == min(wers)
+    assert "heard" in best.output.provenance and "WER" in best.summary
+    assert dock.sort.currentData() == "wer" and dock.current() is best
+    assert len(doc.tracks) == 2 and doc.tracks[1].clips[0].audio.sources == [best.source]   # only the best
+    assert "clearest of 2" in window.status_text.text()
+    checks = [j for j in window.job_queue.jobs if j.run is not None]
+    assert len(checks) == 2 and all(j.state == "done" for j in checks)
+    # one entry checked by hand
+    dock.check_new.setChecked(False)
+    other = next(e for e in job.entries if e is not best)
+    del other.output.provenance["wer"]
+    dock.select(other.id)
+    qtbot.mouseClick(dock.check, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "wer" in other.output.provenance, timeout=30000)

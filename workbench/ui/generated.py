@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PySide6.QtCore import QMimeData, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
-from PySide6.QtWidgets import (QComboBox, QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
 from workbench.ui.timeline.view import GENERATED_MIME
@@ -85,6 +85,7 @@ class GeneratedDock(QDockWidget):
     insert_requested = Signal(object, str)      # entry, where ("cursor", "new track", "replace selection")
     again_requested = Signal(object)            # entry: the same task and settings, a new seed
     settings_requested = Signal(object)         # entry: its settings back into the Generate form
+    check_requested = Signal(object)            # entry: transcribe it, word error rate against its text
 
     def __init__(self, player=None, parent=None) -> None:
         super().__init__("Generated", parent)
@@ -122,12 +123,25 @@ class GeneratedDock(QDockWidget):
         for text, key in (("Newest first", "newest"), ("Best intelligibility first", "wer")):
             self.sort.addItem(text, key)
         self.sort.currentIndexChanged.connect(lambda _i: self._refill())
-        for combo in (self.where, self.sort):     # narrow docks stay narrow
+        self.check_new = QCheckBox("Check speech with")
+        self.check_new.setToolTip("Transcribe each new speech clip and show its word error rate "
+                                  "against the text; of several variations the clearest is selected "
+                                  "(and is the one put on the timeline)")
+        self.asr_model = QComboBox(editable=True)
+        from workbench.tasks import registry
+
+        for checkpoint in registry.get("asr").checkpoints:
+            self.asr_model.addItem(checkpoint)
+        self.asr_model.setToolTip("The speech recognizer that checks: a Hub id or a local folder")
+        self.check = QPushButton("Check")
+        self.check.setToolTip("Transcribe this clip and compare with the text it was asked to say")
+        self.check.clicked.connect(lambda: self._with_current(self.check_requested.emit))
+        for combo in (self.where, self.sort, self.asr_model):     # narrow docks stay narrow
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-        rows = [QHBoxLayout() for _ in range(3)]
+        rows = [QHBoxLayout() for _ in range(4)]
         for row, widgets in zip(rows, ((self.play, self.again, self.delete), (self.insert, self.where),
-                                       (self.use, self.sort))):
+                                       (self.use, self.sort), (self.check_new, self.asr_model, self.check))):
             for w in widgets:
                 row.addWidget(w, 1 if isinstance(w, QComboBox) else 0)
         box = QWidget()
@@ -200,6 +214,8 @@ class GeneratedDock(QDockWidget):
         on = self.current() is not None
         for w in (self.play, self.insert, self.again, self.use, self.delete):
             w.setEnabled(on)
+        entry = self.current()
+        self.check.setEnabled(entry is not None and entry.spec.id == "tts")
 
     # -- audition -------------------------------------------------------------------------------
     def play_selected(self) -> bool:

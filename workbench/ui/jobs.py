@@ -42,6 +42,10 @@ class Job:
     selection: tuple | None = None   # what a Generate task reads (a voice, a melody), in seconds
     made: list = field(default_factory=list)   # the clips or tracks a finished job added
     found_so_far: list = field(default_factory=list, repr=False)   # regions streamed before the end
+    run: object = field(default=None, repr=False)   # a job that is not a task run: make(cancelled)
+    result: object = field(default=None, repr=False)   # what ``run`` returned
+    entries: list = field(default_factory=list, repr=False)   # a Generate job's Generated entries
+    flow: object = field(default=None, repr=False)      # the coroutine task that follows it up
     worker: GeneratorWorker | None = field(default=None, repr=False)
 
     @property
@@ -67,6 +71,24 @@ class JobQueue(QObject):
         self.changed.emit(job)
         self._next()
         return job
+
+    def wait(self, job: Job):
+        """An asyncio future (on the GUI's qasync loop) that resolves to ``job`` when it ends:
+        flows that chain jobs await it instead of chaining signal handlers."""
+        from workbench.ui.asyncloop import loop
+
+        future = loop().create_future()
+        if job.state in ("done", "failed", "cancelled"):
+            future.set_result(job)
+            return future
+
+        def ended(j):
+            if j is job and not future.done():
+                self.finished.disconnect(ended)
+                future.set_result(j)
+
+        self.finished.connect(ended)
+        return future
 
     def cancel(self, job: Job) -> None:
         if job.state == "queued":
@@ -100,7 +122,7 @@ class JobQueue(QObject):
         if job is None:
             return
         job.state, job.started = "running", time.monotonic()
-        audio = job.doc.mix()        # what the user hears is what the model hears
+        audio = job.doc.mix() if job.run is None else None   # what the user hears, the model hears
 
         def generate(cancelled):
             take = None
@@ -114,7 +136,8 @@ class JobQueue(QObject):
             return (yield from run_over(job.spec, audio, job.params, job.ranges, job.model or None,
                                         cancelled, job.channel, job.device))
 
-        worker = GeneratorWorker(generate if job.spec.panel == "generate" else work, self)
+        make = job.run or (generate if job.spec.panel == "generate" else work)
+        worker = GeneratorWorker(make, self)
         job.worker = worker
         worker.progress.connect(lambda f: self._progress(job, f))
         worker.message.connect(lambda m: self._message(job, m))
@@ -148,6 +171,10 @@ class JobQueue(QObject):
         """Labels become label tracks, audio becomes clips: one undo step (tasks/apply.py).
         Generated audio is written to files first and always goes to the Generated list; onto
         the timeline too unless the user keeps it in the list ("dock")."""
+        if job.run is not None:      # a check or another helper job: its caller takes the result
+            job.result, job.fraction = result, 1.0
+            self._end(job, "done")
+            return
         found = sum(len(r) for _, r in result.tracks) + len(result.audio)
         title = job.spec.title if result.audio else f"{job.spec.title}: {found} regions"
         try:

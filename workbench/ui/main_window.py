@@ -137,6 +137,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.generated_dock.insert_requested.connect(self.insert_generated)
         self.generated_dock.again_requested.connect(self.generate_again)
         self.generated_dock.settings_requested.connect(self.use_generated_settings)
+        self.generated_dock.check_requested.connect(self.check_generated)
         self.job_queue.generated.connect(self._job_generated)
 
         self.playback = PlaybackController(self.settings.output_device, self)

@@ -32,10 +32,16 @@ class TasksMixin:
             self.show_status("Select the audio to replace first (or put the clip at the cursor)")
             return None
         self.settings.generate_where = where
+        checking = spec.id == "tts" and self.generated_dock.check_new.isChecked()
         reads = spec.extra.get("reads_selection") and doc.selection and doc.selection[1] > doc.selection[0]
         job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.settings.device,
-                  where=where, selection=tuple(doc.selection) if reads else None)
-        return self.job_queue.submit(job)
+                  where="dock" if checking else where, selection=tuple(doc.selection) if reads else None)
+        self.job_queue.submit(job)
+        if checking:       # the clips wait in the list until checked; the clearest is placed
+            from workbench.ui.asyncloop import start
+
+            job.flow = start(self.check_and_place(job, where))
+        return job
 
     # -- the Generated list ------------------------------------------------------------------
     def toggle_generated(self, on: bool) -> None:
@@ -45,8 +51,8 @@ class TasksMixin:
 
     def _job_generated(self, job, result, sources) -> None:
         for output, source in zip(result.audio, sources):
-            self.generated_dock.add(output, source, job.spec, output.provenance.get("params", job.params),
-                                    job.model)
+            job.entries.append(self.generated_dock.add(
+                output, source, job.spec, output.provenance.get("params", job.params), job.model))
         if not self.generated_dock.isVisible():
             self.generated_dock.show()
             self.generated_dock.raise_()
@@ -100,6 +106,52 @@ class TasksMixin:
         params["variations"] = 1 if "variations" in params else params.get("variations")
         params = {k: v for k, v in params.items() if v is not None}
         return self.generate(entry.spec, params, self.settings.generate_where, entry.model)
+
+    # -- flows: coroutines awaiting jobs (qasync) ------------------------------------------------
+    async def check_and_place(self, job, where: str):
+        """Generate N, check each, show the best: awaits the Generate job, then one check job per
+        clip; the clearest is selected in the list and put where the user asked."""
+        await self.job_queue.wait(job)
+        if job.state != "done" or not job.entries:
+            return None
+        for entry in list(job.entries):
+            if await self.check_speech(entry) is None:
+                return None        # a check failed or was cancelled: its message says why
+        dock = self.generated_dock
+        best = min(job.entries, key=lambda e: e.output.provenance.get("wer", float("inf")))
+        dock.sort.setCurrentIndex(dock.sort.findData("wer"))
+        dock.select(best.id)
+        if where != "dock" and job.doc is self._doc():
+            self.insert_generated(best, where)
+        wer = best.output.provenance["wer"]
+        of = f"the clearest of {len(job.entries)}" if len(job.entries) > 1 else "checked"
+        self.show_status(f"{job.spec.title}: {of}: “{best.output.name}”, {wer * 100:.0f}% word errors "
+                         f"(heard “{best.output.provenance.get('heard', '')[:60]}”)")
+        return best
+
+    async def check_speech(self, entry) -> float | None:
+        """Transcribe a generated speech clip (a job like any other) and put its word error rate
+        against the text on the entry; None when the check did not finish."""
+        from workbench.tasks import registry
+        from workbench.tasks.check import check_speech
+
+        text = entry.output.provenance.get("text") or entry.params.get("text", "")
+        asr = self.generated_dock.asr_model.currentText().strip()
+        device = self.settings.device
+        job = Job(registry.get("asr"), self._doc(), {}, [], asr, device=device,
+                  run=lambda cancelled: check_speech(entry.source, text, asr or None, cancelled, device))
+        self.job_queue.submit(job)
+        await self.job_queue.wait(job)
+        if job.state != "done":
+            return None
+        wer, heard = job.result
+        self.generated_dock.set_wer(entry, wer, heard)
+        return wer
+
+    def check_generated(self, entry):
+        from workbench.ui.asyncloop import start
+
+        return start(self.check_speech(entry))
 
     def use_generated_settings(self, entry) -> None:
         self.generate_panel.set_values(entry.spec.id, entry.params, entry.model)
@@ -156,6 +208,10 @@ class TasksMixin:
             self.transcript_dock.raise_()
             if self.current_tab() is tab:       # the new transcript, not the track shown before
                 self.transcript_dock.show_track(job.track_id)
+        if job.run is not None:        # a helper job (a check): its flow reports; failures are shown
+            if job.state == "failed":
+                self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+            return
         if job.state == "done" and job.spec.panel == "generate" and not job.made:
             self.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
         elif job.state == "done" and job.spec.panel == "generate":
