@@ -144,6 +144,10 @@ def test_musicgen_continues_the_selection_and_returns_only_the_new_music(models)
                          use_selection="continue it")
     (out,) = result.audio
     assert abs(len(out.samples) / 32000 - 1.0) < 0.1     # the half second prompt is not repeated
+    doc = Document()
+    doc.set_sample_rate(32000)
+    (track,) = apply_result(doc, result, "new track", selection=(0.25, 0.75))
+    assert track.clips[0].start == pytest.approx(0.75)    # it goes on where the selection ends
     with pytest.raises(TaskError, match="musicgen-melody"):
         generate("music", models["musicgen"], selection=prompt, text="piano", use_selection="as the melody")
     with pytest.raises(TaskError, match="Select the audio"):

@@ -24,7 +24,7 @@ def test_params_are_typed_and_checked():
         registry.get("nope")
     assert [t.id for t in registry.all_tasks("understand")] == ["vad", "asr", "tag"]
     assert [t.id for t in registry.all_tasks("generate")] == ["tone", "chirp", "noise", "silence", "dtmf",
-                                                               "click", "tts", "music", "sfx"]
+                                                               "click", "tts", "music", "sfx", "enhance"]
 
 
 def test_input_is_resampled_and_mixed(tmp_path):

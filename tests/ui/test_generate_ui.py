@@ -26,7 +26,8 @@ def test_generate_a_tone_at_the_cursor_then_on_a_new_track(window, tab, qtbot):
     panel = window.generate_panel
     assert panel.isVisible() and panel.run.text() == "Generate"
     assert [panel.tasks.item(r).text() for r in range(panel.tasks.count())] == [
-        "Tone", "Chirp", "Noise", "Silence", "DTMF tones", "Click track", "Speech", "Music", "Sound effect"]
+        "Tone", "Chirp", "Noise", "Silence", "DTMF tones", "Click track", "Speech", "Music", "Sound effect",
+        "Enhance speech"]
     choose(panel, "tone")
     labels = [panel.form.itemAt(r, panel.form.ItemRole.LabelRole).widget().text()
               for r in range(panel.form.rowCount())]

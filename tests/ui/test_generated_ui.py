@@ -175,3 +175,21 @@ def test_generate_n_check_each_and_place_the_clearest(window, tab, qtbot, vits, 
     dock.select(other.id)
     qtbot.mouseClick(dock.check, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "wer" in other.output.provenance, timeout=30000)
+
+
+def test_enhanced_speech_lines_up_with_the_selection_on_a_new_track(window, tab, qtbot):
+    doc = tab.document
+    doc.set_cursor(0.0)
+    doc.set_selection(0.5, 1.5)
+    panel = window.generate_panel
+    panel.show()
+    choose(panel, "enhance")
+    panel.input.setCurrentIndex(panel.input.findData("cursor"))
+    qtbot.mouseClick(panel.run, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(doc.tracks) == 2, timeout=30000)
+    (clip,) = doc.tracks[1].clips
+    assert clip.start == pytest.approx(0.5) and clip.duration == pytest.approx(1.0, abs=1e-3)
+    assert clip.provenance["engine"] == "DeepFilterNet3" and clip.name == "Enhanced"
+    assert doc.tracks[0].clips[0].duration == pytest.approx(2.0)        # the original is untouched
+    doc.history.undo()
+    assert len(doc.tracks) == 1

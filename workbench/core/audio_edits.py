@@ -141,7 +141,8 @@ class AudioEditing:
         self._push_clips(track, track.clips + (clip,), title or f"Add clip “{clip.name}”")
         return clip
 
-    def place_clip(self, clip: Clip, where: str = "cursor", title: str | None = None) -> AudioTrack:
+    def place_clip(self, clip: Clip, where: str = "cursor", title: str | None = None,
+                   at: float | None = None) -> AudioTrack:
         """Drop a new clip (generated, recorded, imported) onto the timeline: at the cursor on the
         focused track (a new track when it does not fit there), on a new track at the cursor, or
         in place of the selection.  One undo step; returns the track it landed on."""
@@ -158,7 +159,7 @@ class AudioEditing:
                 if clip.end > end:   # longer than the selection: make room after it
                     self._push_clips(target, ce.insert(target.clips, end, [], clip.end - end, True), title)
             else:
-                clip = clip.with_(start=self.cursor)
+                clip = clip.with_(start=self.cursor if at is None else max(0.0, float(at)))
             if target is None or where == "new track" or not target.fits(clip):
                 target = self.add_audio_track(clip.name or "Audio")
             self.add_clip(target.id, clip, title)

@@ -45,12 +45,15 @@ def clip_for(output: AudioOutput, folder: Path | None = None, source=None) -> Cl
 
 
 def apply_result(doc, result: TaskResult, where: str = "cursor", title: str | None = None,
-                 folder: Path | None = None, sources: list | None = None) -> list:
+                 folder: Path | None = None, sources: list | None = None,
+                 selection: tuple | None = None) -> list:
     """Label outputs become label tracks, audio outputs clips: the first take placed by
     ``where`` ("cursor", "new track" or "replace selection"), each further take (variations) on
     a track of its own at the same time, and the later pieces of a take (the sentences of a long
     text) after its first on the same track.  All of it one undo step; returns the tracks added
-    or used.  ``sources``: the outputs' files, when they were written already."""
+    or used.  ``sources``: the outputs' files, when they were written already.  Audio made from
+    ``selection`` (start, end) that belongs with it (enhanced: at its start; a continuation: at
+    its end) goes there instead of the cursor."""
     made = []
     title = title or (result.audio[0].name if result.audio else "Task results")
     sources = sources or [None] * len(result.audio)
@@ -63,7 +66,10 @@ def apply_result(doc, result: TaskResult, where: str = "cursor", title: str | No
         for output, clip in zip(result.audio, clips):
             if output.take not in firsts:
                 how = where if not firsts else "new track"
-                track = doc.place_clip(clip, how, title)
+                at = None
+                if selection and output.anchor:
+                    at = selection[0] if output.anchor == "start" else selection[1]
+                track = doc.place_clip(clip, how, title, at)
                 firsts[output.take] = (track, track.clip(clip.id).start - output.offset)
                 made.append(track)
                 continue

@@ -44,6 +44,7 @@ class AudioOutput:
     provenance: dict = field(default_factory=dict)
     offset: float = 0.0      # seconds after the drop point (the sentences of one text follow on)
     take: int = 0            # which variation: one track per take
+    anchor: str = ""         # "start"/"end" of the selection it was made from: placed there
 
     @property
     def duration(self) -> float:

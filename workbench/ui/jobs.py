@@ -180,7 +180,7 @@ class JobQueue(QObject):
         try:
             sources = [source_for(o) for o in result.audio]
             job.made = [] if job.where == "dock" else apply_result(job.doc, result, job.where, title,
-                                                                   sources=sources)
+                                                                   sources=sources, selection=job.selection)
         except (OSError, ValueError) as exc:
             job.error = f"the result could not be added: {exc}"
             self._end(job, "failed")

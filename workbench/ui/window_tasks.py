@@ -216,7 +216,8 @@ class TasksMixin:
             self.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
         elif job.state == "done" and job.spec.panel == "generate":
             names = ", ".join(f"“{t.name}”" for t in dict.fromkeys(job.made))
-            self.show_status(f"{job.spec.title}: at {job.doc.cursor:.3f} s on {names}")
+            where = "" if job.selection else f" at {job.doc.cursor:.3f} s"
+            self.show_status(f"{job.spec.title}:{where} on {names}")
         elif job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":

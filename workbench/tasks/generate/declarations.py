@@ -105,3 +105,14 @@ model_generator(
     Param("duration", "float", 5.0, "Duration", 0.5, 47.0, unit="s"),
     Param("steps", "int", 50, "Steps", 1, 1000),
     Param("guidance", "float", 3.5, "Guidance", 0.0, 30.0))
+TASKS.append(TaskSpec(
+    id="enhance", title="Enhance speech", panel="generate",
+    description="Takes the noise out of the selected speech (DeepFilterNet 3, bundled: works "
+                "offline) and puts the clean speech in a new clip; the original stays as it was.",
+    run="workbench.tasks.generate.enhance:render_enhance", sample_rate=None, inputs=("selection",),
+    needs_model=False, checkpoints=("DeepFilterNet3 (bundled)",), output_track="Enhanced",
+    params=(Param("attenuation", "float", 100.0, "Noise reduction", 0.0, 100.0, unit="dB",
+                  help="At most this much quieter: 12-20 dB keeps a little room tone; 100: all of it"),
+            Param("post_filter", "float", 0.0, "Post-filter", 0.0, 0.05,
+                  help="Extra suppression in very noisy passages (0: off; 0.02 is strong)")),
+    extra={"reads_selection": True}))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from workbench.tasks.events import Progress, TaskError
 from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, loading, model_type,
-                                             seed_everything, torch_dtype)
+                                             on_helper, seed_everything, torch_dtype)
 from workbench.tasks.models import cached, choose_device
 
 DEFAULT = "facebook/musicgen-small"
@@ -31,15 +31,14 @@ def _load(folder: str, device: str):
 
 
 def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
-    import torch
-
     prompt = values["text"].strip()
     use = values["use_selection"]
     if not prompt and use == "ignore":
         raise TaskError("Describe the music to make (genre, instruments, mood, tempo)")
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    kind, processor, model = _load(checkpoint, device)
+    kind, processor, model = yield from on_helper(lambda: _load(checkpoint, device), f"Loading {checkpoint}",
+                                                  cancelled)
     frame_rate = int(model.config.audio_encoder.frame_rate)
     out_rate = int(model.config.audio_encoder.sampling_rate)
     kwargs: dict = {}
@@ -76,12 +75,12 @@ def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpo
     steps = Steps(new_tokens + 1, "steps", cancelled)
     handle = steps.hook(model.decoder)
     try:
-        with torch.inference_mode():
-            audio = yield from blocking(lambda: model.generate(**inputs, **settings), steps, "Composing")
+        audio = yield from blocking(lambda: model.generate(**inputs, **settings), steps, "Composing")
     finally:
         handle.remove()
     frames = as_frames(audio)
     if prompt_frames:      # generate returns the prompt it continued, then the new music
         frames = frames[prompt_frames:]
     extra = {"engine": "MusicGen", "text": prompt, "use_selection": use}
-    return [Rendered(frames, out_rate, prompt[:60] or "Continuation", 0.0, extra)]
+    return [Rendered(frames, out_rate, prompt[:60] or "Continuation", 0.0, extra,
+                     anchor="end" if prompt_frames else "")]

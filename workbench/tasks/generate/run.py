@@ -47,7 +47,7 @@ def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpo
             if takes > 1:
                 name = f"{name} (seed {these['seed']})"
             outputs.append(AudioOutput(name, piece.samples, piece.rate, provenance,
-                                       offset=piece.offset, take=take))
+                                       offset=piece.offset, take=take, anchor=piece.anchor))
     seconds = time.perf_counter() - t0
     for o in outputs:
         o.provenance["seconds"] = round(seconds / takes, 3)
