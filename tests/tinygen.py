@@ -40,8 +40,9 @@ def _t5_tokenizer(size: int = 60):
                            unk_token="<unk>", extra_ids=0, model_max_length=77)
 
 
-def tiny_vits(folder: Path, rate: int = 16000) -> str:
-    """VITS (the MMS-TTS architecture) with a character vocabulary, no phonemizer."""
+def tiny_vits(folder: Path, rate: int = 16000, full_size: bool = False) -> str:
+    """VITS (the MMS-TTS architecture) with a character vocabulary, no phonemizer; full_size:
+    MMS-TTS's own dimensions (36 M parameters), for timing."""
     import torch
     from transformers import VitsConfig, VitsModel, VitsTokenizer
 
@@ -52,7 +53,8 @@ def tiny_vits(folder: Path, rate: int = 16000) -> str:
     (folder / "vocab.json").write_text(json.dumps({c: i for i, c in enumerate(chars)}))
     VitsTokenizer(str(folder / "vocab.json"), pad_token="<pad>", unk_token="<unk>", add_blank=True,
                   language="eng", phonemize=False, is_uroman=False).save_pretrained(folder)
-    config = VitsConfig(vocab_size=len(chars), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
+    config = VitsConfig(vocab_size=len(chars), sampling_rate=rate) if full_size else VitsConfig(
+                        vocab_size=len(chars), hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
                         ffn_dim=32, flow_size=16, spectrogram_bins=33, upsample_initial_channel=32,
                         upsample_rates=[8, 8, 4], upsample_kernel_sizes=[16, 16, 8],
                         resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3]],
@@ -64,9 +66,10 @@ def tiny_vits(folder: Path, rate: int = 16000) -> str:
     return str(folder)
 
 
-def tiny_speecht5(folder: Path) -> tuple[str, str, str]:
+def tiny_speecht5(folder: Path, full_size: bool = False) -> tuple[str, str, str]:
     """SpeechT5 text-to-speech, its HiFi-GAN vocoder and a WavLM x-vector model (for "a voice
-    like this one"): three folders, as on the Hub."""
+    like this one"): three folders, as on the Hub; full_size: speecht5_tts's and the HiFi-GAN's
+    own dimensions, for timing."""
     import sentencepiece as spm
     import torch
     from transformers import (SpeechT5Config, SpeechT5FeatureExtractor, SpeechT5ForTextToSpeech,
@@ -84,7 +87,8 @@ def tiny_speecht5(folder: Path) -> tuple[str, str, str]:
     (tts / "spm_char.model").write_bytes(model.getvalue())
     tok = SpeechT5Tokenizer(str(tts / "spm_char.model"))
     SpeechT5Processor(feature_extractor=SpeechT5FeatureExtractor(), tokenizer=tok).save_pretrained(tts)
-    config = SpeechT5Config(vocab_size=len(tok), hidden_size=16, encoder_layers=1, decoder_layers=1,
+    config = SpeechT5Config(vocab_size=len(tok)) if full_size else SpeechT5Config(
+                            vocab_size=len(tok), hidden_size=16, encoder_layers=1, decoder_layers=1,
                             encoder_attention_heads=2, decoder_attention_heads=2, encoder_ffn_dim=32,
                             decoder_ffn_dim=32, speech_decoder_prenet_units=16,
                             speech_decoder_postnet_units=16, speech_decoder_postnet_layers=1,
@@ -92,10 +96,10 @@ def tiny_speecht5(folder: Path) -> tuple[str, str, str]:
                             conv_dim=(16,), conv_stride=(5,), conv_kernel=(10,),
                             num_conv_pos_embeddings=16, num_conv_pos_embedding_groups=2)
     SpeechT5ForTextToSpeech(config).save_pretrained(tts)
-    SpeechT5HifiGan(SpeechT5HifiGanConfig(model_in_dim=80, upsample_initial_channel=32,
-                                          upsample_rates=[4, 4, 4, 4], upsample_kernel_sizes=[8, 8, 8, 8],
-                                          resblock_kernel_sizes=[3], resblock_dilation_sizes=[[1, 3]])
-                    ).save_pretrained(vocoder)
+    SpeechT5HifiGan(SpeechT5HifiGanConfig() if full_size else SpeechT5HifiGanConfig(
+                        model_in_dim=80, upsample_initial_channel=32, upsample_rates=[4, 4, 4, 4],
+                        upsample_kernel_sizes=[8, 8, 8, 8], resblock_kernel_sizes=[3],
+                        resblock_dilation_sizes=[[1, 3]])).save_pretrained(vocoder)
     Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0, do_normalize=True,
                              return_attention_mask=True).save_pretrained(xvector)
     WavLMForXVector(WavLMConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,

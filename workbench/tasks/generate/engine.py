@@ -10,7 +10,6 @@ transformers 5: ../shared/notes/environment.md; an exception in a forward hook i
 """
 from __future__ import annotations
 
-import queue
 import re
 import threading
 import time
@@ -32,34 +31,37 @@ class Rendered:
     name: str = ""
     offset: float = 0.0
     extra: dict = field(default_factory=dict)
+    anchor: str = ""      # "start" / "end": belongs at the selection's start (enhanced) or end (continued)
 
 
 class Steps:
-    """Counts a model's steps: ``tick`` from the model's thread, polled by the task's thread.
-    Raises TaskCancelled inside the model when the user cancels."""
+    """Counts a model's steps: ``tick`` from the model's thread (an increment, nothing that wakes
+    anyone), read by the task's thread ten times a second.  Raises TaskCancelled inside the
+    model when the user cancels."""
 
     def __init__(self, total: int, unit: str, cancelled: Callable[[], bool]) -> None:
         self.total, self.unit, self.cancelled = max(1, int(total)), unit, cancelled
         self.done = 0
-        self.events: queue.SimpleQueue = queue.SimpleQueue()
 
     def tick(self, *_args, **_kwargs) -> None:
         if self.cancelled():
             raise TaskCancelled()
         self.done += 1
-        self.events.put(self.done)
 
     def hook(self, module):
         """A forward pre-hook on ``module`` that ticks once per call; remove() it after."""
         return module.register_forward_pre_hook(lambda *_: self.tick())
 
 
+POLL_S = 0.1
+
+
 def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.0, span: float = 1.0):
     """Generator: runs ``fn()`` on a helper thread, yielding Progress as ``steps`` advance
     (fraction ``base`` .. ``base + span`` of the whole job, with the step count and the time left
-    in the message); returns what fn returned, or raises what it raised."""
+    in the message; at most ten a second); returns what fn returned, or raises what it raised."""
     box: dict = {}
-    done = threading.Event()
+    finished = threading.Event()
 
     def target():
         try:
@@ -67,35 +69,38 @@ def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.
         except BaseException as exc:   # noqa: BLE001 - re-raised on the task's thread below
             box["error"] = exc
         finally:
-            done.set()
-            steps.events.put(None)
+            finished.set()
 
     t0 = time.monotonic()
     thread = threading.Thread(target=target, name="workbench-generate", daemon=True)
     thread.start()
-    while True:
-        item = steps.events.get()
-        if item is None:
-            break
-        while True:             # a fast model ticks faster than anyone reads: show the newest
-            try:
-                newer = steps.events.get_nowait()
-            except queue.Empty:
-                break
-            if newer is None:
-                item = None
-                break
-            item = newer
-        if item is None:
-            break
-        frac = min(1.0, item / steps.total)
+    shown = 0
+    while not finished.wait(POLL_S):
+        done = steps.done
+        if done == shown:
+            continue
+        shown = done
+        frac = min(1.0, done / steps.total)
         elapsed = time.monotonic() - t0
         left = f", {elapsed / frac * (1 - frac):.0f} s left" if frac > 0.02 else ""
-        yield Progress(base + span * frac, f"{what}: {item}/{steps.total} {steps.unit}{left}")
+        yield Progress(base + span * frac, f"{what}: {done}/{steps.total} {steps.unit}{left}")
     thread.join()
     if "error" in box:
         raise box["error"]
+    if steps.done and steps.unit:
+        yield Progress(base + span * min(1.0, steps.done / steps.total),
+                       f"{what}: {steps.done}/{steps.total} {steps.unit}")
     return box["value"]
+
+
+def on_helper(fn: Callable[[], object], what: str, cancelled=lambda: False):
+    """Generator: ``fn()`` (loading a model, one forward pass) on a helper thread like every
+    other piece of model work.  The task's own thread never runs torch: measured here, a second
+    live thread that has run torch ops makes the helper's ops 2.5x slower (two OpenMP pools on
+    the same cores), so loading on the task's thread and generating on the helper cost 160%."""
+    if cancelled():
+        raise TaskCancelled()
+    return (yield from blocking(fn, Steps(1, "", cancelled), what))
 
 
 def seed_everything(seed: int) -> None:

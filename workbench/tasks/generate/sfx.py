@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from workbench.tasks.events import Progress, TaskError
-from workbench.tasks.generate.engine import Rendered, Steps, as_frames, blocking, loading, torch_dtype
+from workbench.tasks.generate.engine import Rendered, Steps, as_frames, blocking, loading, on_helper, torch_dtype
 from workbench.tasks.models import cached, choose_device
 
 DEFAULT = "cvssp/audioldm2"
@@ -52,7 +52,7 @@ def render_sfx(selection, rate, values: dict, cancelled=lambda: False, checkpoin
         raise TaskError("Describe the sound to make (“rain on a tin roof, distant thunder”)")
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    name, pipe = _load(checkpoint, device)
+    name, pipe = yield from on_helper(lambda: _load(checkpoint, device), f"Loading {checkpoint}", cancelled)
     n = int(values["steps"])
     steps = Steps(n, "steps", cancelled)
     args = dict(prompt=prompt, num_inference_steps=n, guidance_scale=float(values["guidance"]),
@@ -64,8 +64,7 @@ def render_sfx(selection, rate, values: dict, cancelled=lambda: False, checkpoin
     else:
         args["audio_length_in_s"] = float(values["duration"])
     try:
-        with torch.inference_mode():
-            result = yield from blocking(lambda: pipe(**args), steps, "Denoising")
+        result = yield from blocking(lambda: pipe(**args), steps, "Denoising")
     except (ValueError, TypeError) as exc:    # a duration or step count the pipeline refuses
         raise TaskError(f"{name[:-8]} refused these settings: {exc}") from exc
     audio = as_frames(result.audios[0])

@@ -13,8 +13,8 @@ import numpy as np
 
 from workbench.tasks.events import Progress, TaskCancelled, TaskError
 from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, join_pieces,
-                                             loading, model_type, seed_everything, split_text,
-                                             torch_dtype)
+                                             loading, model_type, on_helper, seed_everything,
+                                             split_text, torch_dtype)
 from workbench.tasks.models import cached, choose_device, fetch
 
 DEFAULT = "facebook/mms-tts-eng"
@@ -50,14 +50,14 @@ def _load(folder: str, device: str):
 
 def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
     """Task runner: yields Progress, returns a list of Rendered (one, or one per sentence)."""
-    import torch
 
     text = values["text"].strip()
     if not text:
         raise TaskError("Type the text to speak")
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    kind, processor, model = _load(checkpoint, device)
+    kind, processor, model = yield from on_helper(lambda: _load(checkpoint, device), f"Loading {checkpoint}",
+                                                  cancelled)
     pieces = split_text(text)
     voice = yield from _voice(kind, values, selection, processor, cancelled, device)
     out_rate = _rate(kind, model, processor)
@@ -68,16 +68,15 @@ def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoin
         seed_everything(int(values["seed"]) + i)
         what = f"Sentence {i + 1}/{len(pieces)}" if len(pieces) > 1 else "Speaking"
         span = 1.0 / len(pieces)
-        with torch.inference_mode():
-            if kind == "vits":
-                model.speaking_rate = float(values["speaking_rate"])
-                wave = _vits(model, processor, piece, device)
-                yield Progress((i + 1) * span, what)
-            elif kind == "speecht5":
-                wave = yield from _speecht5(model, processor, piece, voice, values, cancelled, device,
-                                            what, i * span, span)
-            else:
-                wave = yield from _bark(model, processor, piece, voice, cancelled, device, what, i * span, span)
+        if kind == "vits":
+            model.speaking_rate = float(values["speaking_rate"])
+            wave = yield from on_helper(lambda: _vits(model, processor, piece, device), what, cancelled)
+            yield Progress((i + 1) * span, what)
+        elif kind == "speecht5":
+            wave = yield from _speecht5(model, processor, piece, voice, values, cancelled, device,
+                                        what, i * span, span)
+        else:
+            wave = yield from _bark(model, processor, piece, voice, cancelled, device, what, i * span, span)
         parts.append(as_frames(wave)[:, 0])
     extra = {"engine": FAMILIES[kind], "text": text}
     if values["voice"]:
@@ -106,11 +105,14 @@ def _rate(kind: str, model, processor) -> int:
 
 
 def _vits(model, tokenizer, text: str, device: str):
+    import torch
+
     inputs = tokenizer(text, return_tensors="pt").to(device)
     if inputs["input_ids"].shape[-1] == 0:
         raise TaskError(f"The model's tokenizer keeps nothing of “{text}”: it does not read this "
                         f"script (MMS voices read one language each; uroman romanizes others)")
-    return model(**inputs).waveform
+    with torch.no_grad():
+        return model(**inputs).waveform
 
 
 def _speecht5(model, processor, text, voice, values, cancelled, device, what, base, span):
@@ -118,9 +120,10 @@ def _speecht5(model, processor, text, voice, values, cancelled, device, what, ba
 
     vocoder_id = values["vocoder"] or VOCODER
     folder = yield from fetch(vocoder_id, cancelled)
-    vocoder = cached(f"vocoder:{folder}:{device}", lambda: loading(
+    vocoder = yield from on_helper(lambda: cached(f"vocoder:{folder}:{device}", lambda: loading(
         vocoder_id, "HiFi-GAN vocoder",
-        lambda: SpeechT5HifiGan.from_pretrained(folder, dtype=torch_dtype(device)).to(device).eval()))
+        lambda: SpeechT5HifiGan.from_pretrained(folder, dtype=torch_dtype(device)).to(device).eval())),
+        "Loading the vocoder", cancelled)
     inputs = processor(text=text, return_tensors="pt")
     ids = inputs["input_ids"].to(device)
     # the decoder runs once per 2 spectrogram frames; the model stops on its own, 20x the text at most
@@ -197,13 +200,18 @@ def speaker_vector(selection, checkpoint: str, cancelled=lambda: False, device: 
         return (AutoFeatureExtractor.from_pretrained(folder),
                 AutoModelForAudioXVector.from_pretrained(folder).to(device).eval())
 
-    fe, model = cached(f"xvector:{folder}:{device}", lambda: loading(checkpoint, "speaker x-vector", load))
+    fe, model = yield from on_helper(lambda: cached(f"xvector:{folder}:{device}", lambda: loading(
+        checkpoint, "speaker x-vector", load)), "Loading the voice model", cancelled)
     audio = selection(int(fe.sampling_rate))
     if len(audio) < fe.sampling_rate // 2:
         raise TaskError("The selection is too short to take a voice from: select at least a second of speech")
     inputs = fe(audio[: 30 * fe.sampling_rate], sampling_rate=fe.sampling_rate, return_tensors="pt")
-    with torch.inference_mode():
-        emb = model(**{k: v.to(device) for k, v in inputs.items()}).embeddings
+
+    def embed():
+        with torch.inference_mode():
+            return model(**{k: v.to(device) for k, v in inputs.items()}).embeddings
+
+    emb = yield from on_helper(embed, "Taking the voice", cancelled)
     if emb.shape[-1] != 512:
         raise TaskError(f"“{checkpoint}” makes {emb.shape[-1]}-number speaker vectors; SpeechT5 needs 512")
     return torch.nn.functional.normalize(emb.float().cpu(), dim=-1)
