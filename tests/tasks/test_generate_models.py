@@ -226,3 +226,21 @@ def test_workbench_run_tts_writes_the_same_audio_with_provenance(models, tmp_pat
                                  "--param", "variations=2"], capture_output=True, text=True)
     assert many.returncode == 0, many.stderr
     assert sorted(p.name for p in tmp_path.glob("rain*.flac")) == ["rain-1.flac", "rain-2.flac"]
+
+
+def test_a_missing_library_is_a_message_not_a_traceback(models, monkeypatch):
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_diffusers(name, *args, **kwargs):
+        if name == "diffusers" or name.startswith("diffusers."):
+            raise ImportError("No module named 'diffusers'")
+        return real_import(name, *args, **kwargs)
+
+    from workbench.tasks import models as cache
+
+    monkeypatch.setattr(cache, "_cache", type(cache._cache)())    # nothing loaded yet
+    monkeypatch.setattr(builtins, "__import__", no_diffusers)
+    with pytest.raises(TaskError, match="pip install diffusers"):
+        generate("sfx", models["audioldm2"], text="rain", duration=1.0, steps=2)

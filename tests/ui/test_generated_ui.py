@@ -193,3 +193,33 @@ def test_enhanced_speech_lines_up_with_the_selection_on_a_new_track(window, tab,
     assert doc.tracks[0].clips[0].duration == pytest.approx(2.0)        # the original is untouched
     doc.history.undo()
     assert len(doc.tracks) == 1
+
+
+def _oom_on_gpu(selection, rate, values, cancelled=lambda: False, checkpoint=None, device="auto"):
+    from workbench.tasks.events import Progress
+    from workbench.tasks.generate.engine import Rendered
+
+    if device == "cuda":
+        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    yield Progress(1.0, "done")
+    return Rendered(np.full((16000, 1), 0.1, np.float32), 16000, "on the CPU")
+
+
+def test_out_of_memory_on_the_gpu_generates_again_on_the_cpu_in_the_same_place(window, tab, qtbot,
+                                                                              monkeypatch, tmp_path):
+    from workbench.tasks import registry
+
+    spec = registry.get("music")
+    monkeypatch.setattr(type(spec), "runner", lambda self: _oom_on_gpu)
+    window.settings.device = "cuda"
+    doc = tab.document
+    doc.set_selection(0.5, 1.0)
+    job = window.generate(spec, {"use_selection": "continue it"}, "new track", str(tmp_path))
+    qtbot.waitUntil(lambda: job.state == "failed", timeout=5000)
+    box = window.messages[-1]
+    assert "ran out of memory" in box.text() and len(doc.tracks) == 1
+    box.cpu_button.click()
+    again = window.job_queue.jobs[-1]
+    assert again.device == "cpu" and again.where == "new track" and again.selection == (0.5, 1.0)
+    qtbot.waitUntil(lambda: again.state == "done", timeout=5000)
+    assert len(doc.tracks) == 2 and doc.tracks[1].clips[0].name == "on the CPU"

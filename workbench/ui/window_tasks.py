@@ -253,7 +253,8 @@ class TasksMixin:
         """The same task, settings and ranges, on the CPU (offered when the GPU ran out of memory)."""
         if job.doc not in [t.document for t in self.all_tabs()]:
             return
-        again = Job(job.spec, job.doc, job.params, job.ranges, job.model, job.channel, device="cpu")
+        again = Job(job.spec, job.doc, job.params, job.ranges, job.model, job.channel, device="cpu",
+                    where=job.where, selection=job.selection, run=job.run)   # a Generate job lands alike
         self.job_queue.submit(again)
         self.show_status(f"{job.spec.title}: running again on the CPU")
 

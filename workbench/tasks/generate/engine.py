@@ -141,6 +141,9 @@ def loading(checkpoint: str, what: str, load: Callable[[], object]):
         raise
     except OSError as exc:
         raise TaskError(load_error(checkpoint, exc)) from exc
+    except ImportError as exc:     # musicgen-melody's chroma needs torchaudio, for one
+        hint = " ".join(str(exc).split())
+        raise TaskError(f"“{checkpoint}” needs a library that is not installed here: {hint}") from exc
     except (ValueError, KeyError, TypeError) as exc:
         raise TaskError(f"“{checkpoint}” is not a {what} checkpoint ({exc})") from exc
 
