@@ -253,3 +253,34 @@ def tiny_ctc(folder: Path) -> str:
                             num_conv_pos_embedding_groups=2, pad_token_id=0)
     Wav2Vec2ForCTC(config).save_pretrained(folder)
     return str(folder)
+
+
+def tiny_stable_audio(folder: Path) -> str:
+    """Stable Audio Open's pipeline (T5, projection, DiT, Oobleck VAE, the cosine DPM-Solver SDE
+    scheduler that needs torchsde) at toy sizes: stereo at a toy 1 kHz."""
+    import torch
+    from diffusers import (AutoencoderOobleck, CosineDPMSolverMultistepScheduler, StableAudioDiTModel,
+                           StableAudioPipeline)
+    from diffusers.pipelines.stable_audio import StableAudioProjectionModel
+    from transformers import T5Config, T5EncoderModel
+
+    _quiet()
+    torch.manual_seed(0)
+    tokenizer = _t5_tokenizer(60)
+    StableAudioPipeline(
+        vae=AutoencoderOobleck(encoder_hidden_size=6, downsampling_ratios=[2, 2], decoder_channels=3,
+                               decoder_input_channels=3, audio_channels=2, channel_multiples=[2, 4],
+                               sampling_rate=1000),
+        text_encoder=T5EncoderModel(T5Config(vocab_size=len(tokenizer), d_model=32, d_ff=37, d_kv=8,
+                                             num_heads=2, num_layers=1)),
+        projection_model=StableAudioProjectionModel(text_encoder_dim=32, conditioning_dim=4, min_value=0,
+                                                    max_value=32),
+        tokenizer=tokenizer,
+        transformer=StableAudioDiTModel(sample_size=512, in_channels=3, num_layers=2, attention_head_dim=4,
+                                        num_attention_heads=2, num_key_value_attention_heads=2, out_channels=3,
+                                        cross_attention_dim=4, time_proj_dim=8, global_states_input_dim=8,
+                                        cross_attention_input_dim=4),
+        scheduler=CosineDPMSolverMultistepScheduler(solver_order=2, prediction_type="v_prediction",
+                                                    sigma_data=1.0, sigma_schedule="exponential"),
+    ).save_pretrained(folder)
+    return str(folder)

@@ -14,7 +14,7 @@ import pytest
 import soundfile as sf
 
 from audio_fixtures import drain
-from tinygen import tiny_audioldm2, tiny_bark, tiny_musicgen, tiny_speecht5, tiny_vits
+from tinygen import tiny_audioldm2, tiny_bark, tiny_musicgen, tiny_speecht5, tiny_stable_audio, tiny_vits
 from workbench.core.document import Document
 from workbench.tasks import registry
 from workbench.tasks.apply import apply_result
@@ -29,7 +29,7 @@ def models(tmp_path_factory):
     tts, vocoder, xvector = tiny_speecht5(root / "speecht5")
     return {"vits": tiny_vits(root / "vits"), "speecht5": tts, "hifigan": vocoder, "xvector": xvector,
             "bark": tiny_bark(root / "bark"), "musicgen": tiny_musicgen(root / "musicgen"),
-            "audioldm2": tiny_audioldm2(root / "audioldm2")}
+            "audioldm2": tiny_audioldm2(root / "audioldm2"), "stable": tiny_stable_audio(root / "stable")}
 
 
 def generate(task, model, selection=None, cancelled=lambda: False, **params):
@@ -244,3 +244,26 @@ def test_a_missing_library_is_a_message_not_a_traceback(models, monkeypatch):
     monkeypatch.setattr(builtins, "__import__", no_diffusers)
     with pytest.raises(TaskError, match="pip install diffusers"):
         generate("sfx", models["audioldm2"], text="rain", duration=1.0, steps=2)
+
+
+def test_stable_audio_makes_stereo_at_its_rate_and_the_seed_repeats(models):
+    progress, result = generate("sfx", models["stable"], text="rain on a tin roof", duration=1.0, steps=4, seed=2)
+    (out,) = result.audio
+    assert out.samples.shape == (1000, 2) and out.rate == 1000 and out.provenance["engine"] == "StableAudio"
+    assert any("4/4 steps" in p.message for p in progress)
+    _, again = generate("sfx", models["stable"], text="rain on a tin roof", duration=1.0, steps=4, seed=2)
+    np.testing.assert_array_equal(again.audio[0].samples, out.samples)
+    with pytest.raises(TaskError, match="refused these settings"):
+        generate("sfx", models["stable"], text="rain", duration=40.0, steps=2)    # past the model's length
+
+
+def test_cancel_stops_vits_inside_its_forward_pass(models):
+    calls = []
+
+    def cancelled():
+        calls.append(1)
+        return len(calls) > 3      # before the task's own checks and a few layers in: mid-pass
+
+    with pytest.raises(TaskCancelled):
+        generate("tts", models["vits"], cancelled=cancelled, text="hello world.")
+    assert len(calls) == 4

@@ -70,7 +70,7 @@ def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoin
         span = 1.0 / len(pieces)
         if kind == "vits":
             model.speaking_rate = float(values["speaking_rate"])
-            wave = yield from on_helper(lambda: _vits(model, processor, piece, device), what, cancelled)
+            wave = yield from on_helper(lambda: _vits(model, processor, piece, device, cancelled), what, cancelled)
             yield Progress((i + 1) * span, what)
         elif kind == "speecht5":
             wave = yield from _speecht5(model, processor, piece, voice, values, cancelled, device,
@@ -104,15 +104,24 @@ def _rate(kind: str, model, processor) -> int:
     return 16000   # SpeechT5's HiFi-GAN writes 16 kHz
 
 
-def _vits(model, tokenizer, text: str, device: str):
+def _vits(model, tokenizer, text: str, device: str, cancelled=lambda: False):
+    """One forward pass; Cancel is checked before each of its layers and vocoder blocks (a
+    long sentence on a CPU takes seconds), so it answers within a fraction of a second."""
     import torch
 
     inputs = tokenizer(text, return_tensors="pt").to(device)
     if inputs["input_ids"].shape[-1] == 0:
         raise TaskError(f"The model's tokenizer keeps nothing of “{text}”: it does not read this "
                         f"script (MMS voices read one language each; uroman romanizes others)")
-    with torch.no_grad():
-        return model(**inputs).waveform
+    steps = Steps(1, "", cancelled)
+    blocks = [*model.text_encoder.encoder.layers, *model.flow.flows, *model.decoder.resblocks]
+    handles = [steps.hook(b) for b in blocks]
+    try:
+        with torch.no_grad():
+            return model(**inputs).waveform
+    finally:
+        for h in handles:
+            h.remove()
 
 
 def _speecht5(model, processor, text, voice, values, cancelled, device, what, base, span):
