@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -316,7 +317,22 @@ _FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on
     "error in wav": "its WAV header is damaged",
     "error in aiff": "its AIFF header is damaged",
     "unsupported": "it uses an encoding this program cannot decode",
+    "sf_info struct incomplete": "its header gives no sample rate or no channels (it is damaged)",
 }
+
+
+MAX_RATE = 768000       # Hz: the fastest converters; a header claiming more is damaged
+MAX_CHANNELS = 256      # ambisonics of high order and multitrack rigs fit; 65535 is a lie
+
+
+def _check_shape(path: Path, rate: int, channels: int) -> None:
+    """Refuse a header's absurd rate or channel count before anything is sized by it."""
+    if not 1 <= rate <= MAX_RATE:
+        raise AudioOpenError(path, f"its header gives a sample rate of {rate} Hz; this program "
+                                   f"opens 1 Hz to {MAX_RATE // 1000} kHz (the file is probably damaged)")
+    if not 1 <= channels <= MAX_CHANNELS:
+        raise AudioOpenError(path, f"its header gives {channels} channels; this program opens 1 to "
+                                   f"{MAX_CHANNELS} (the file is probably damaged)")
 
 
 def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
@@ -330,7 +346,11 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
     if path.is_dir():
         raise AudioOpenError(path, "it is a folder, not a file")
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):    # opening a pipe would wait for a writer for ever
+            raise AudioOpenError(path, "it is not a regular file (a pipe, device or socket): save "
+                                       "the stream to a file first")
+        size = st.st_size
         with open(path, "rb") as f:
             head = f.read(64)
     except OSError as exc:
@@ -340,6 +360,7 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
 
     layout = parse_pcm_layout(path, size)
     if layout is not None:
+        _check_shape(path, layout.sample_rate, layout.channels)
         if layout.frames == 0:
             raise AudioOpenError(path, "it contains no audio (0 samples)")
         info = AudioInfo(path, layout.container, layout.subtype, layout.sample_rate,
@@ -361,7 +382,8 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
         what = sniff(head)
         ext = path.suffix.lstrip(".").upper() or "no extension"
         raise AudioOpenError(path, f"{reason} (name says {ext}, contents look like {what})") from exc
-    if sfi.frames <= 0 or sfi.channels <= 0 or sfi.samplerate <= 0:
+    _check_shape(path, int(sfi.samplerate), int(sfi.channels))
+    if sfi.frames <= 0:
         raise AudioOpenError(path, "it contains no audio (0 samples)")
     info = AudioInfo(path, sfi.format, sfi.subtype, int(sfi.samplerate), int(sfi.channels),
                      int(sfi.frames))
