@@ -3,7 +3,6 @@ announce absurd sample rates or channel counts are refused with a message before
 allocated for them."""
 import os
 import struct
-import sys
 import threading
 import time
 
