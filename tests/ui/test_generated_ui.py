@@ -165,6 +165,13 @@ def test_generate_n_check_each_and_place_the_clearest(window, tab, qtbot, vits, 
     assert "heard" in best.output.provenance and "WER" in best.summary
     assert dock.sort.currentData() == "wer" and dock.current() is best
     assert len(doc.tracks) == 2 and doc.tracks[1].clips[0].audio.sources == [best.source]   # only the best
+    from workbench.ui.timeline.clips import _bar_text
+
+    placed = doc.tracks[1].clips[0]
+    assert placed.provenance["wer"] == best.output.provenance["wer"]           # it travels with the clip
+    assert _bar_text(placed).startswith(f"WER {placed.provenance['wer'] * 100:.0f}% · ")
+    assert not window.transcript_dock.isVisible() and window.generated_dock.isVisible()
+    assert not tab.timeline.previews          # the checks' transcripts left no preview lanes
     assert "clearest of 2" in window.status_text.text()
     checks = [j for j in window.job_queue.jobs if j.run is not None]
     assert len(checks) == 2 and all(j.state == "done" for j in checks)

@@ -195,11 +195,17 @@ class TasksMixin:
         return next((t for t in self.all_tabs() if t.document is doc), None)
 
     def _job_partial(self, job, regions) -> None:
+        if job.run is not None:      # a check's transcript is not the user's: no preview lane
+            return
         tab = self._tab_of(job.doc)
         if tab is not None:
             tab.timeline.set_preview(id(job), job.spec.output_track, regions)
 
     def _job_finished(self, job) -> None:
+        if job.run is not None:        # a helper job (a check): its flow reports; failures are shown
+            if job.state == "failed":
+                self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+            return
         tab = self._tab_of(job.doc)
         if tab is not None:
             tab.timeline.clear_preview(id(job))
@@ -208,10 +214,6 @@ class TasksMixin:
             self.transcript_dock.raise_()
             if self.current_tab() is tab:       # the new transcript, not the track shown before
                 self.transcript_dock.show_track(job.track_id)
-        if job.run is not None:        # a helper job (a check): its flow reports; failures are shown
-            if job.state == "failed":
-                self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
-            return
         if job.state == "done" and job.spec.panel == "generate" and not job.made:
             self.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
         elif job.state == "done" and job.spec.panel == "generate":

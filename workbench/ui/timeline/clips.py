@@ -22,6 +22,13 @@ SNAP_PX = 8             # how close an edge snaps to a cursor, selection, label 
 _gestures = itertools.count(1)
 
 
+def _bar_text(clip) -> str:
+    """A clip's name, and how well generated speech was understood when it was checked."""
+    wer = clip.provenance.get("wer") if clip.provenance else None
+    name = clip.name or "clip"
+    return f"WER {wer * 100:.0f}% · {name}" if isinstance(wer, (int, float)) else name
+
+
 class ClipLayer(ViewLayer):
     """Paints the clips of one audio track on one of its lanes (name bars when ``bar``)."""
 
@@ -94,7 +101,7 @@ class ClipLayer(ViewLayer):
                 if room > 12:
                     p.setPen(white)
                     p.drawText(bar.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                               metrics.elidedText(clip.name or "clip", Qt.TextElideMode.ElideRight, room))
+                               metrics.elidedText(_bar_text(clip), Qt.TextElideMode.ElideRight, room))
                     p.setPen(plain)
         if drag is not None and drag[1] == self.track.id:
             clip_id, _, start = drag
