@@ -43,7 +43,7 @@ def test_a_named_pipe_is_refused_at_once(tmp_path):
 
 @pytest.mark.parametrize("rate, channels, expect", [
     (0x7FFFFFFF, 1, "sample rate of 2147483647 Hz"), (0, 1, "no sample rate or no channels"),
-    (48000, 5000, "5000 channels"), (48000, 0, "Channel count is zero"),
+    (48000, 65, "65 channels"), (48000, 5000, "5000 channels"), (48000, 0, "Channel count is zero"),
 ])
 def test_absurd_rates_and_channel_counts_are_refused(tmp_path, rate, channels, expect):
     path = tmp_path / "lie.wav"
@@ -53,9 +53,47 @@ def test_absurd_rates_and_channel_counts_are_refused(tmp_path, rate, channels, e
 
 
 def test_the_limits_still_let_real_files_in(tmp_path):
-    for rate, channels in ((768000, 2), (1000, 64)):
+    for rate, channels in ((768000, 2), (1000, 64)):      # the limits themselves open
         path = tmp_path / f"ok-{rate}-{channels}.wav"
         path.write_bytes(wav_header(rate, channels, data_bytes=channels * 2 * 100))
         src = open_audio(path).load_all()
         assert src.sample_rate == rate and src.channels == channels and src.frames == 100
+        src.close()
+
+
+def test_nan_and_inf_samples_draw_as_silence_and_full_scale(tmp_path):
+    import numpy as np
+    import soundfile as sf
+
+    x = np.zeros((4096, 1), np.float32)
+    x[100:200] = np.nan
+    x[1000:1100] = np.inf
+    x[3000] = -np.inf
+    path = tmp_path / "nan.wav"
+    sf.write(str(path), x, 16000, subtype="FLOAT")
+    src = open_audio(path).load_all()
+    lo, hi = src.peaks.overall(0)
+    assert np.isfinite(lo) and np.isfinite(hi) and (lo, hi) == (-1.0, 1.0)
+
+
+def test_a_flac_of_unknown_or_impossible_length_decodes_what_is_there(tmp_path):
+    """STREAMINFO's 36-bit sample count is 0 ("unknown") or absurd: libsndfile then reports up to
+    2^63 frames, which once sized a 256 PiB peak pyramid.  The length is what decodes."""
+    import io
+
+    import numpy as np
+    import soundfile as sf
+
+    x = (0.5 * np.sin(np.arange(8000) / 10)).astype(np.float32)
+    buf = io.BytesIO()
+    sf.write(buf, x, 16000, format="FLAC")
+    data = bytearray(buf.getvalue())
+    word = int.from_bytes(data[18:26], "big")
+    for total in (0, (1 << 36) - 1):
+        data[18:26] = ((word & ~((1 << 36) - 1)) | total).to_bytes(8, "big")
+        path = tmp_path / f"len{total}.flac"
+        path.write_bytes(bytes(data))
+        src = open_audio(path, cache_dir=tmp_path).load_all()
+        assert src.frames == 8000 and src.peaks.nbytes < 1 << 20
+        np.testing.assert_allclose(src.read(0, 8000)[:, 0], x, atol=1e-4)
         src.close()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import shutil
 import stat
+import struct
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -239,7 +240,7 @@ class DecodedSource(AudioSource):
                     if cancelled():
                         raise LoadCancelled()
                     try:
-                        block = f.read(SCAN_BLOCK, dtype=sf_dtype, always_2d=True)
+                        block = _read_on(f, SCAN_BLOCK, sf_dtype)
                     except Exception as exc:  # a damaged frame: salvage up to it, then stop
                         block = _salvage(f, pos, sf_dtype)
                         self.info.warnings.append(
@@ -287,6 +288,24 @@ class DecodedSource(AudioSource):
             self._cache_path = None
 
 
+_CTYPES = {"int16": "short", "int32": "int", "float32": "float", "float64": "double"}
+
+
+def _read_on(f, frames: int, dtype: str) -> np.ndarray:
+    """The next ``frames`` of an open SoundFile, read straight on (libsndfile's sf_readf_*).
+    SoundFile.read seeks to where it thinks it stopped after every read, and that seek fails on
+    a file whose header gives no length (a FLAC with 0 samples in STREAMINFO): the audio is there,
+    the bookkeeping is not."""
+    import soundfile as sf
+
+    out = np.empty((frames, f.channels), dtype=dtype)
+    ctype = _CTYPES[dtype]
+    n = getattr(sf._snd, f"sf_readf_{ctype}")(f._file, sf._ffi.cast(f"{ctype} *", out.ctypes.data), frames)
+    if f._errorcode:
+        raise RuntimeError(sf._ffi.string(sf._snd.sf_error_number(f._errorcode)).decode("utf-8", "replace"))
+    return out[:n]
+
+
 def _salvage(f, pos: int, dtype: str, step: int = 1024) -> np.ndarray:
     """After a failed read at ``pos``, read small steps to keep everything before the damage."""
     pieces = []
@@ -321,8 +340,9 @@ _FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on
 }
 
 
+MAX_FRAMES_PER_BYTE = 1 << 14   # FLAC of pure silence packs ~3,000 frames in a byte; beyond this, a lie
 MAX_RATE = 768000       # Hz: the fastest converters; a header claiming more is damaged
-MAX_CHANNELS = 256      # ambisonics of high order and multitrack rigs fit; 65535 is a lie
+MAX_CHANNELS = 64       # 7th-order ambisonics and multitrack rigs fit; 65535 is a lie
 
 
 def _check_shape(path: Path, rate: int, channels: int) -> None:
@@ -358,7 +378,10 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
     if size == 0:
         raise AudioOpenError(path, "the file is empty (0 bytes)")
 
-    layout = parse_pcm_layout(path, size)
+    try:
+        layout = parse_pcm_layout(path, size)
+    except (struct.error, OverflowError, ValueError, MemoryError) as exc:   # a header that lies
+        raise AudioOpenError(path, f"its header is damaged ({type(exc).__name__}: {exc})") from exc
     if layout is not None:
         _check_shape(path, layout.sample_rate, layout.channels)
         if layout.frames == 0:
@@ -385,6 +408,12 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
     _check_shape(path, int(sfi.samplerate), int(sfi.channels))
     if sfi.frames <= 0:
         raise AudioOpenError(path, "it contains no audio (0 samples)")
-    info = AudioInfo(path, sfi.format, sfi.subtype, int(sfi.samplerate), int(sfi.channels),
-                     int(sfi.frames))
+    frames = int(sfi.frames)
+    warnings = []
+    if frames > size * MAX_FRAMES_PER_BYTE:     # "unknown length" or a damaged count: decode and see
+        warnings.append(f"its header gives an impossible length ({frames:,} samples in "
+                        f"{size:,} bytes); the length is what could be decoded")
+        frames = size * MAX_FRAMES_PER_BYTE // 64      # a first guess: the pyramid grows as needed
+    info = AudioInfo(path, sfi.format, sfi.subtype, int(sfi.samplerate), int(sfi.channels), frames)
+    info.warnings.extend(warnings)
     return DecodedSource(info, Path(cache_dir) if cache_dir else default_cache_dir())

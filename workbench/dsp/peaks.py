@@ -67,14 +67,19 @@ class PeakPyramid:
         # Channel-major copies keep each reduction on contiguous memory (10x+ faster than
         # reducing the interleaved layout along a strided axis).
         planar = np.ascontiguousarray(block.T)
-        if whole:
-            body = planar[:, : whole * self.base].reshape(self.channels, whole, self.base)
-            mins[:, b0:b0 + whole] = (body.min(axis=2) - offset) * scale
-            maxs[:, b0:b0 + whole] = (body.max(axis=2) - offset) * scale
-        if nblocks > whole:
-            tail = planar[:, whole * self.base:]
-            mins[:, b0 + whole] = (tail.min(axis=1) - offset) * scale
-            maxs[:, b0 + whole] = (tail.max(axis=1) - offset) * scale
+        with np.errstate(invalid="ignore", over="ignore"):
+            if whole:
+                body = planar[:, : whole * self.base].reshape(self.channels, whole, self.base)
+                mins[:, b0:b0 + whole] = (body.min(axis=2) - offset) * scale
+                maxs[:, b0:b0 + whole] = (body.max(axis=2) - offset) * scale
+            if nblocks > whole:
+                tail = planar[:, whole * self.base:]
+                mins[:, b0 + whole] = (tail.min(axis=1) - offset) * scale
+                maxs[:, b0 + whole] = (tail.max(axis=1) - offset) * scale
+        if planar.dtype.kind == "f":     # NaN or inf samples in a float file: drawn as silence or full scale
+            hi = b0 + nblocks
+            np.nan_to_num(mins[:, b0:hi], copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
+            np.nan_to_num(maxs[:, b0:hi], copy=False, nan=0.0, posinf=1.0, neginf=-1.0)
         self.frames = max(self.frames, start + n)
 
     def finish(self) -> None:

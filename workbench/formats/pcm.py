@@ -119,6 +119,8 @@ def _extended_to_float(b: bytes) -> float:
     exponent &= 0x7FFF
     if exponent == 0 and mantissa == 0:
         return 0.0
+    if exponent == 0x7FFF or exponent - 16383 > 1023:   # inf, nan, or past any double
+        return float("inf")
     return sign * mantissa * 2.0 ** (exponent - 16383 - 63)
 
 
