@@ -56,7 +56,7 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
         elif op == "int":        # a size, rate or count field made huge, zero or negative
             value = rng.choice((0, 1, 0xFFFFFFFF, 0x7FFFFFFF, 0x80000000, rng.randrange(1 << 32)))
             b[pos:pos + 4] = value.to_bytes(4, rng.choice(("little", "big")))
-        elif op == "cut":
+        elif op == "cut" and len(b) > 1:
             del b[rng.randrange(1, len(b)):]
         elif op == "dup":
             b[pos:pos] = b[pos:pos + rng.randrange(1, 64)]
@@ -67,7 +67,8 @@ def mutate(data: bytes, rng: random.Random) -> bytes:
     return bytes(b)
 
 
-def _child(path: str, cache: str, queue) -> None:
+def cap_memory() -> None:
+    """In a child: at most MEMORY_CAP more bytes of address space than it has now."""
     import resource
 
     try:
@@ -78,6 +79,10 @@ def _child(path: str, cache: str, queue) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
     except Exception:   # noqa: BLE001 - no cap where it cannot be set; the time limit still holds
         pass
+
+
+def _child(path: str, cache: str, queue) -> None:
+    cap_memory()
     from workbench.core.audio import AudioOpenError, open_audio
 
     try:
@@ -92,11 +97,14 @@ def _child(path: str, cache: str, queue) -> None:
         queue.put(("escaped", f"{type(exc).__name__}: {str(exc)[:200]}"))
 
 
-def run(count: int, seed: int, folder: Path, log=print) -> dict:
-    """Mutate and open ``count`` files; returns counts and the failures (escapes, crashes, hangs)."""
+def run(count: int, seed: int, folder: Path, log=print, base=None, child_target=None) -> dict:
+    """Mutate and open ``count`` files; returns counts and the failures (escapes, crashes, hangs).
+    ``base`` (valid files as (extension, bytes)) and ``child_target`` (opens one file in the
+    child) default to the audio readers; tests/fuzz/label_fuzz.py passes its own."""
     ctx = mp.get_context("fork")
     rng = random.Random(seed)
-    base = seeds()
+    base = base or seeds()
+    child_target = child_target or _child
     results = {"ok": 0, "refused": 0, "escaped": [], "crashed": [], "hung": []}
     t0 = time.monotonic()
     for i in range(count):
@@ -105,7 +113,7 @@ def run(count: int, seed: int, folder: Path, log=print) -> dict:
         path = folder / f"case{i}{ext}"
         path.write_bytes(mutated)
         queue = ctx.Queue()
-        child = ctx.Process(target=_child, args=(str(path), str(folder / "cache"), queue))
+        child = ctx.Process(target=child_target, args=(str(path), str(folder / "cache"), queue))
         child.start()
         child.join(TIME_LIMIT_S)
         if child.is_alive():

@@ -20,6 +20,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import math
 import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -345,13 +346,15 @@ def read_eaf(text: str, path=None) -> Tracks:
         root = ET.fromstring(text.lstrip("\ufeff").encode("utf-8"))
     except ET.ParseError as exc:
         raise LabelFormatError(path, exc.position[0], f"the XML is malformed ({exc.msg if hasattr(exc, 'msg') else exc})")
+    except LookupError as exc:      # <?xml encoding="UTF-88"?>
+        raise LabelFormatError(path, 1, f"the XML names an encoding that does not exist ({exc})")
     if root.tag != "ANNOTATION_DOCUMENT":
         raise LabelFormatError(path, 1, f"expected an ELAN ANNOTATION_DOCUMENT, found <{root.tag}>")
     unit = 1000.0
     slots = {}
     for ts in root.iter("TIME_SLOT"):
         if ts.get("TIME_VALUE") is not None:
-            slots[ts.get("TIME_SLOT_ID")] = float(ts.get("TIME_VALUE")) / unit
+            slots[ts.get("TIME_SLOT_ID")] = _num(ts.get("TIME_VALUE"), path, None, "a TIME_VALUE") / unit
     tracks: Tracks = []
     by_id: dict[str, tuple[float, float]] = {}
     for tier in root.iter("TIER"):
@@ -389,7 +392,10 @@ def write_csv(tracks: Tracks) -> str:
 
 
 def read_csv(text: str, path=None) -> Tracks:
-    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
+    try:      # newline="": line ends inside quoted fields (and bare CRs) are the csv module's to read
+        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+    except csv.Error as exc:        # a field past the size limit, a NUL byte, ...
+        raise LabelFormatError(path, None, f"the CSV is malformed ({exc})") from None
     if not rows:
         raise LabelFormatError(path, 1, "the file is empty")
     header = [h.strip().lower() for h in rows[0]]
@@ -423,8 +429,11 @@ def write_json(tracks: Tracks) -> str:
 
 
 def read_json(text: str, path=None) -> Tracks:
+    def no_constants(name):
+        raise LabelFormatError(path, None, f"the JSON holds {name}, which is not a time")
+
     try:
-        data = json.loads(text.lstrip("\ufeff"))
+        data = json.loads(text.lstrip("\ufeff"), parse_constant=no_constants)
     except json.JSONDecodeError as exc:
         raise LabelFormatError(path, exc.lineno, f"the JSON is malformed ({exc.msg})")
     if not isinstance(data, dict) or not isinstance(data.get("tracks"), list):
@@ -480,6 +489,7 @@ def read_raven(text: str, path=None) -> Tracks:
         cells = line.split("\t")
         if len(cells) <= max(begin, end):
             raise LabelFormatError(path, n, f"expected {len(header)} tab-separated columns, found {len(cells)}")
+        cells += [""] * (len(header) - len(cells))      # a short row: the missing cells are empty
         sel = cells[col["Selection"]] if "Selection" in col else str(n)
         if sel in seen:  # Raven lists each selection once per view (waveform, spectrogram)
             continue
@@ -536,9 +546,23 @@ def read_labels(path) -> Tracks:
         text = raw.decode("latin-1")
     if fmt.read is read_audacity and text.split("\n", 1)[0].startswith("Selection\t"):
         fmt = FORMATS[0]  # a Raven table saved as plain .txt
-    if fmt.read is read_textgrid and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-        text = raw.decode("utf-16")  # Praat writes UTF-16 when the text needs it
-    return fmt.read(text, path)
+    try:
+        if fmt.read is read_textgrid and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
+            text = raw.decode("utf-16")  # Praat writes UTF-16 when the text needs it
+        tracks = fmt.read(text, path)
+    except LabelFormatError:
+        raise
+    except (IndexError, KeyError, ValueError, TypeError, AttributeError, LookupError, RecursionError,
+            OverflowError, MemoryError, UnicodeError, csv.Error) as exc:
+        # what a reader did not foresee still gets a message, never a traceback
+        raise LabelFormatError(path, None, f"the file is damaged ({type(exc).__name__}: "
+                                           f"{str(exc)[:120]})") from exc
+    for _, regions in tracks:     # every time finite, or nothing can be drawn or written back
+        for r in regions:
+            if not (math.isfinite(r.start) and math.isfinite(r.end)):
+                raise LabelFormatError(path, None, f"a region has the time {r.start}–{r.end}, "
+                                                   f"which is not a number of seconds")
+    return tracks
 
 
 def write_labels(path, tracks: Tracks, **options) -> str:

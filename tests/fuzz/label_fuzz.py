@@ -1,0 +1,76 @@
+"""Fuzz the label readers: seeded mutations of valid files in every label format (Audacity,
+SRT, WebVTT, TextGrid, EAF, CSV, JSON, Raven), each read in a forked child with a time limit and
+a memory cap.  Every input must be read, or refused with LabelFormatError; and whatever is read
+must have finite times, so that it can be written back out.
+
+    .venv/bin/python tests/fuzz/label_fuzz.py --count 10000 --seed 1     # the long run, by hand
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from audio_fuzz import ROOT, cap_memory, mutate, run  # noqa: E402,F401
+
+
+def seeds() -> list[tuple[str, bytes]]:
+    from workbench.formats.labels import FORMATS, Region
+
+    regions = [Region(0.5, 1.25, "hello"), Region(2.0, 2.0, "a point"),
+               Region(3.0, 4.5, "two words, with a comma; “quotes” and ünïcode")]
+    tracks = [("Words", regions), ("Other", [Region(1.0, 2.0, "x")])]
+    out = []
+    for fmt in FORMATS:
+        these = tracks if fmt.multi_track else tracks[:1]
+        text = fmt.write(these, duration=5.0) if fmt.name == "Praat TextGrid" else fmt.write(these)
+        out.append((fmt.extensions[0], text.encode("utf-8")))
+    return out
+
+
+def _child(path: str, cache: str, queue) -> None:
+    cap_memory()
+    import math
+
+    from workbench.formats.labels import LabelFormatError, read_labels, write_labels
+
+    try:
+        tracks = read_labels(path)
+        for _, regions in tracks:
+            for r in regions:
+                if not (math.isfinite(r.start) and math.isfinite(r.end)):
+                    raise AssertionError(f"a region with time {r.start}–{r.end} was accepted")
+        write_labels(Path(cache).with_suffix(Path(path).suffix if not path.endswith(".selections.txt")
+                                             else ".selections.txt"), tracks)
+        queue.put(("ok", ""))
+    except LabelFormatError as exc:
+        queue.put(("refused", str(exc)[:200]))
+    except BaseException as exc:   # noqa: BLE001 - what the fuzzer is looking for
+        queue.put(("escaped", f"{type(exc).__name__}: {str(exc)[:200]}"))
+
+
+def fuzz(count: int, seed: int, folder: Path, log=print) -> dict:
+    return run(count, seed, folder, log=log, base=seeds(), child_target=_child)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--count", type=int, default=10000)
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        r = fuzz(args.count, args.seed, Path(tmp))
+        print(f"{args.count} mutated label files in {r['seconds']} s: {r['ok']} read, {r['refused']} refused "
+              f"with a message, {len(r['escaped'])} escaped, {len(r['crashed'])} crashed, {len(r['hung'])} hung")
+        for kind in ("escaped", "crashed", "hung"):
+            for line in r[kind][:30]:
+                print(f"  {kind}: {line}")
+    return 0 if not (r["escaped"] or r["crashed"] or r["hung"]) else 1
+
+
+if __name__ == "__main__":
+    random.seed(0)
+    sys.exit(main())
