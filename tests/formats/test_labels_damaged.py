@@ -34,3 +34,25 @@ def test_cr_only_csv_and_short_raven_rows_are_read(tmp_path):
                      "1\tSpectrogram 1\t1\t0.5\t1.5\n", encoding="utf-8")
     (track,) = read_labels(raven)
     assert [(r.start, r.end, r.text, r.low_hz) for r in track[1]] == [(0.5, 1.5, "", None)]
+
+
+def test_export_onto_a_full_disk_says_so_and_keeps_the_old_file(tmp_path, monkeypatch):
+    import errno
+    import os
+
+    from workbench.formats import atomic
+    from workbench.formats.labels import Region, write_labels
+
+    path = tmp_path / "old.srt"
+    path.write_text("kept", encoding="utf-8")
+    def full(target, data):        # the disk fills half way through the temporary file
+        with atomic.replacing(target) as tmp:
+            tmp.write_bytes(data[:5])
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(atomic, "write_bytes", full)
+    with pytest.raises(OSError) as caught:
+        write_labels(path, [("a", [Region(0.0, 1.0, "x")])])
+    assert str(caught.value) == "cannot write “old.srt”: the disk is full"
+    assert path.read_text(encoding="utf-8") == "kept"
+    assert [p.name for p in tmp_path.iterdir()] == ["old.srt"]         # no half-written file left

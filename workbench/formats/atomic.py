@@ -49,6 +49,17 @@ def write_bytes(path, data: bytes) -> None:
         tmp.write_bytes(data)
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a write failed, in words: a full disk, a read-only folder, ..."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", -1)):
+        return "the disk is full"
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return "the folder cannot be written to (read-only, or no permission)"
+    return exc.strerror or str(exc)
+
+
 def write_text(path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
 

@@ -567,9 +567,12 @@ def read_labels(path) -> Tracks:
 
 def write_labels(path, tracks: Tracks, **options) -> str:
     """Write ``tracks`` to ``path`` in the format its extension names; returns the format name."""
-    from workbench.formats.atomic import write_text
+    from workbench.formats.atomic import os_reason, write_text
 
     fmt = format_for(path)
     text = fmt.write(tracks, **options) if fmt.write in (write_textgrid, write_eaf) else fmt.write(tracks)
-    write_text(Path(path), text)
+    try:
+        write_text(Path(path), text)
+    except OSError as exc:     # the old file, if any, is untouched (atomic)
+        raise OSError(f"cannot write “{Path(path).name}”: {os_reason(exc)}") from exc
     return fmt.name
