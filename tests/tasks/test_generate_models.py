@@ -267,3 +267,33 @@ def test_cancel_stops_vits_inside_its_forward_pass(models):
     with pytest.raises(TaskCancelled):
         generate("tts", models["vits"], cancelled=cancelled, text="hello world.")
     assert len(calls) == 4
+
+
+def test_ctrl_c_during_a_model_run_exits_130_and_writes_nothing(models, tmp_path):
+    import signal
+
+    out = tmp_path / "long.wav"
+    proc = subprocess.Popen([sys.executable, "-m", "workbench.cli", "run", "music", "--text", "piano", "-o",
+                             str(out), "--model", models["musicgen"], "--param", "duration=30",
+                             "--param", "variations=4"],     # ~30 s of work here: stopped well inside it
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    lines = [proc.stderr.readline()]            # the first progress line: the run has begun
+    time.sleep(4.0)                             # the model loaded, generating
+    assert proc.poll() is None, "the run ended before it could be interrupted"
+    proc.send_signal(signal.SIGINT)
+    t0 = time.monotonic()
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, "".join(lines) + err
+    assert time.monotonic() - t0 < 5 and "Traceback" not in err and "was not written" in err
+    assert list(tmp_path.iterdir()) == []                # no file, no temporary
+
+
+def test_closing_the_task_stops_the_model_thread(models):
+    gen = run_generate(registry.get("music"), {"text": "piano", "duration": 30.0}, 48000,
+                       checkpoint=models["musicgen"], device="cpu")
+    for event in gen:
+        if isinstance(event, Progress) and "steps" in event.message:
+            break
+    gen.close()                                  # what a GUI job does when its window goes away
+    time.sleep(0.5)
+    assert not [t for t in threading.enumerate() if t.name == "workbench-generate"]

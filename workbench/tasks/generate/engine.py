@@ -42,9 +42,10 @@ class Steps:
     def __init__(self, total: int, unit: str, cancelled: Callable[[], bool]) -> None:
         self.total, self.unit, self.cancelled = max(1, int(total)), unit, cancelled
         self.done = 0
+        self.abandoned = False      # the task went away (Ctrl+C, a closed generator): stop too
 
     def tick(self, *_args, **_kwargs) -> None:
-        if self.cancelled():
+        if self.abandoned or self.cancelled():
             raise TaskCancelled()
         self.done += 1
 
@@ -75,15 +76,20 @@ def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.
     thread = threading.Thread(target=target, name="workbench-generate", daemon=True)
     thread.start()
     shown = 0
-    while not finished.wait(POLL_S):
-        done = steps.done
-        if done == shown:
-            continue
-        shown = done
-        frac = min(1.0, done / steps.total)
-        elapsed = time.monotonic() - t0
-        left = f", {elapsed / frac * (1 - frac):.0f} s left" if frac > 0.02 else ""
-        yield Progress(base + span * frac, f"{what}: {done}/{steps.total} {steps.unit}{left}")
+    try:
+        while not finished.wait(POLL_S):
+            done = steps.done
+            if done == shown:
+                continue
+            shown = done
+            frac = min(1.0, done / steps.total)
+            elapsed = time.monotonic() - t0
+            left = f", {elapsed / frac * (1 - frac):.0f} s left" if frac > 0.02 else ""
+            yield Progress(base + span * frac, f"{what}: {done}/{steps.total} {steps.unit}{left}")
+    except BaseException:       # KeyboardInterrupt, or the generator closed: the model stops at its next step
+        steps.abandoned = True
+        finished.wait(2.0)
+        raise
     thread.join()
     if "error" in box:
         raise box["error"]
