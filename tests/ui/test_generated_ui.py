@@ -10,7 +10,7 @@ from PySide6.QtGui import QDropEvent
 from audio_fixtures import signal, write
 from tinygen import tiny_vits
 from workbench.core import project as P
-from workbench.ui.timeline.view import GENERATED_MIME
+from workbench.ui.timeline.drops import GENERATED_MIME
 
 
 @pytest.fixture(scope="module")

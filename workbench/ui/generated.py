@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QHBoxLayout, QListWidget, QListWidgetItem,
                                QPushButton, QVBoxLayout, QWidget)
 
-from workbench.ui.timeline.view import GENERATED_MIME
+from workbench.ui.timeline.drops import GENERATED_MIME
 
 THUMB = QSize(120, 36)
 _ids = itertools.count(1)

@@ -18,6 +18,7 @@ from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
 from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
+from workbench.ui.timeline.drops import DropTarget
 from workbench.ui.timeline.lanes import COLORMAPS, _AudioLaneHandler, _Lane, _LaneViewBox, _lut  # noqa: F401
 from workbench.ui.timeline.headers import TrackHeaders
 from workbench.ui.timeline.overview import OverviewStrip
@@ -29,13 +30,12 @@ SCROLL_UNITS = 1_000_000
 TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
 
 
-GENERATED_MIME = "application/x-workbench-generated"   # a Generated list entry's id, dragged
 
 class _TileBridge(QObject):
     ready = Signal(object)
 
 
-class TimelineView(QWidget):
+class TimelineView(DropTarget, QWidget):
     """Everything that shows one document in time."""
 
     view_changed = Signal(float, float)
@@ -496,39 +496,6 @@ class TimelineView(QWidget):
         t0, t1 = self.view_range()
         start = value / SCROLL_UNITS * self.doc.duration
         self.set_view(start, start + (t1 - t0))
-
-    # -- files dropped from a file manager, clips dragged from the Generated list ---------------
-    @staticmethod
-    def _droppable(mime) -> bool:
-        return mime.hasUrls() or mime.hasFormat(GENERATED_MIME)
-
-    def dragEnterEvent(self, ev) -> None:
-        if self._droppable(ev.mimeData()):
-            ev.acceptProposedAction()
-
-    def dragMoveEvent(self, ev) -> None:
-        if self._droppable(ev.mimeData()):
-            ev.acceptProposedAction()
-
-    def dropEvent(self, ev) -> None:
-        """A clip lands where the files are dropped: that time, that track (a new track when
-        dropped below the last one or on a label lane)."""
-        self._drop(ev, self.graphics.viewport().mapFrom(self, ev.position().toPoint()))
-
-    def _drop(self, ev, pos) -> None:
-        """``pos`` in the graphics viewport's coordinates."""
-        mime = ev.mimeData()
-        generated = bytes(mime.data(GENERATED_MIME)).decode() if mime.hasFormat(GENERATED_MIME) else ""
-        paths = [u.toLocalFile() for u in mime.urls() if u.isLocalFile()]
-        if not (paths or generated) or not self.lanes:
-            return
-        ev.acceptProposedAction()
-        scene = self.graphics.mapToScene(pos)
-        t = max(0.0, self.master.mapSceneToView(scene).x())
-        if generated:
-            self.generated_dropped.emit(int(generated), t, self.track_at(scene))
-        else:
-            self.files_dropped.emit(paths, t, self.track_at(scene))
 
     def resizeEvent(self, ev) -> None:
         super().resizeEvent(ev)
