@@ -5,19 +5,12 @@ import pytest
 from PySide6.QtCore import Qt
 
 from audio_fixtures import signal, write
+from panels import choose
 
 
 @pytest.fixture
 def tab(window, open_loaded, tmp_path):
     return open_loaded(write(tmp_path / "a.wav", signal(48000 * 2, 1, seed=1) * 0.5, 48000, "WAV", "PCM_16"))
-
-
-def choose(panel, task_id):
-    for row in range(panel.tasks.count()):
-        if panel.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
-            panel.tasks.setCurrentRow(row)
-            return
-    raise AssertionError(task_id)
 
 
 def test_generate_a_tone_at_the_cursor_then_on_a_new_track(window, tab, qtbot):

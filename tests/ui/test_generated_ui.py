@@ -8,6 +8,7 @@ from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QDropEvent
 
 from audio_fixtures import signal, write
+from panels import choose
 from tinygen import tiny_vits
 from workbench.core import project as P
 from workbench.ui.timeline.drops import GENERATED_MIME
@@ -21,14 +22,6 @@ def vits(tmp_path_factory):
 @pytest.fixture
 def tab(window, open_loaded, tmp_path):
     return open_loaded(write(tmp_path / "a.wav", signal(48000 * 2, 1, seed=1) * 0.5, 48000, "WAV", "PCM_16"))
-
-
-def choose(panel, task_id):
-    for row in range(panel.tasks.count()):
-        if panel.tasks.item(row).data(Qt.ItemDataRole.UserRole) == task_id:
-            panel.tasks.setCurrentRow(row)
-            return
-    raise AssertionError(task_id)
 
 
 def speak(window, qtbot, vits, text="hello world.", where="new track", seed=3):
