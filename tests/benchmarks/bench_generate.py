@@ -222,36 +222,13 @@ def main() -> int:
 
 def bench_gui_on(model: str, wav: Path) -> dict:
     """GUI event-loop lateness while MusicGen makes 8 s on the job worker."""
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
-
-    app = QApplication.instance() or QApplication([])
-    from workbench.core.settings import Settings
+    from gui_probe import lateness_while, window_with
     from workbench.tasks import registry
-    from workbench.ui.main_window import MainWindow
 
-    w = MainWindow(Settings(autosave_seconds=0), save_settings=False)
-    w.ask_unsaved = lambda doc: "discard"
-    w.show()
-    tab = w.open_file(str(wav))
-    while not tab.loaded:
-        app.processEvents()
-        time.sleep(0.005)
-    late, last = [], [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        late.append(max(0.0, now - last[0] - 0.010))
-        last[0] = now
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(10)
-    job = w.generate(registry.get("music"), {"text": "calm piano", "duration": 8.0}, "new track", model)
-    while job.state in ("queued", "running"):
-        app.processEvents()
-        time.sleep(0.001)
-    timer.stop()
+    app, w, _ = window_with(wav)
+    late, job = lateness_while(app, lambda: w.generate(registry.get("music"), {"text": "calm piano",
+                                                                                  "duration": 8.0},
+                                                          "new track", model))
     late.sort()
     return {"state": job.state, "ticks": len(late), "p50_ms": round(1000 * late[len(late) // 2], 1),
             "p99_ms": round(1000 * late[int(len(late) * 0.99)], 1), "max_ms": round(1000 * late[-1], 1)}

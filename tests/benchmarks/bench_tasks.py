@@ -162,35 +162,10 @@ def main() -> int:
         "target": "reach faster-whisper's real-time factor (ratio <= 1.05)", "meets": fast_s / fw_s <= 1.05}
 
     # GUI event loop while the task runs on the worker
-    from PySide6.QtCore import QTimer
-    from PySide6.QtWidgets import QApplication
+    from gui_probe import lateness_while, window_with
 
-    app = QApplication.instance() or QApplication([])
-    from workbench.core.settings import Settings
-    from workbench.ui.main_window import MainWindow
-
-    w = MainWindow(Settings(autosave_seconds=0), save_settings=False)
-    w.ask_unsaved = lambda doc: "discard"
-    w.show()
-    tab = w.open_file(speech)
-    while not tab.loaded:
-        app.processEvents()
-        time.sleep(0.005)
-    late, last = [], [time.perf_counter()]
-
-    def tick():
-        now = time.perf_counter()
-        late.append(max(0.0, now - last[0] - 0.010))
-        last[0] = now
-
-    timer = QTimer()
-    timer.timeout.connect(tick)
-    timer.start(10)
-    job = w.run_task(spec, {"engine": "transformers"}, "file", model)
-    while job.state in ("queued", "running"):
-        app.processEvents()
-        time.sleep(0.001)
-    timer.stop()
+    app, w, _ = window_with(speech)
+    late, job = lateness_while(app, lambda: w.run_task(spec, {"engine": "transformers"}, "file", model))
     p99 = float(np.percentile(np.asarray(late) * 1000, 99))
     results["event_loop_latency_during_asr"] = {
         "p99_ms": round(p99, 2), "median_ms": round(float(np.median(late)) * 1000, 2),
