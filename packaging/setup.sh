@@ -33,4 +33,7 @@ fi
 # constraints-ci.txt pins torch to the CPU wheel these build machines carry; elsewhere the same
 # pin resolves to PyPI's torch 2.13.0 (CUDA on Linux, MPS on macOS).
 .venv/bin/python -m pip install -q -c constraints-ci.txt -e ".${extras}"
+# Resemblyzer's speaker encoder (Apache-2.0): the workbench reads only the weights inside its wheel
+# (offline "who spoke when"); its own code would pull librosa and a webrtcvad that must compile.
+.venv/bin/python -m pip install -q --no-deps "resemblyzer>=0.1.4"
 echo "Ready: .venv/bin/workbench"

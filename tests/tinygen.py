@@ -74,7 +74,7 @@ def tiny_speecht5(folder: Path, full_size: bool = False) -> tuple[str, str, str]
     import torch
     from transformers import (SpeechT5Config, SpeechT5FeatureExtractor, SpeechT5ForTextToSpeech,
                               SpeechT5HifiGan, SpeechT5HifiGanConfig, SpeechT5Processor,
-                              SpeechT5Tokenizer, Wav2Vec2FeatureExtractor, WavLMConfig, WavLMForXVector)
+                              SpeechT5Tokenizer)
 
     _quiet()
     torch.manual_seed(0)
@@ -100,15 +100,23 @@ def tiny_speecht5(folder: Path, full_size: bool = False) -> tuple[str, str, str]
                         model_in_dim=80, upsample_initial_channel=32, upsample_rates=[4, 4, 4, 4],
                         upsample_kernel_sizes=[8, 8, 8, 8], resblock_kernel_sizes=[3],
                         resblock_dilation_sizes=[[1, 3]])).save_pretrained(vocoder)
+    tiny_xvector(xvector, dim=512)
+    return str(tts), str(vocoder), str(xvector)
+
+
+def tiny_xvector(folder: Path, dim: int = 512) -> str:
+    """A WavLM x-vector model (microsoft/wavlm-base-plus-sv's architecture, tiny, random)."""
+    from transformers import Wav2Vec2FeatureExtractor, WavLMConfig, WavLMForXVector
+
     Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0, do_normalize=True,
-                             return_attention_mask=True).save_pretrained(xvector)
+                             return_attention_mask=True).save_pretrained(folder)
     WavLMForXVector(WavLMConfig(hidden_size=16, num_hidden_layers=1, num_attention_heads=2,
                                 intermediate_size=32, conv_dim=(16, 16), conv_stride=(5, 4),
                                 conv_kernel=(10, 4), num_conv_pos_embeddings=16,
-                                num_conv_pos_embedding_groups=2, xvector_output_dim=512,
+                                num_conv_pos_embedding_groups=2, xvector_output_dim=dim,
                                 tdnn_dim=(16, 16, 16, 16, 32), num_buckets=32, max_bucket_distance=64)
-                    ).save_pretrained(xvector)
-    return str(tts), str(vocoder), str(xvector)
+                    ).save_pretrained(folder)
+    return str(folder)
 
 
 def tiny_bark(folder: Path) -> str:

@@ -42,6 +42,7 @@ def test_lists_sizes_and_deletes(qtbot, tmp_path):
     assert dialog.table.rowCount() == 2 + len(others) and dialog.table.item(1, 1).text() == "150.0 KB"
     shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     assert "silero-vad (bundled with the package)" in shown
+    assert "resemblyzer voice vectors (bundled with the package)" in shown
     assert "whisper-tiny-int8-0123 (CTranslate2 copy)" in shown
     dialog.table.selectRow(1)
     freed = dialog.delete_selected()

@@ -106,23 +106,24 @@ def ct2_cache_root():
 
 
 def other_models() -> list[dict]:
-    """Models outside the Hugging Face cache: the voice-activity model that ships inside the
-    silero-vad package (not deletable), and the CTranslate2 copies of Whisper checkpoints this
+    """Models outside the Hugging Face cache: the voice-activity and voice-vector models that ship
+    inside the silero-vad and resemblyzer packages (not deletable), and the CTranslate2 copies of Whisper checkpoints this
     program converted (deletable: converted again on next use)."""
     import os
     from pathlib import Path
 
-    out = []
-    try:
-        import silero_vad
+    import importlib.util
 
-        folder = Path(silero_vad.__file__).parent / "data"
+    out = []
+    for package, sub, what in (("silero_vad", "data", "silero-vad (bundled with the package)"),
+                               ("resemblyzer", "", "resemblyzer voice vectors (bundled with the package)")):
+        spec = importlib.util.find_spec(package)          # found, not imported (resemblyzer's
+        if spec is None or not spec.submodule_search_locations:   # code would import librosa)
+            continue
+        folder = Path(spec.submodule_search_locations[0]) / sub
         if folder.is_dir():
-            out.append({"id": "silero-vad (bundled with the package)", "kind": "bundled",
-                        "size": _folder_size(folder), "path": str(folder), "last_used": 0.0,
-                        "partial": 0})
-    except Exception:   # noqa: BLE001 - not installed: nothing to list
-        pass
+            out.append({"id": what, "kind": "bundled", "size": _folder_size(folder),
+                        "path": str(folder), "last_used": 0.0, "partial": 0})
     root = ct2_cache_root()
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and (p / "model.bin").exists()):

@@ -10,6 +10,7 @@ import time
 import numpy as np
 
 from workbench.core.regions import Region
+from workbench.tasks.spec import is_bundled
 from workbench.tasks.events import (AudioOutput, Partial, Progress, TaskCancelled,  # noqa: F401
                                      TaskError, TaskResult, drive)
 
@@ -49,7 +50,7 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     rate = spec.sample_rate or audio.sample_rate
     values = spec.parse_params(params)
     model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
-    if spec.needs_model:  # a Hub id not yet here is downloaded first, with its own progress
+    if spec.needs_model and not is_bundled(model):  # a Hub id not yet here is downloaded first
         from workbench.tasks.models import fetch
 
         checkpoint = yield from fetch(model, cancelled)

@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 
+BUNDLED = " (bundled)"     # the suffix of a model whose weights ship inside a Python package
+
+
+def is_bundled(checkpoint: str | None) -> bool:
+    """A built-in model (silero-vad, resemblyzer...): nothing to fetch, nothing to download."""
+    return bool(checkpoint) and checkpoint.endswith(BUNDLED)
+
+
 @dataclass(frozen=True)
 class Param:
     """A typed parameter with a default, a range and help text; forms and --param use it."""

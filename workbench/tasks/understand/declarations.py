@@ -74,3 +74,27 @@ TASKS.append(TaskSpec(
         Param("top_k", "int", 3, "Labels per window", 1, 20),
     ),
 ))
+
+TASKS.append(TaskSpec(
+    id="diarize",
+    title="Who spoke when",
+    panel="understand",
+    description="Speaker diarization: finds speech (silero-vad), makes a voice vector every "
+                "0.75 s of it, groups the vectors into speakers (the number you give, or "
+                "estimated) and writes “Speaker 1”, “Speaker 2”… turns on a “Speakers” track. "
+                "The bundled voice model works offline; any x-vector checkpoint (WavLM, "
+                "wav2vec 2.0) by Hub id or folder works too. Rename a speaker once to rename all "
+                "its turns.",
+    run="workbench.tasks.understand.speakers:run",
+    sample_rate=16000,
+    checkpoints=("resemblyzer (bundled)", "microsoft/wavlm-base-plus-sv",
+                 "anton-l/wav2vec2-base-superb-sv"),
+    output_track="Speakers",
+    params=(
+        Param("speakers", "int", 0, "Speakers", 0, 32,
+              help="How many people speak; 0: estimate from the voices"),
+        Param("max_speakers", "int", 8, "At most", 2, 32, help="The most an estimate may find"),
+        Param("min_turn_s", "float", 1.0, "Shortest turn", 0.1, 10.0, unit="s",
+              help="A change of speaker must last this long; shorter ones join the turn around them"),
+    ),
+))
