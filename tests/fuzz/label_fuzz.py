@@ -20,8 +20,8 @@ from audio_fuzz import ROOT, cap_memory, mutate, run  # noqa: E402,F401
 def seeds() -> list[tuple[str, bytes]]:
     from workbench.formats.labels import FORMATS, Region
 
-    regions = [Region(0.5, 1.25, "hello"), Region(2.0, 2.0, "a point"),
-               Region(3.0, 4.5, "two words, with a comma; “quotes” and ünïcode")]
+    regions = [Region(0.5, 1.25, "hello", speaker="Ann"), Region(2.0, 2.0, "a point"),
+               Region(3.0, 4.5, "two words, with a comma; “quotes” and ünïcode", speaker="Bob B.")]
     tracks = [("Words", regions), ("Other", [Region(1.0, 2.0, "x")])]
     out = []
     for fmt in FORMATS:

@@ -148,8 +148,15 @@ def _read_cues(text: str, path, vtt: bool) -> Tracks:
         line_no = block_start + arrow + 1
         start = _parse_clock(a, path, line_no)
         end = _parse_clock(b.strip().split(" ")[0], path, line_no)  # VTT settings follow the end
-        regions.append(Region(start, end, "\n".join(block[arrow + 1:])))
+        text, speaker = "\n".join(block[arrow + 1:]), None
+        voice = _VOICE.match(text) if vtt else None
+        if voice:                                          # WebVTT's voice span: <v Name>text
+            speaker, text = voice.group(1).strip() or None, voice.group(2).replace("</v>", "")
+        regions.append(Region(start, end, text, speaker=speaker))
     return [("Subtitles", regions)]
+
+
+_VOICE = re.compile(r"<v(?:\.[\w.-]+)*[ \t]+([^>]*)>(.*)\Z", re.S)
 
 
 def read_srt(text: str, path=None) -> Tracks:
@@ -165,15 +172,40 @@ def _cue_regions(tracks: Tracks) -> list[Region]:
 
 
 def write_srt(tracks: Tracks) -> str:
-    cues = [f"{n}\n{_clock(r.start, ',')} --> {_clock(r.end, ',')}\n{r.text or ' '}\n"
+    """Subtitles; a line with a speaker reads “Name: text”, as subtitlers write it."""
+    cues = [f"{n}\n{_clock(r.start, ',')} --> {_clock(r.end, ',')}\n"
+            f"{(_one_line(r.speaker) + ': ' if r.speaker else '') + r.text or ' '}\n"
             for n, r in enumerate(_cue_regions(tracks), 1)]
     return "\n".join(cues)
 
 
 def write_vtt(tracks: Tracks) -> str:
-    cues = [f"{_clock(r.start, '.')} --> {_clock(r.end, '.')}\n{r.text.replace('-->', '->') or ' '}\n"
-            for r in _cue_regions(tracks)]
+    """WebVTT; a line with a speaker is a voice span, <v Name>text, which players show."""
+    def body(r):
+        text = r.text.replace("-->", "->")
+        if r.speaker:
+            name = _one_line(r.speaker).replace(">", "").replace("-->", "->")
+            return f"<v {name}>{text}"
+        return text or " "
+    cues = [f"{_clock(r.start, '.')} --> {_clock(r.end, '.')}\n{body(r)}\n" for r in _cue_regions(tracks)]
     return "WEBVTT\n\n" + "\n".join(cues)
+
+
+def by_speaker(tracks: Tracks) -> list[tuple[str, list[Region], str | None]]:
+    """Tracks whose regions have speakers split into one tier per speaker (ELAN and Praat keep
+    a speaker per tier): (tier name, regions, speaker); regions without a speaker stay on the
+    track's own tier."""
+    out = []
+    for name, regions in tracks:
+        names = list(dict.fromkeys(r.speaker for r in regions if r.speaker))
+        if not names:
+            out.append((name, regions, None))
+            continue
+        rest = [r for r in regions if not r.speaker]
+        if rest:
+            out.append((name, rest, None))
+        out += [(f"{name} - {who}", [r for r in regions if r.speaker == who], who) for who in names]
+    return out
 
 
 # -- Praat TextGrid -----------------------------------------------------------------------------------
@@ -186,7 +218,7 @@ def write_textgrid(tracks: Tracks, duration: float | None = None) -> str:
     gaps become empty intervals, overlapping regions go to extra tiers; points go to a TextTier."""
     tiers = []
     end_all = max([duration or 0.0] + [r.end for _, rs in tracks for r in rs] + [0.001])
-    for name, regions in tracks:
+    for name, regions, _ in by_speaker(tracks):
         points = [r for r in regions if r.is_point]
         layers: list[list[Region]] = []
         for r in sorted((r for r in regions if not r.is_point), key=lambda r: r.start):
@@ -315,8 +347,9 @@ def write_eaf(tracks: Tracks, media: str | None = None) -> str:
     slot = 0
     ann = 0
     tiers = []
-    for name, regions in tracks:
-        tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": "default-lt", "TIER_ID": name})
+    for name, regions, speaker in by_speaker(tracks):
+        tier = ET.Element("TIER", {"LINGUISTIC_TYPE_REF": "default-lt", "TIER_ID": name,
+                                   **({"PARTICIPANT": speaker} if speaker else {})})
         for r in regions:
             if r.is_point:
                 continue
@@ -359,23 +392,25 @@ def read_eaf(text: str, path=None) -> Tracks:
     by_id: dict[str, tuple[float, float]] = {}
     for tier in root.iter("TIER"):
         regions = []
+        speaker = (tier.get("PARTICIPANT") or "").strip() or None    # who speaks on this tier
         for a in tier.iter("ALIGNABLE_ANNOTATION"):
             t1, t2 = slots.get(a.get("TIME_SLOT_REF1")), slots.get(a.get("TIME_SLOT_REF2"))
             if t1 is None or t2 is None:
                 continue  # unaligned slots: ELAN interpolates them; we skip rather than guess
             value = a.findtext("ANNOTATION_VALUE") or ""
             by_id[a.get("ANNOTATION_ID")] = (t1, t2)
-            regions.append(Region(t1, t2, value))
+            regions.append(Region(t1, t2, value, speaker=speaker))
         for a in tier.iter("REF_ANNOTATION"):
             span = by_id.get(a.get("ANNOTATION_REF"))
             if span:
-                regions.append(Region(span[0], span[1], a.findtext("ANNOTATION_VALUE") or ""))
+                regions.append(Region(span[0], span[1], a.findtext("ANNOTATION_VALUE") or "",
+                                      speaker=speaker))
         tracks.append((tier.get("TIER_ID") or "Tier", regions))
     return tracks
 
 
 # -- CSV and JSON --------------------------------------------------------------------------------------
-CSV_COLUMNS = ["track", "start", "end", "text", "confidence", "low_hz", "high_hz"]
+CSV_COLUMNS = ["track", "start", "end", "text", "confidence", "low_hz", "high_hz", "speaker"]
 
 
 def write_csv(tracks: Tracks) -> str:
@@ -387,7 +422,7 @@ def write_csv(tracks: Tracks) -> str:
             w.writerow([name, _fmt(r.start), _fmt(r.end), r.text,
                         "" if r.confidence is None else f"{r.confidence:.6g}",
                         "" if r.low_hz is None else _fmt(r.low_hz),
-                        "" if r.high_hz is None else _fmt(r.high_hz)])
+                        "" if r.high_hz is None else _fmt(r.high_hz), r.speaker or ""])
     return buf.getvalue()
 
 
@@ -417,7 +452,7 @@ def read_csv(text: str, path=None) -> Tracks:
 
         region = Region(_num(get("start"), path, n, "the start"), _num(get("end"), path, n, "the end"),
                         row[col["text"]] if "text" in col else "", opt("confidence"), opt("low_hz"),
-                        opt("high_hz"))
+                        opt("high_hz"), speaker=get("speaker") or None)
         tracks.setdefault(get("track") or "Labels", []).append(region)
     return list(tracks.items())
 
@@ -502,6 +537,44 @@ def read_raven(text: str, path=None) -> Tracks:
     return [("Selections", regions)]
 
 
+# -- a plain-text transcript ---------------------------------------------------------------------
+_LINE = re.compile(r"\[(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)\]\s?(.*)\Z", re.S)
+
+
+def write_transcript(tracks: Tracks) -> str:
+    """One line per region, “[h:mm:ss.s] Speaker: text” (as Buzz and noScribe write them), for
+    reading, mail and word processors."""
+    out = []
+    for r in sorted(_cue_regions(tracks), key=lambda r: r.start):
+        h, rest = divmod(r.start, 3600)
+        m, sec = divmod(rest, 60)
+        who = f"{_one_line(r.speaker)}: " if r.speaker else ""
+        out.append(f"[{int(h)}:{int(m):02d}:{sec:04.1f}] {who}{_one_line(r.text)}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def read_transcript(text: str, path=None) -> Tracks:
+    """Lines as ``write_transcript`` writes them; each ends where the next begins (the last
+    after 2 s).  A speaker is read back only in the “Name: ” form a single word or two before
+    the colon."""
+    starts = []
+    for n, line in enumerate(_lines(text.lstrip("\ufeff")), 1):
+        if not line.strip():
+            continue
+        m = _LINE.match(line.strip())
+        if not m:
+            raise LabelFormatError(path, n, "expected “[h:mm:ss.s] text”")
+        t = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
+        body, speaker = m.group(4), None
+        head, sep, tail = body.partition(": ")
+        if sep and 0 < len(head) <= 40 and len(head.split()) <= 3:
+            speaker, body = head, tail
+        starts.append((t, body, speaker))
+    regions = [Region(t, max(t, starts[k + 1][0]) if k + 1 < len(starts) else t + 2.0, body, speaker=who)
+               for k, (t, body, who) in enumerate(starts)]
+    return [("Transcript", regions)]
+
+
 # -- the registry --------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LabelFormat:
@@ -514,6 +587,7 @@ class LabelFormat:
 
 FORMATS = (
     LabelFormat("Raven selection table", (".selections.txt", ".raven"), read_raven, write_raven, False),
+    LabelFormat("Transcript text", (".transcript.txt",), read_transcript, write_transcript, False),
     LabelFormat("Audacity labels", (".txt",), read_audacity, write_audacity, False),
     LabelFormat("SubRip subtitles", (".srt",), read_srt, write_srt, False),
     LabelFormat("WebVTT subtitles", (".vtt",), read_vtt, write_vtt, False),

@@ -1,6 +1,6 @@
 """A region: a time range with text; a point has ``start == end``.  Optional fields carry what
-tasks and spectral labels need: a confidence, a frequency band, and the origin (which task and
-model made it).  The value type of every label format; label tracks (core/regions.py) hold them.
+tasks and spectral labels need: a confidence, a frequency band, the origin (which task and
+model made it) and the speaker (who says a transcript line).  The value type of every label format; label tracks (core/regions.py) hold them.
 Ids come from one counter shared by regions, tracks and clips.  No Qt.
 """
 from __future__ import annotations
@@ -24,6 +24,7 @@ class Region:
     low_hz: float | None = None
     high_hz: float | None = None
     origin: tuple[tuple[str, str], ...] | None = None   # e.g. (("task", "asr"), ("model", "..."))
+    speaker: str | None = None      # who says it (a transcript line given a speaker by diarization)
     id: int = field(default_factory=new_id, compare=False)
 
     def __post_init__(self) -> None:
@@ -51,6 +52,8 @@ class Region:
                 d[key] = getattr(self, key)
         if self.origin:
             d["origin"] = dict(self.origin)
+        if self.speaker:
+            d["speaker"] = self.speaker
         return d
 
     @classmethod
@@ -58,7 +61,8 @@ class Region:
         origin = d.get("origin")
         return cls(float(d["start"]), float(d["end"]), str(d.get("text", "")),
                    _opt(d.get("confidence")), _opt(d.get("low_hz")), _opt(d.get("high_hz")),
-                   tuple(sorted((str(k), str(v)) for k, v in origin.items())) if origin else None)
+                   tuple(sorted((str(k), str(v)) for k, v in origin.items())) if origin else None,
+                   str(d["speaker"]) if d.get("speaker") else None)
 
 
 def _opt(value):
