@@ -96,3 +96,16 @@ def test_a_project_keeps_the_speakers(doc, tmp_path):
     again, _ = load_project(save_project(doc, tmp_path / "p"))
     tr = next(t for t in again.label_tracks if t.name == "Transcript")
     assert [r.speaker for r in tr] == ["Speaker 1", "Speaker 2", "Speaker 1", None]
+
+
+def test_typing_over_a_turn_renames_the_speaker_or_moves_that_turn(doc):
+    from workbench.core.speakers import edit_turn
+
+    assign_speakers(doc, doc.tr.id, doc.spk.id)
+    first, second, third = doc.spk.regions
+    edit_turn(doc, doc.spk.id, first.id, "Ann")                    # a new name: everywhere
+    assert [r.text for r in doc.spk] == ["Ann", "Speaker 2", "Ann"] and doc.tr.regions[2].speaker == "Ann"
+    edit_turn(doc, doc.spk.id, third.id, "Speaker 2")              # a known name: this turn only
+    assert [r.text for r in doc.spk] == ["Ann", "Speaker 2", "Speaker 2"]
+    edit_turn(doc, doc.tr.id, doc.tr.regions[0].id, "Ann")         # a transcript line: its text
+    assert doc.tr.regions[0].text == "Ann" and doc.tr.regions[0].speaker == "Ann"

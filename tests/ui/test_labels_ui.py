@@ -201,11 +201,39 @@ def test_transcript_view_reads_seeks_and_edits(window, tab, qtbot):
     window.toggle_transcript(True)
     dock = window.transcript_dock
     assert dock.track_box.currentText() == "Transcript"
-    assert [dock.lines.item(i).text() for i in range(dock.lines.count())] == ["hello there", "late words"]
+    assert [dock.line(i).text(2) for i in range(dock.lines.topLevelItemCount())] == ["hello there", "late words"]
+    assert [dock.line(i).text(0) for i in range(2)] == ["0:00:01.000", "0:00:08.500"]   # each line's start
     tab.timeline.set_view(0, 3)
-    dock._clicked(dock.lines.item(1))                  # click-to-seek
+    dock._clicked(dock.line(1))                        # click-to-seek
     assert doc.selection == (8.5, 9.5) and tab.timeline.view_range()[0] <= 8.5 <= tab.timeline.view_range()[1]
-    dock.lines.item(0).setText("hello world")          # an edit is a region edit
+    dock.line(0).setText(2, "hello world")             # an edit is a region edit
     assert t.regions[0].text == "hello world" and doc.history.undo_title == "Edit label text"
     doc.history.undo()
-    assert dock.lines.item(0).text() == "hello there"
+    assert dock.line(0).text(2) == "hello there"
+
+
+def test_transcript_speakers_assigned_renamed_and_saved_as_text(window, tab, qtbot, tmp_path):
+    doc = tab.document
+    origin = (("model", "resemblyzer (bundled)"), ("task", "diarize"))
+    turns = doc.add_label_track("Speakers", [Region(0.0, 5.0, "Speaker 1", origin=origin),
+                                             Region(5.0, 10.0, "Speaker 2", origin=origin)])
+    lines = doc.add_label_track("Transcript", [Region(1.0, 2.0, "hello there"), Region(6.0, 7.5, "hi"),
+                                               Region(8.0, 9.0, "how are you")])
+    window.toggle_transcript(True)
+    dock = window.transcript_dock
+    dock.show_track(lines.id)
+    assert dock.speakers_box.currentData() == turns.id and dock.assign_button.isEnabled()
+    dock.assign_button.click()
+    assert [dock.line(i).text(1) for i in range(3)] == ["Speaker 1", "Speaker 2", "Speaker 2"]
+    dock.line(1).setText(1, "Bob")                     # renaming one line's speaker renames them all
+    assert [r.speaker for r in lines] == ["Speaker 1", "Bob", "Bob"]
+    assert [r.text for r in turns] == ["Speaker 1", "Bob"]
+    assert doc.history.undo_title.startswith("Rename speaker")
+    path = dock.save_text(str(tmp_path / "talk"))
+    assert path.endswith("talk.transcript.txt")
+    assert open(path).read().splitlines() == ["[0:00:01.0] Speaker 1: hello there", "[0:00:06.0] Bob: hi",
+                                             "[0:00:08.0] Bob: how are you"]
+    doc.history.undo()
+    assert [dock.line(i).text(1) for i in range(3)] == ["Speaker 1", "Speaker 2", "Speaker 2"]
+    dock.resize(700, 300)
+    dock.grab().save(str(tmp_path / "transcript.png"))

@@ -296,7 +296,7 @@ def test_speech_recognition_from_the_panel_with_real_weights(window, open_loaded
     for r, (a, b) in zip(track, truth):
         assert abs(r.start - a) < 0.3 and abs(r.end - b) < 0.3, (r, a, b)
     assert window.transcript_dock.track() is track
-    assert window.transcript_dock.lines.count() == 3
+    assert window.transcript_dock.lines.topLevelItemCount() == 3
     tab.document.history.undo()
     assert tab.document.label_tracks == []
 

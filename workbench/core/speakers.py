@@ -68,3 +68,17 @@ def assign_speakers(doc, transcript_id: int, speakers_id: int, min_overlap: floa
             for region_id, who in changes:
                 doc.update_region(transcript_id, region_id, speaker=who)
     return len(changes)
+
+
+def edit_turn(doc, track_id: int, region_id: int, text: str) -> None:
+    """Typing over a label: on a speaker track a new name renames that speaker everywhere (all
+    turns, all transcript lines), and the name of another speaker already there gives just this
+    turn to them (a wrong turn fixed); on any other track it edits this region's text."""
+    region = doc.label_track(track_id).get(region_id)
+    if region is None or text == region.text:
+        return
+    if is_speaker_track(doc, track_id) and text.strip() and region.text \
+            and text.strip() not in speakers(doc, track_id):
+        rename_speaker(doc, region.text, text)
+    else:
+        doc.update_region(track_id, region_id, text=text)

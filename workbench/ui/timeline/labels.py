@@ -250,7 +250,9 @@ class RegionEditor(QLineEdit):
         except KeyError:
             return
         if region is not None and self.text() != region.text:
-            self.doc.update_region(tid, rid, text=self.text())
+            from workbench.core.speakers import edit_turn
+
+            edit_turn(self.doc, tid, rid, self.text())
         self.parent().setFocus()
 
     def keyPressEvent(self, ev) -> None:
