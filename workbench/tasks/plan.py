@@ -3,12 +3,25 @@ region of a label track), and one run over several ranges with one progress and 
 Shared by the window and anything else that runs tasks on a document.  No Qt."""
 from __future__ import annotations
 
-from workbench.tasks.events import Progress, TaskResult
+from workbench.tasks.events import Progress, TaskError, TaskResult
 from workbench.tasks.runner import run_task
 
 
 class NothingToRun(Exception):
     """The choice leaves nothing to run on; the message says what to do."""
+
+
+FROM_REGIONS = "from regions"      # a parameter value: each region's own text (its language)
+
+
+class Span(tuple):
+    """A range (start, end) that unpacks as a pair and remembers the text of the region it came
+    from, for parameters taken "from regions"."""
+
+    def __new__(cls, start: float, end: float, text: str = ""):
+        span = super().__new__(cls, (start, end))
+        span.text = text
+        return span
 
 
 def ranges_for(doc, what: str = "file") -> list[tuple[float, float]]:
@@ -19,7 +32,7 @@ def ranges_for(doc, what: str = "file") -> list[tuple[float, float]]:
         return [doc.selection]
     if what and what.startswith("regions:"):
         track = doc.label_track(int(what.split(":", 1)[1]))
-        ranges = [(r.start, r.end) for r in track if not r.is_point]
+        ranges = [Span(r.start, r.end, r.text) for r in track if not r.is_point]
         if not ranges:
             raise NothingToRun(f"“{track.name}” has no regions to run on")
         return ranges
@@ -37,9 +50,10 @@ def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambd
     done = 0.0
     merged: dict[str, list] = {}
     seconds = 0.0
-    for a, b in ranges:
-        result = yield from _scaled(run_task(spec, audio, params, a, b, checkpoint, cancelled, channel,
-                                             device), done / total, (b - a) / total)
+    for span in ranges:
+        a, b = span
+        result = yield from _scaled(run_task(spec, audio, _for_region(params, span), a, b, checkpoint,
+                                             cancelled, channel, device), done / total, (b - a) / total)
         done += b - a
         seconds += result.seconds
         for name, regions in result.tracks:
@@ -56,3 +70,16 @@ def _scaled(gen, base: float, share: float):
         if isinstance(event, Progress) and not event.stage:   # a download is the model's own
             event.fraction = base + event.fraction * share
         yield event
+
+
+def _for_region(params: dict, span) -> dict:
+    """A language "from regions" becomes the language the region's text names ("de German")."""
+    if str(params.get("language", "")).strip().lower() != FROM_REGIONS:
+        return params
+    text = getattr(span, "text", None)
+    if text is None:
+        raise TaskError("Language “from regions” takes each region's language: run on each region "
+                        "of a Language track (Run on: Regions of …)")
+    from workbench.tasks.understand.language import code_of
+
+    return dict(params, language=code_of(text))

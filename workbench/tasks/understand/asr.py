@@ -159,6 +159,9 @@ ENGLISH = {"", "en", "english"}
 def check_language(checkpoint: str, multilingual: bool, params: dict) -> None:
     """An English-only Whisper given another language would ignore it: say so instead."""
     language = str(params.get("language") or "").strip().lower()
+    if language == "from regions":
+        raise TaskError("Language “from regions” takes each region's language: run on each region "
+                        "of a Language track")
     if not multilingual and language not in ENGLISH:
         raise TaskError(f"“{checkpoint}” understands English only, so language={language} would be "
                         f"ignored: choose a multilingual Whisper (e.g. openai/whisper-small) or leave "

@@ -40,7 +40,8 @@ TASKS.append(TaskSpec(
     output_track="Transcript",
     params=(
         Param("language", "str", "", "Language", help="A code such as en, de, fr; empty: detect "
-              "(multilingual Whisper models only)"),
+              "(multilingual Whisper models only); “from regions”: each region's language, when "
+              "run on each region of a Language track"),
         Param("task", "choice", "transcribe", "Task", choices=("transcribe", "translate"),
               help="translate: English text from any language (multilingual Whisper only)"),
         Param("timestamps", "choice", "segment", "Timestamps", choices=("segment", "word")),
@@ -96,5 +97,28 @@ TASKS.append(TaskSpec(
         Param("max_speakers", "int", 8, "At most", 2, 32, help="The most an estimate may find"),
         Param("min_turn_s", "float", 1.0, "Shortest turn", 0.1, 10.0, unit="s",
               help="A change of speaker must last this long; shorter ones join the turn around them"),
+    ),
+))
+
+TASKS.append(TaskSpec(
+    id="language",
+    title="Language",
+    panel="understand",
+    description="Which language is spoken, with its probability: Whisper's own language detection "
+                "(any multilingual Whisper) or a language-ID classifier, for the range, each region "
+                "of a track, or over time in 30 s windows. Speech recognition run on each region "
+                "of the result can use the detected language (Language: from regions).",
+    run="workbench.tasks.understand.language:run",
+    sample_rate=16000,
+    checkpoints=("openai/whisper-small", "openai/whisper-base", "openai/whisper-large-v3-turbo",
+                 "sanchit-gandhi/whisper-medium-fleurs-lang-id", "facebook/mms-lid-126"),
+    output_track="Language",
+    params=(
+        Param("mode", "choice", "whole range", "Mode", choices=("whole range", "over time"),
+              help="over time: a language per window (code-switching recordings)"),
+        Param("window_s", "float", 30.0, "Window", 3.0, 30.0, unit="s",
+              help="How much speech each answer listens to (cut at pauses); Whisper hears 30 s"),
+        Param("min_confidence", "float", 0.5, "Least confidence", 0.0, 1.0,
+              help="Below this the region says “unknown”"),
     ),
 ))
