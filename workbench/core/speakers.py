@@ -8,8 +8,9 @@ def speakers(doc, track_id: int) -> list[str]:
     """The speaker names a track holds, in order of first appearance: the texts of a speaker
     track's turns, or the ``speaker`` fields of a transcript's lines."""
     out: dict[str, None] = {}
+    turns = is_speaker_track(doc, track_id)
     for r in doc.label_track(track_id):
-        name = r.speaker if r.speaker else (r.text if is_speaker_track(doc, track_id) else None)
+        name = r.speaker if r.speaker else (r.text if turns else None)
         if name:
             out.setdefault(name, None)
     return list(out)

@@ -14,6 +14,11 @@ naming the line and what was expected; a reader never returns half a file.  Ever
 | CSV       | .csv                    | many   | yes    | yes  | yes        |
 | JSON      | .json                   | many   | yes    | yes  | yes        |
 | Raven     | .selections.txt, .raven | 1      | no     | yes  | no         |
+| Transcript| .transcript.txt         | 1      | no     | no   | no         |
+
+SRT, WebVTT and the plain transcript live in ``subtitles.py``; what all formats share (the
+refusal, numbers, clock times, lines) in ``label_common.py``.  Speakers travel in SRT, WebVTT,
+TextGrid and ELAN (a tier per speaker), CSV, JSON and the transcript.
 """
 from __future__ import annotations
 
@@ -27,61 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
+from workbench.formats.label_common import (LabelFormatError, Tracks, fixed, lines_of, number,
+                                            one_line)
 from workbench.formats.region import Region
-
-Tracks = list[tuple[str, list[Region]]]
-
-
-class LabelFormatError(Exception):
-    def __init__(self, path, line: int | None, problem: str) -> None:
-        self.path, self.line, self.problem = Path(path) if path else None, line, problem
-        where = f" line {line}" if line else ""
-        name = f"“{self.path.name}”" if self.path else "the labels"
-        super().__init__(f"Cannot read {name},{where}: {problem}")
-
-
-# -- helpers ----------------------------------------------------------------------------------------
-def _num(text: str, path, line: int, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise LabelFormatError(path, line, f"expected {what} as a number of seconds, found “{text}”")
-    if value != value or value in (float("inf"), float("-inf")):
-        raise LabelFormatError(path, line, f"expected {what} as a number, found “{text}”")
-    return value
-
-
-def _fmt(t: float) -> str:
-    return f"{t:.6f}"
-
-
-def _clock(t: float, sep: str) -> str:
-    ms = int(round(max(0.0, t) * 1000))
-    h, rem = divmod(ms, 3_600_000)
-    m, rem = divmod(rem, 60_000)
-    s, ms = divmod(rem, 1000)
-    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
-
-
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,2}):(\d{1,2})[,.](\d{1,3})$")
-
-
-def _parse_clock(text: str, path, line: int) -> float:
-    m = _CLOCK.match(text.strip())
-    if not m:
-        raise LabelFormatError(path, line, f"expected a time like 00:01:02,500, found “{text.strip()}”")
-    h, mi, s, frac = m.groups()
-    return int(h or 0) * 3600 + int(mi) * 60 + int(s) + int(frac.ljust(3, "0")) / 1000
-
-
-def _lines(text: str) -> list[str]:
-    return text.lstrip("\ufeff").replace("\r\n", "\n").replace("\r", "\n").split("\n")
+from workbench.formats.subtitles import (read_srt, read_transcript, read_vtt, write_srt,
+                                         write_transcript, write_vtt)
 
 
 # -- Audacity ---------------------------------------------------------------------------------------
 def read_audacity(text: str, path=None) -> Tracks:
     regions: list[Region] = []
-    for n, raw in enumerate(_lines(text), 1):
+    for n, raw in enumerate(lines_of(text), 1):
         if not raw.strip():
             continue
         parts = raw.split("\t")
@@ -89,15 +50,15 @@ def read_audacity(text: str, path=None) -> Tracks:
             if not regions or len(parts) < 3:
                 raise LabelFormatError(path, n, "a “\\” frequency line must follow a label and "
                                                 "give low and high frequencies")
-            low = _num(parts[1], path, n, "the low frequency")
-            high = _num(parts[2], path, n, "the high frequency")
+            low = number(parts[1], path, n, "the low frequency")
+            high = number(parts[2], path, n, "the high frequency")
             regions[-1] = regions[-1].with_(low_hz=low if low >= 0 else None,
                                             high_hz=high if high >= 0 else None)
             continue
         if len(parts) < 2:
             raise LabelFormatError(path, n, "expected start<TAB>end<TAB>text")
-        start = _num(parts[0], path, n, "the start")
-        end = _num(parts[1], path, n, "the end")
+        start = number(parts[0], path, n, "the start")
+        end = number(parts[1], path, n, "the end")
         regions.append(Region(start, end, "\t".join(parts[2:])))
     return [("Labels", regions)]
 
@@ -105,90 +66,12 @@ def read_audacity(text: str, path=None) -> Tracks:
 def write_audacity(tracks: Tracks) -> str:
     out = []
     for r in tracks[0][1] if tracks else []:
-        out.append(f"{_fmt(r.start)}\t{_fmt(r.end)}\t{_one_line(r.text)}")
+        out.append(f"{fixed(r.start)}\t{fixed(r.end)}\t{one_line(r.text)}")
         if r.low_hz is not None or r.high_hz is not None:
             low = r.low_hz if r.low_hz is not None else -1
             high = r.high_hz if r.high_hz is not None else -1
-            out.append(f"\\\t{_fmt(low)}\t{_fmt(high)}")
+            out.append(f"\\\t{fixed(low)}\t{fixed(high)}")
     return "\n".join(out) + ("\n" if out else "")
-
-
-def _one_line(text: str) -> str:
-    return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
-
-
-# -- SRT and WebVTT ----------------------------------------------------------------------------------
-def _read_cues(text: str, path, vtt: bool) -> Tracks:
-    lines = _lines(text)
-    i = 0
-    if vtt:
-        if not lines or not lines[0].startswith("WEBVTT"):
-            raise LabelFormatError(path, 1, "a WebVTT file must start with “WEBVTT”")
-        i = 1
-    regions = []
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        block_start = i
-        block = []
-        while i < len(lines) and lines[i].strip():
-            block.append(lines[i])
-            i += 1
-        if vtt and block[0].split(" ")[0] in ("NOTE", "STYLE", "REGION"):
-            continue
-        arrow = next((k for k, line in enumerate(block) if "-->" in line), None)
-        if arrow is None or arrow > 1:
-            raise LabelFormatError(path, block_start + 1,
-                                   "expected a cue: an optional number or name, then "
-                                   "“start --> end”, then its text")
-        if not vtt and arrow == 1 and not block[0].strip().isdigit():
-            raise LabelFormatError(path, block_start + 1, f"expected a cue number, found “{block[0]}”")
-        a, b = block[arrow].split("-->", 1)
-        line_no = block_start + arrow + 1
-        start = _parse_clock(a, path, line_no)
-        end = _parse_clock(b.strip().split(" ")[0], path, line_no)  # VTT settings follow the end
-        text, speaker = "\n".join(block[arrow + 1:]), None
-        voice = _VOICE.match(text) if vtt else None
-        if voice:                                          # WebVTT's voice span: <v Name>text
-            speaker, text = voice.group(1).strip() or None, voice.group(2).replace("</v>", "")
-        regions.append(Region(start, end, text, speaker=speaker))
-    return [("Subtitles", regions)]
-
-
-_VOICE = re.compile(r"<v(?:\.[\w.-]+)*[ \t]+([^>]*)>(.*)\Z", re.S)
-
-
-def read_srt(text: str, path=None) -> Tracks:
-    return _read_cues(text, path, vtt=False)
-
-
-def read_vtt(text: str, path=None) -> Tracks:
-    return _read_cues(text, path, vtt=True)
-
-
-def _cue_regions(tracks: Tracks) -> list[Region]:
-    return [r for r in (tracks[0][1] if tracks else []) if not r.is_point]
-
-
-def write_srt(tracks: Tracks) -> str:
-    """Subtitles; a line with a speaker reads “Name: text”, as subtitlers write it."""
-    cues = [f"{n}\n{_clock(r.start, ',')} --> {_clock(r.end, ',')}\n"
-            f"{(_one_line(r.speaker) + ': ' if r.speaker else '') + r.text or ' '}\n"
-            for n, r in enumerate(_cue_regions(tracks), 1)]
-    return "\n".join(cues)
-
-
-def write_vtt(tracks: Tracks) -> str:
-    """WebVTT; a line with a speaker is a voice span, <v Name>text, which players show."""
-    def body(r):
-        text = r.text.replace("-->", "->")
-        if r.speaker:
-            name = _one_line(r.speaker).replace(">", "").replace("-->", "->")
-            return f"<v {name}>{text}"
-        return text or " "
-    cues = [f"{_clock(r.start, '.')} --> {_clock(r.end, '.')}\n{body(r)}\n" for r in _cue_regions(tracks)]
-    return "WEBVTT\n\n" + "\n".join(cues)
 
 
 def by_speaker(tracks: Tracks) -> list[tuple[str, list[Region], str | None]]:
@@ -295,7 +178,7 @@ def read_textgrid(text: str, path=None) -> Tracks:
 
     def take_num(kind):
         tok, line = take(kind)
-        return _num(tok, path, line, kind)
+        return number(tok, path, line, kind)
 
     take_str("the file type")
     take_str("the object class")
@@ -387,7 +270,7 @@ def read_eaf(text: str, path=None) -> Tracks:
     slots = {}
     for ts in root.iter("TIME_SLOT"):
         if ts.get("TIME_VALUE") is not None:
-            slots[ts.get("TIME_SLOT_ID")] = _num(ts.get("TIME_VALUE"), path, None, "a TIME_VALUE") / unit
+            slots[ts.get("TIME_SLOT_ID")] = number(ts.get("TIME_VALUE"), path, None, "a TIME_VALUE") / unit
     tracks: Tracks = []
     by_id: dict[str, tuple[float, float]] = {}
     for tier in root.iter("TIER"):
@@ -419,10 +302,10 @@ def write_csv(tracks: Tracks) -> str:
     w.writerow(CSV_COLUMNS)
     for name, regions in tracks:
         for r in regions:
-            w.writerow([name, _fmt(r.start), _fmt(r.end), r.text,
+            w.writerow([name, fixed(r.start), fixed(r.end), r.text,
                         "" if r.confidence is None else f"{r.confidence:.6g}",
-                        "" if r.low_hz is None else _fmt(r.low_hz),
-                        "" if r.high_hz is None else _fmt(r.high_hz), r.speaker or ""])
+                        "" if r.low_hz is None else fixed(r.low_hz),
+                        "" if r.high_hz is None else fixed(r.high_hz), r.speaker or ""])
     return buf.getvalue()
 
 
@@ -448,9 +331,9 @@ def read_csv(text: str, path=None) -> Tracks:
         get = lambda key: row[col[key]].strip() if key in col else ""  # noqa: E731
 
         def opt(key):
-            return _num(get(key), path, n, key) if get(key) else None
+            return number(get(key), path, n, key) if get(key) else None
 
-        region = Region(_num(get("start"), path, n, "the start"), _num(get("end"), path, n, "the end"),
+        region = Region(number(get("start"), path, n, "the start"), number(get("end"), path, n, "the end"),
                         row[col["text"]] if "text" in col else "", opt("confidence"), opt("low_hz"),
                         opt("high_hz"), speaker=get("speaker") or None)
         tracks.setdefault(get("track") or "Labels", []).append(region)
@@ -492,13 +375,13 @@ RAVEN_COLUMNS = ["Selection", "View", "Channel", "Begin Time (s)", "End Time (s)
 def write_raven(tracks: Tracks) -> str:
     out = ["\t".join(RAVEN_COLUMNS)]
     for n, r in enumerate([r for r in (tracks[0][1] if tracks else []) if not r.is_point], 1):
-        out.append("\t".join([str(n), "Spectrogram 1", "1", _fmt(r.start), _fmt(r.end),
-                              _fmt(r.low_hz or 0.0), _fmt(r.high_hz or 0.0), _one_line(r.text)]))
+        out.append("\t".join([str(n), "Spectrogram 1", "1", fixed(r.start), fixed(r.end),
+                              fixed(r.low_hz or 0.0), fixed(r.high_hz or 0.0), one_line(r.text)]))
     return "\n".join(out) + "\n"
 
 
 def read_raven(text: str, path=None) -> Tracks:
-    lines = [line for line in _lines(text)]
+    lines = [line for line in lines_of(text)]
     if not lines or "Begin Time" not in lines[0]:
         raise LabelFormatError(path, 1, "expected a Raven selection table header with "
                                         "“Begin Time (s)” and “End Time (s)”")
@@ -529,50 +412,12 @@ def read_raven(text: str, path=None) -> Tracks:
         if sel in seen:  # Raven lists each selection once per view (waveform, spectrogram)
             continue
         seen.add(sel)
-        lo = _num(cells[low], path, n, "Low Freq") if low is not None and cells[low].strip() else None
-        hi = _num(cells[high], path, n, "High Freq") if high is not None and cells[high].strip() else None
-        regions.append(Region(_num(cells[begin], path, n, "Begin Time"), _num(cells[end], path, n, "End Time"),
+        lo = number(cells[low], path, n, "Low Freq") if low is not None and cells[low].strip() else None
+        hi = number(cells[high], path, n, "High Freq") if high is not None and cells[high].strip() else None
+        regions.append(Region(number(cells[begin], path, n, "Begin Time"), number(cells[end], path, n, "End Time"),
                               cells[text_col] if text_col is not None and text_col < len(cells) else "",
                               low_hz=lo, high_hz=hi))
     return [("Selections", regions)]
-
-
-# -- a plain-text transcript ---------------------------------------------------------------------
-_LINE = re.compile(r"\[(\d+):(\d{1,2}):(\d{1,2}(?:\.\d+)?)\]\s?(.*)\Z", re.S)
-
-
-def write_transcript(tracks: Tracks) -> str:
-    """One line per region, “[h:mm:ss.s] Speaker: text” (as Buzz and noScribe write them), for
-    reading, mail and word processors."""
-    out = []
-    for r in sorted(_cue_regions(tracks), key=lambda r: r.start):
-        h, rest = divmod(r.start, 3600)
-        m, sec = divmod(rest, 60)
-        who = f"{_one_line(r.speaker)}: " if r.speaker else ""
-        out.append(f"[{int(h)}:{int(m):02d}:{sec:04.1f}] {who}{_one_line(r.text)}")
-    return "\n".join(out) + ("\n" if out else "")
-
-
-def read_transcript(text: str, path=None) -> Tracks:
-    """Lines as ``write_transcript`` writes them; each ends where the next begins (the last
-    after 2 s).  A speaker is read back only in the “Name: ” form a single word or two before
-    the colon."""
-    starts = []
-    for n, line in enumerate(_lines(text.lstrip("\ufeff")), 1):
-        if not line.strip():
-            continue
-        m = _LINE.match(line.strip())
-        if not m:
-            raise LabelFormatError(path, n, "expected “[h:mm:ss.s] text”")
-        t = int(m.group(1)) * 3600 + int(m.group(2)) * 60 + float(m.group(3))
-        body, speaker = m.group(4), None
-        head, sep, tail = body.partition(": ")
-        if sep and 0 < len(head) <= 40 and len(head.split()) <= 3:
-            speaker, body = head, tail
-        starts.append((t, body, speaker))
-    regions = [Region(t, max(t, starts[k + 1][0]) if k + 1 < len(starts) else t + 2.0, body, speaker=who)
-               for k, (t, body, who) in enumerate(starts)]
-    return [("Transcript", regions)]
 
 
 # -- the registry --------------------------------------------------------------------------------------

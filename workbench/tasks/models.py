@@ -107,12 +107,11 @@ def ct2_cache_root():
 
 def other_models() -> list[dict]:
     """Models outside the Hugging Face cache: the voice-activity and voice-vector models that ship
-    inside the silero-vad and resemblyzer packages (not deletable), and the CTranslate2 copies of Whisper checkpoints this
-    program converted (deletable: converted again on next use)."""
+    inside the silero-vad and resemblyzer packages (not deletable), and the CTranslate2 copies of
+    Whisper checkpoints this program converted (deletable: converted again on next use)."""
+    import importlib.util
     import os
     from pathlib import Path
-
-    import importlib.util
 
     out = []
     for package, sub, what in (("silero_vad", "data", "silero-vad (bundled with the package)"),

@@ -10,9 +10,9 @@ import time
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.spec import is_bundled
 from workbench.tasks.events import (AudioOutput, Partial, Progress, TaskCancelled,  # noqa: F401
                                      TaskError, TaskResult, drive)
+from workbench.tasks.spec import is_bundled
 
 
 def load_input(audio, start: float, end: float, rate: int | None, channel: str = "mix") -> np.ndarray:

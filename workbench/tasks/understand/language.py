@@ -7,6 +7,8 @@ each region of the track can take its language from there (asr's language "from 
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 
 from workbench.core.regions import Region
@@ -17,6 +19,7 @@ WINDOW_S = 30.0
 MAX_WINDOWS = 8          # a whole-range answer listens to at most this many 30 s windows
 
 
+@functools.lru_cache(maxsize=1)
 def names() -> dict[str, str]:
     """Language codes to names, as Whisper knows them (en -> English)."""
     from transformers.models.whisper.tokenization_whisper import LANGUAGES
@@ -93,11 +96,11 @@ def detector(folder: str, device: str):
         from transformers import AutoConfig
 
         try:
-            kind = AutoConfig.from_pretrained(folder).model_type
-            archs = AutoConfig.from_pretrained(folder).architectures or []
+            config = AutoConfig.from_pretrained(folder)
         except (OSError, ValueError) as exc:
             raise TaskError(f"“{folder}” could not be loaded: {exc}") from exc
-        if kind == "whisper" and not any("Classification" in a for a in archs):
+        archs = config.architectures or []
+        if config.model_type == "whisper" and not any("Classification" in a for a in archs):
             return WhisperLanguage(folder, device)
         return ClassifierLanguage(folder, device)
     return cached(f"language:{folder}@{device}", load)
