@@ -48,6 +48,8 @@ def test_vad_finds_the_speech(speech_file):
         assert abs(r.start - a) < 0.2 and abs(r.end - b) < 0.2, (r, a, b)
         assert dict(r.origin)["task"] == "vad"
     assert any(isinstance(e, Progress) for e in events) and any(isinstance(e, Partial) for e in events)
+    # the result says how long it took and holds no audio (the command line prints the seconds)
+    assert result.audio == [] and result.seconds > 0
 
 
 def test_vad_on_a_selection_keeps_timeline_times(speech_file):

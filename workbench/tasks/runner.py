@@ -70,4 +70,4 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
                 yield event
     except StopIteration:
         pass
-    return TaskResult([(spec.output_track, regions)], time.perf_counter() - t0)
+    return TaskResult([(spec.output_track, regions)], seconds=time.perf_counter() - t0)
