@@ -18,7 +18,8 @@ import soundfile as sf
 from audio_fixtures import IN_CI
 
 RATE = 16000
-VOICES = {"Ann": ("en-us+f3", 75), "Bob": ("en-gb", 25), "Cal": ("en-us+klatt", 50)}
+VOICES = {"Ann": ("en-us+f3", 75), "Bob": ("en-gb", 25), "Cal": ("en-us+klatt", 50),
+          "Fay": ("en-us+f2", 55)}     # Fay is in no meeting: the stranger for identification
 
 
 def espeak(text: str, voice: str, pitch: int, speed: int = 160) -> np.ndarray:
@@ -54,6 +55,16 @@ MEETING = [   # (speaker, pause before the turn in seconds, text)
     ("Bob", 0.5, "We could rent them instead, which costs far less for a short project."),
     ("Ann", 0.6, "Good idea. Let us write that down and move on to the schedule."),
     ("Cal", 0.5, "The schedule is tight, but the recording sessions can start next week."),
+]
+
+
+SECOND_MEETING = [   # other words, and one voice nobody enrolled
+    ("Bob", 0.5, "Let us begin with the results from the listening tests of last week."),
+    ("Fay", 0.6, "I am new here, so please tell me which recordings you compared."),
+    ("Ann", 0.5, "We compared the old microphones with the ones we rented for the project."),
+    ("Cal", 0.7, "The rented ones were clearly better in the noisy room downstairs."),
+    ("Fay", 0.5, "That matches what I heard when I tried them on my own this morning."),
+    ("Bob", 0.6, "Then we should keep renting them until the budget allows buying."),
 ]
 
 

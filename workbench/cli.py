@@ -77,6 +77,24 @@ def _targets(inputs: list[tuple[Path, Path]], out: Path, ext: str) -> list[Path]
     return targets
 
 
+def _spans(path: str, track: str | None):
+    """The regions of one track of a label file as ranges that remember their text."""
+    from workbench.formats.labels import read_labels
+    from workbench.tasks.plan import Span
+
+    tracks = read_labels(Path(path))
+    if not tracks:
+        raise KeyError(f"{path} has no label tracks")
+    names = [name for name, _ in tracks]
+    if track is not None and track not in names:
+        raise KeyError(f"{path} has no track “{track}”; it has {', '.join(names)}")
+    regions = dict(tracks)[track] if track is not None else tracks[0][1]
+    spans = [Span(r.start, r.end, r.text) for r in regions if not r.is_point]
+    if not spans:
+        raise KeyError(f"{path} has no regions to run on")
+    return spans
+
+
 def _quiet_libraries() -> None:
     """transformers' warnings and its 'Loading weights' bars are not ours to show: our own
     progress bar says what is happening (a real error still arrives as an exception)."""
@@ -89,16 +107,21 @@ def _run_command(argv: list[str]) -> int:
     from workbench.core.audio import AudioOpenError, open_audio
     from workbench.formats.labels import LabelFormatError, format_for, write_labels
     from workbench.tasks import registry
-    from workbench.tasks.runner import Progress, TaskCancelled, TaskError, drive, run_task
+    from workbench.tasks.plan import run_over
+    from workbench.tasks.runner import Progress, TaskCancelled, TaskError, drive
 
     p = argparse.ArgumentParser(prog="workbench run", description="Run a task headless: an "
                                 "Understand task on files or folders writes their labels; a "
                                 "Generate task (tone, noise, ...) writes an audio file.")
     p.add_argument("task", help="a task id (see: workbench tasks)")
     p.add_argument("inputs", nargs="*", metavar="INPUT", help="audio files or folders (Understand tasks)")
-    p.add_argument("--output", "-o", required=True,
+    p.add_argument("--output", "-o",
                    help="a label file (.txt .srt .vtt .TextGrid .eaf .csv .json .selections.txt) "
-                        "or, for several inputs, a folder")
+                        "or, for several inputs, a folder (tasks that write no labels, such as "
+                        "enroll, need none)")
+    p.add_argument("--regions", metavar="LABELS", help="run on each region of this label file "
+                   "(one input): e.g. enroll the voices named in a Speakers track")
+    p.add_argument("--track", help="which track of --regions (default: its first)")
     p.add_argument("--format", default=".json", help="extension of each file written into a folder")
     p.add_argument("--model", help="Hub id or local folder of the checkpoint")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
@@ -122,12 +145,23 @@ def _run_command(argv: list[str]) -> int:
     if bad:
         print(f"workbench run: --param needs NAME=VALUE, got {bad[0]}", file=sys.stderr)
         return 2
+    if args.output is None and (spec.panel == "generate" or spec.output_track):
+        print("workbench run: -o/--output is required (where the results go)", file=sys.stderr)
+        return 2
     if spec.panel == "generate":
         return _generate(spec, params, args)
     inputs = _inputs(args.inputs)
-    out = Path(args.output)
+    try:
+        spans = _spans(args.regions, args.track) if args.regions else None
+    except (LabelFormatError, OSError, KeyError) as exc:
+        print(f"workbench run: {getattr(exc, 'problem', None) or (exc.args or [exc])[0]}", file=sys.stderr)
+        return 2
+    if spans is not None and len(inputs) != 1:
+        print("workbench run: --regions goes with one input file", file=sys.stderr)
+        return 2
+    out = Path(args.output or os.devnull)
     several = len(inputs) > 1 or any(Path(p).is_dir() for p in args.inputs)
-    to_folder = several or out.is_dir() or args.output.endswith(("/", "\\"))
+    to_folder = several or out.is_dir() or (args.output or "").endswith(("/", "\\"))
     if not inputs:
         print("workbench run: no audio files found", file=sys.stderr)
         return 2
@@ -137,28 +171,35 @@ def _run_command(argv: list[str]) -> int:
         return 2
     ext = args.format if args.format.startswith(".") else "." + args.format
     try:
-        format_for(("x" + ext) if to_folder else out)
+        if args.output:
+            format_for(("x" + ext) if to_folder else out)
     except LabelFormatError as exc:
         print(f"workbench run: {exc.problem}", file=sys.stderr)
         return 2
     failures = done = 0
-    targets = _targets(inputs, out, ext) if to_folder else [out]
+    targets = _targets(inputs, out, ext) if to_folder and args.output else [out] * len(inputs)
     for n, ((path, _), target) in enumerate(zip(inputs, targets), 1):
         label = f"[{n}/{len(inputs)}] {path.name}"
         try:
             src = open_audio(path)
             for _ in src.load():
                 pass
-            result = drive(run_task(spec, src, params, checkpoint=args.model, channel=args.channel,
+            ranges = spans if spans is not None else [(0.0, src.duration)]
+            result = drive(run_over(spec, src, params, ranges, args.model, channel=args.channel,
                                     device=args.device),
                            lambda event: _bar(label, event.fraction, event.message if event.stage else "")
                            if isinstance(event, Progress) else None)
-            if to_folder:
-                target.parent.mkdir(parents=True, exist_ok=True)
-            write_labels(target, result.tracks, **({"duration": src.duration}
-                                                   if target.suffix.lower() == ".textgrid" else {}))
             count = sum(len(r) for _, r in result.tracks)
-            _bar(label, 1.0, f"{count} regions -> {target} ({result.seconds:.1f} s)", done=True)
+            if args.output:
+                if to_folder:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                write_labels(target, result.tracks, **({"duration": src.duration}
+                                                       if target.suffix.lower() == ".textgrid" else {}))
+                _bar(label, 1.0, f"{count} regions -> {target} ({result.seconds:.1f} s)", done=True)
+            else:
+                _bar(label, 1.0, f"done ({result.seconds:.1f} s)", done=True)
+            for line in dict.fromkeys(result.notes):
+                print(f"  {line}", file=sys.stderr)
             src.close()
             done += 1
         except (AudioOpenError, TaskError, TaskCancelled, LabelFormatError, OSError) as exc:
@@ -284,6 +325,50 @@ def _download_command(argv: list[str]) -> int:
     return 1 if failures else 0
 
 
+def _voices_command(argv: list[str]) -> int:
+    from workbench.formats.voices import VoiceLibraryError, read_library, write_library
+    from workbench.tasks.understand.identify import library_path
+
+    p = argparse.ArgumentParser(prog="workbench voices", description="The voice library that "
+                                "'workbench run enroll' fills and 'workbench run identify' reads.")
+    p.add_argument("action", choices=("list", "remove", "rename", "where"), nargs="?", default="list")
+    p.add_argument("names", nargs="*", metavar="NAME", help="remove: NAME; rename: OLD NEW")
+    p.add_argument("--library", default="", help="another library file (default: your data folder's)")
+    args = p.parse_args(argv)
+    path = library_path(args.library)
+    if args.action == "where":
+        print(path)
+        return 0
+    try:
+        library = read_library(path)
+    except VoiceLibraryError as exc:
+        print(f"workbench voices: {exc}", file=sys.stderr)
+        return 1
+    if args.action == "list":
+        if not library.names():
+            print(f"No voices enrolled yet ({path})")
+        for model, table in library.models.items():
+            print(model)
+            for name, voice in sorted(table.items()):
+                print(f"  {name:24s} {voice.seconds:8.1f} s  {voice.updated}")
+        return 0
+    wanted = {"remove": 1, "rename": 2}[args.action]
+    if len(args.names) != wanted:
+        print(f"workbench voices: {args.action} takes {'NAME' if wanted == 1 else 'OLD NEW'}", file=sys.stderr)
+        return 2
+    try:
+        changed = (library.remove(args.names[0]) if args.action == "remove"
+                   else library.rename(*args.names))
+    except ValueError as exc:
+        print(f"workbench voices: {exc}", file=sys.stderr)
+        return 1
+    if not changed:
+        print(f"workbench voices: there is no voice called “{args.names[0]}”", file=sys.stderr)
+        return 1
+    write_library(path, library)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if argv and argv[0] == "tasks":
@@ -297,8 +382,10 @@ def main(argv: list[str] | None = None) -> int:
         return _run_command(argv[1:])
     if argv and argv[0] == "download":
         return _download_command(argv[1:])
+    if argv and argv[0] == "voices":
+        return _voices_command(argv[1:])
     if argv and not argv[0].startswith("-") and not Path(argv[0]).suffix and not Path(argv[0]).exists():
-        print(f"workbench: “{argv[0]}” is not a command (the commands are tasks, run and download) "
+        print(f"workbench: “{argv[0]}” is not a command (the commands are tasks, run, download and voices) "
               f"nor a file to open", file=sys.stderr)
         return 2
     args = _gui_parser().parse_args(argv)

@@ -10,6 +10,7 @@ from workbench.core.document import Document
 from workbench.tasks import registry
 from workbench.tasks.events import Partial, TaskError
 from workbench.tasks.plan import Span, _for_region, ranges_for
+from workbench.tasks.understand.asr import language_code
 from workbench.tasks.understand import language as L
 
 SAID = {"en-US": "The weather is nice today and we are going to the park with the children.",
@@ -85,8 +86,10 @@ def test_speech_recognition_takes_each_regions_language():
     spans = ranges_for(doc, f"regions:{lang.id}")
     assert [s.text for s in spans] == ["de German", "fr French", "unknown"]
     asr = registry.get("asr").parse_params({"language": "from regions"})
-    assert [_for_region(asr, s)["language"] for s in spans] == ["de", "fr", ""]
-    with pytest.raises(TaskError, match="each region of a Language track"):
+    assert [_for_region(asr, s)["language"] for s in spans] == ["de German", "fr French", "unknown"]
+    assert [language_code(_for_region(asr, s)["language"]) for s in spans] == ["de", "fr", ""]
+    assert language_code("German") == "de" and language_code("pt") == "pt"
+    with pytest.raises(TaskError, match="each region of a track"):
         _for_region(asr, (0.0, 5.0))                                    # the selection has no language
     assert _for_region({"language": "en"}, Span(0, 1, "de German"))["language"] == "en"
 

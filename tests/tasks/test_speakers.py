@@ -49,6 +49,18 @@ def test_one_voice_stays_one_speaker_and_a_given_count_is_kept():
     assert len(S.cluster(np.zeros((0, 8)))) == 0 and S.cluster(vecs[:2]).tolist() == [0, 0]
 
 
+def test_three_voices_two_of_them_alike_are_three_speakers():
+    """Split in two, the alike pair merges and separates poorly (silhouette 0.27): that alone
+    once made three voices one speaker (a 16-bit copy of the test meeting did it)."""
+    rng = np.random.default_rng(1)
+    e = np.eye(16)
+    alike = (e[1] + e[2]) / np.sqrt(2)                     # cosine 0.71 to the second voice
+    vecs = np.concatenate([c + 0.12 * rng.normal(size=(12, 16)) for c in (e[0], e[1], alike)])
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    truth = np.repeat([0, 1, 2], 12)
+    assert same_partition(S.cluster(vecs), truth)
+
+
 def test_turns_follow_the_votes_and_short_changes_join_their_neighbours():
     spans = [(0.0, 6.0), (7.0, 9.0)]
     wins = S.windows(spans, 1.5, 0.75)

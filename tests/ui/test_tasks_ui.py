@@ -346,3 +346,31 @@ def test_cancel_offers_to_keep_what_was_found(window, speech_tab, qtbot, monkeyp
     assert doc.history.undo_title.endswith("found before Cancel")
     doc.history.undo()
     assert doc.label_tracks == []
+
+
+def test_enroll_named_speakers_from_the_panel_then_identify_them(window, open_loaded, qtbot, tmp_path):
+    """The voices of a renamed Speakers track go into the library (no track, no undo step, a line
+    in the status bar); identifying the same recording names its speakers."""
+    import soundfile as sf
+    from voices import MEETING, meeting
+
+    samples, truth = meeting(MEETING[:6])
+    sf.write(str(tmp_path / "meeting.wav"), samples, 16000)
+    tab = open_loaded(tmp_path / "meeting.wav")
+    doc = tab.document
+    doc.add_label_track("Speakers", [Region(a, b, who) for a, b, who in truth])
+    steps = doc.history.undo_title
+    panel = window.understand_panel
+    window.toggle_understand(True)
+    panel.set_values("enroll", {"library": str(tmp_path / "voices.json")})
+    assert panel.input.currentText() == "Each region of “Speakers”"    # made for regions
+    with qtbot.waitSignal(window.job_queue.finished, timeout=120000):
+        panel.run.click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    assert len(doc.label_tracks) == 1 and doc.history.undo_title == steps
+    assert "Ann:" in window.status_text.text() and "enrolled" in window.status_text.text()
+    job = window.run_task(registry.get("identify"), {"library": str(tmp_path / "voices.json")}, "file")
+    qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=120000)
+    assert job.state == "done", job.error
+    assert {r.text for r in doc.label_tracks[-1]} == {"Ann", "Bob", "Cal"}

@@ -35,6 +35,13 @@ class Partial:
 
 
 @dataclass
+class Note:
+    """A line for the user about what a task did that is neither a region nor audio (a voice
+    enrolled in the library); it ends up in the result's ``notes``."""
+    text: str
+
+
+@dataclass
 class AudioOutput:
     """Audio a task made: float32 samples (frames, channels) at ``rate``, a name for its clip,
     and its provenance (task, model, parameters, seed), which travels with the clip."""
@@ -56,6 +63,7 @@ class TaskResult:
     tracks: list[tuple[str, list[Region]]] = field(default_factory=list)   # label outputs
     audio: list[AudioOutput] = field(default_factory=list)                 # audio outputs
     seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)                         # what else it did
 
 
 def drive(gen, on_event=lambda event: None):

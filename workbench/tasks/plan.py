@@ -11,7 +11,7 @@ class NothingToRun(Exception):
     """The choice leaves nothing to run on; the message says what to do."""
 
 
-FROM_REGIONS = "from regions"      # a parameter value: each region's own text (its language)
+FROM_REGIONS = "from regions"      # a parameter value: each region's own text (a language, a name)
 
 
 class Span(tuple):
@@ -50,15 +50,17 @@ def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambd
     done = 0.0
     merged: dict[str, list] = {}
     seconds = 0.0
+    notes: list[str] = []
     for span in ranges:
         a, b = span
         result = yield from _scaled(run_task(spec, audio, _for_region(params, span), a, b, checkpoint,
                                              cancelled, channel, device), done / total, (b - a) / total)
         done += b - a
         seconds += result.seconds
+        notes += result.notes
         for name, regions in result.tracks:
             merged.setdefault(name, []).extend(regions)
-    return TaskResult(list(merged.items()), seconds=seconds)
+    return TaskResult(list(merged.items()), seconds=seconds, notes=notes)
 
 
 def _scaled(gen, base: float, share: float):
@@ -73,13 +75,13 @@ def _scaled(gen, base: float, share: float):
 
 
 def _for_region(params: dict, span) -> dict:
-    """A language "from regions" becomes the language the region's text names ("de German")."""
-    if str(params.get("language", "")).strip().lower() != FROM_REGIONS:
+    """Parameters given as "from regions" take the text of the region being run on: a Language
+    track's "de German" as the language to recognise, a renamed speaker as the voice to enroll."""
+    taken = [k for k, v in params.items() if isinstance(v, str) and v.strip().lower() == FROM_REGIONS]
+    if not taken:
         return params
     text = getattr(span, "text", None)
     if text is None:
-        raise TaskError("Language “from regions” takes each region's language: run on each region "
-                        "of a Language track (Run on: Regions of …)")
-    from workbench.tasks.understand.language import code_of
-
-    return dict(params, language=code_of(text))
+        raise TaskError(f"“{taken[0]}” from regions takes each region's text: run on each region "
+                        f"of a track (Run on: Regions of …)")
+    return dict(params, **{k: text for k in taken})

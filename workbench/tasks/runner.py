@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.events import (AudioOutput, Partial, Progress, TaskCancelled,  # noqa: F401
+from workbench.tasks.events import (AudioOutput, Note, Partial, Progress, TaskCancelled,  # noqa: F401
                                      TaskError, TaskResult, drive)
 from workbench.tasks.spec import is_bundled
 
@@ -56,6 +56,7 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
         checkpoint = yield from fetch(model, cancelled)
     gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled, device=device)
     regions: list[Region] = []
+    notes: list[str] = []
     origin = (("model", model), ("task", spec.id))
     try:
         while True:
@@ -66,8 +67,11 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
                 shifted = [r.with_(start=r.start + start, end=r.end + start, origin=origin) for r in event.regions]
                 regions.extend(shifted)
                 yield Partial(shifted)
+            elif isinstance(event, Note):
+                notes.append(event.text)
             else:
                 yield event
     except StopIteration:
         pass
-    return TaskResult([(spec.output_track, regions)], seconds=time.perf_counter() - t0)
+    tracks = [(spec.output_track, regions)] if spec.output_track else []
+    return TaskResult(tracks, seconds=time.perf_counter() - t0, notes=notes)

@@ -37,6 +37,7 @@ class Job:
     error: str = ""
     details: str = ""
     track_id: int | None = None
+    notes: list = field(default_factory=list)     # what the task did besides regions and audio
     out_of_memory: bool = False
     where: str = "cursor"   # where a Generate task's clip goes
     selection: tuple | None = None   # what a Generate task reads (a voice, a melody), in seconds
@@ -187,6 +188,7 @@ class JobQueue(QObject):
             return
         labels = [t for t in job.made if t.kind == "labels"]
         job.track_id = labels[0].id if labels else None
+        job.notes = list(result.notes)
         job.found = found
         job.fraction = 1.0
         if result.audio:

@@ -125,9 +125,15 @@ class TaskPanel(QDockWidget):
         self.input.clear()
         self.input.addItem("Whole file", "file")
         self.input.addItem("Selection", "selection")
-        for track in (self.doc.label_tracks if self.doc else []):
+        tracks = self.doc.label_tracks if self.doc else []
+        for track in tracks:
             self.input.addItem(f"Each region of “{track.name}”", f"regions:{track.id}")
         idx = self.input.findData(current)
+        spec = self.current_spec()
+        if spec is not None and spec.inputs[0] == "regions" and tracks and (current or "file") == "file":
+            # a task made for regions (enrolling named voices) starts on the speaker track
+            track = next((t for t in tracks if t.name.startswith("Speakers")), tracks[0])
+            idx = self.input.findData(f"regions:{track.id}")
         self.input.setCurrentIndex(max(0, idx))
 
     def _build_form(self) -> None:

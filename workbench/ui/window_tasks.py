@@ -220,6 +220,10 @@ class TasksMixin:
             names = ", ".join(f"“{t.name}”" for t in dict.fromkeys(job.made))
             where = "" if job.selection else f" at {job.doc.cursor:.3f} s"
             self.show_status(f"{job.spec.title}:{where} on {names}")
+        elif job.state == "done" and job.track_id is None:     # it wrote no track (enrolled voices)
+            said = list(dict.fromkeys(job.notes))
+            more = f" (and {len(said) - 3} more)" if len(said) > 3 else ""
+            self.show_status(f"{job.spec.title}: {'; '.join(said[-3:]) or 'done'}{more}")
         elif job.state == "done":
             self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":

@@ -122,3 +122,48 @@ TASKS.append(TaskSpec(
               help="Below this the region says “unknown”"),
     ),
 ))
+
+TASKS.append(TaskSpec(
+    id="enroll",
+    title="Enroll voices",
+    panel="understand",
+    description="Teach the voice library a speaker: run on each region of a Speakers track "
+                "whose speakers you renamed (Ann, Bob…), and each region's speech is added to "
+                "the voice of that name. The library lives in your data folder; “Identify "
+                "speakers” then finds these people in other recordings.",
+    run="workbench.tasks.understand.identify:enroll",
+    sample_rate=16000,
+    inputs=("regions", "selection", "file"),
+    checkpoints=("resemblyzer (bundled)", "microsoft/wavlm-base-plus-sv"),
+    output_track="",
+    params=(
+        Param("name", "str", "from regions", "Name",
+              help="Whose voice this is; “from regions”: each region's text"),
+        Param("library", "str", "", "Library file",
+              help="Another voice library (a .json file); empty: the one in your data folder"),
+    ),
+))
+
+TASKS.append(TaskSpec(
+    id="identify",
+    title="Identify speakers",
+    panel="understand",
+    description="Who spoke when, by name: finds the turns as “Who spoke when” does and names "
+                "each speaker after the enrolled voice nearest to theirs (cosine similarity, "
+                "shown as the confidence); below the threshold a speaker is “Unknown N”. Use the "
+                "same voice model you enrolled with.",
+    run="workbench.tasks.understand.identify:identify",
+    sample_rate=16000,
+    checkpoints=("resemblyzer (bundled)", "microsoft/wavlm-base-plus-sv"),
+    output_track="Speakers",
+    params=(
+        Param("threshold", "float", 0.8, "Similarity", 0.0, 1.0,
+              help="How alike a voice must be to an enrolled one to take its name (raise it "
+                   "when different people get the same name)"),
+        Param("speakers", "int", 0, "Speakers", 0, 32, help="How many people speak; 0: estimate"),
+        Param("max_speakers", "int", 8, "At most", 2, 32),
+        Param("min_turn_s", "float", 1.0, "Shortest turn", 0.1, 10.0, unit="s"),
+        Param("library", "str", "", "Library file",
+              help="Another voice library (a .json file); empty: the one in your data folder"),
+    ),
+))

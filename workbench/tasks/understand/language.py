@@ -111,7 +111,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     """The language of the range (its speech listened to in up to 8 windows of up to 30 s, cut
     at pauses, the probabilities averaged), or of each window over time (adjacent windows with
     the same language merged)."""
-    from workbench.tasks.understand.asr import windows
+    from workbench.tasks.understand.pauses import windows
 
     checkpoint = checkpoint or "openai/whisper-small"
     device = choose_device(device)

@@ -180,10 +180,11 @@ def estimate_speakers(graph: np.ndarray, max_speakers: int = 8) -> int:
 def cluster(vectors: np.ndarray, speakers: int = 0, max_speakers: int = 8,
             min_separation: float = 0.3) -> np.ndarray:
     """A speaker number per vector (0, 1, ... in order of first appearance), by spectral
-    clustering of the pruned affinity graph.  ``speakers`` > 0 fixes the count; 0 estimates it:
-    one speaker when the best split in two separates poorly (cosine silhouette below
-    ``min_separation``: one real voice split in two scores 0.1-0.2, two voices 0.45 and up),
-    else the eigengap's count."""
+    clustering of the pruned affinity graph.  ``speakers`` > 0 fixes the count; 0 estimates it
+    by the eigengap, and keeps one speaker when neither that split nor the split in two
+    separates well (cosine silhouette below ``min_separation``: one real voice split in two
+    scores 0.1-0.2, distinct voices 0.45 and up).  The split in two alone is not the test: with
+    three voices, two of them alike, it merges those two and scores under 0.3."""
     import warnings
 
     from sklearn.cluster import SpectralClustering
@@ -202,10 +203,16 @@ def cluster(vectors: np.ndarray, speakers: int = 0, max_speakers: int = 8,
 
     if speakers > 0:
         labels = fit(min(speakers, n - 1))
-    elif silhouette_score(vectors, fit(2), metric="cosine") < min_separation:
-        labels = np.zeros(n, np.int64)
     else:
-        labels = fit(min(estimate_speakers(graph, max_speakers), n - 1))
+        k = min(estimate_speakers(graph, max_speakers), n - 1)
+        labels = fit(k)
+        best = silhouette_score(vectors, labels, metric="cosine") if len(set(labels)) > 1 else -1.0
+        if k != 2 and best < min_separation:
+            # two voices of three alike: their split alone may be poor, the three-way one good
+            two = fit(2)
+            best = max(best, silhouette_score(vectors, two, metric="cosine"))
+        if best < min_separation:
+            labels = np.zeros(n, np.int64)
     order: dict[int, int] = {}
     for label in labels:
         order.setdefault(int(label), len(order))
@@ -349,23 +356,30 @@ def vectors_of(model, samples: np.ndarray, rate: int, wins, cancelled, base=0.3,
     return np.concatenate(out) if out else np.zeros((0, 1), np.float32)
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
-    """Speaker diarization: "Speaker 1", "Speaker 2", ... turns on a Speakers track."""
+def diarize(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
+            device: str = "cpu"):
+    """Generator (progress) returning (model, windows, vectors, labels, turns), or None when
+    there is no speech: what both naming speakers by number and by voice need."""
     if rate != RATE:
         raise TaskError(f"speaker vectors are made at {RATE} Hz, not {rate} Hz")
-    device = choose_device(device)
     yield Progress(0.0, "Finding speech")
     spans = yield from speech(samples, rate, cancelled)
     if not spans:
-        return
+        return None
     yield Progress(0.3, f"Loading {checkpoint or RESEMBLYZER}")
     model = voice_model(checkpoint, device)
     wins = windows(spans, params.get("window_s", WINDOW_S), params.get("hop_s", HOP_S))
     if not wins:
-        return
+        return None
     vecs = yield from vectors_of(model, samples, rate, wins, cancelled)
     labels = cluster(vecs, int(params.get("speakers", 0)), int(params.get("max_speakers", 8)))
     yield Progress(0.95, f"{int(labels.max()) + 1} speakers")
-    found = turns(spans, wins, labels, params.get("min_turn_s", 1.0))
-    yield Partial([Region(a, b, f"Speaker {s + 1}") for a, b, s in found])
+    return model, wins, vecs, labels, turns(spans, wins, labels, params.get("min_turn_s", 1.0))
+
+
+def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
+        device: str = "auto"):
+    """Speaker diarization: "Speaker 1", "Speaker 2", ... turns on a Speakers track."""
+    found = yield from diarize(samples, rate, params, checkpoint, cancelled, choose_device(device))
+    if found:
+        yield Partial([Region(a, b, f"Speaker {s + 1}") for a, b, s in found[-1]])
