@@ -21,6 +21,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 _TMP = Path(tempfile.mkdtemp(prefix="workbench-tests-"))
 os.environ["WORKBENCH_CONFIG_DIR"] = str(_TMP / "config")
 os.environ["WORKBENCH_CACHE_DIR"] = str(_TMP / "cache")
+os.environ["WORKBENCH_DATA_DIR"] = str(_TMP / "data")
 
 # One sink per test session: two suites on one machine (a developer's and CI's) must not hear
 # each other.  libpulse sends this process's streams to PULSE_SINK.

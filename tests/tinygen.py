@@ -186,14 +186,55 @@ def tiny_musicgen(folder: Path) -> str:
     return str(folder)
 
 
+def _clap_parts(audio_ok: bool = False):
+    """A toy CLAP model and the RoBERTa-style BPE tokenizer its text side reads, built offline."""
+    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
+    from transformers import ClapAudioConfig, ClapConfig, ClapModel, ClapTextConfig, RobertaTokenizerFast
+
+    text = ClapTextConfig(bos_token_id=0, eos_token_id=2, hidden_size=8, intermediate_size=37, num_attention_heads=1,
+                          num_hidden_layers=1, pad_token_id=1, vocab_size=400, projection_dim=8)
+    if audio_ok:       # an audio side that takes real windows (up to 10 s at 16 kHz, hop 1280)
+        audio = ClapAudioConfig(spec_size=32, num_mel_bins=8, window_size=4, patch_size=4, patch_stride=4,
+                                depths=[1, 1], num_attention_heads=[1, 1], patch_embeds_hidden_size=8,
+                                hidden_size=16, projection_dim=8, intermediate_size=16, num_hidden_layers=2,
+                                patch_embed_input_channels=4)
+    else:              # AudioLDM 2 uses the text side only
+        audio = ClapAudioConfig(spec_size=8, window_size=4, num_mel_bins=8, intermediate_size=37, depths=[1, 1],
+                                num_attention_heads=[1, 1], num_hidden_layers=1, hidden_size=192, projection_dim=8,
+                                patch_size=2, patch_stride=2, patch_embed_input_channels=4)
+    clap = ClapModel(ClapConfig(text_config=text.to_dict(), audio_config=audio.to_dict(), projection_dim=16))
+    bpe = Tokenizer(models.BPE())
+    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    bpe.decoder = decoders.ByteLevel()
+    bpe.train_from_iterator(TEXTS, trainers.BpeTrainer(vocab_size=300, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+                                                       special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"]))
+    bpe.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
+    roberta = RobertaTokenizerFast(tokenizer_object=bpe, model_max_length=77, bos_token="<s>", eos_token="</s>",
+                                   pad_token="<pad>", unk_token="<unk>", mask_token="<mask>")
+    return clap, roberta
+
+
+def tiny_clap(folder: Path) -> str:
+    """A CLAP checkpoint (model, feature extractor at 16 kHz, tokenizer) for zero-shot labels."""
+    import torch
+    from transformers import ClapFeatureExtractor, ClapProcessor
+
+    _quiet()
+    torch.manual_seed(0)
+    clap, roberta = _clap_parts(audio_ok=True)
+    clap.save_pretrained(folder)
+    ClapProcessor(feature_extractor=ClapFeatureExtractor(feature_size=8, sampling_rate=16000, hop_length=1280,
+                                                         fft_window_size=256),
+                  tokenizer=roberta).save_pretrained(folder)
+    return str(folder)
+
+
 def tiny_audioldm2(folder: Path) -> str:
     """An AudioLDM 2 pipeline (CLAP, T5, GPT-2, projection, UNet, VAE, HiFi-GAN) at toy sizes."""
     import torch
     from diffusers import (AudioLDM2Pipeline, AudioLDM2ProjectionModel, AudioLDM2UNet2DConditionModel,
                            AutoencoderKL, DDIMScheduler)
-    from tokenizers import Tokenizer, decoders, models, pre_tokenizers, processors, trainers
-    from transformers import (ClapAudioConfig, ClapConfig, ClapFeatureExtractor, ClapModel, ClapTextConfig,
-                              GPT2Config, GPT2LMHeadModel, RobertaTokenizerFast, SpeechT5HifiGan,
+    from transformers import (ClapFeatureExtractor, GPT2Config, GPT2LMHeadModel, SpeechT5HifiGan,
                               SpeechT5HifiGanConfig, T5Config, T5EncoderModel)
 
     _quiet()
@@ -211,20 +252,7 @@ def tiny_audioldm2(folder: Path) -> str:
     vae = AutoencoderKL(block_out_channels=[8, 16], in_channels=1, out_channels=1,
                         down_block_types=["DownEncoderBlock2D"] * 2, up_block_types=["UpDecoderBlock2D"] * 2,
                         latent_channels=4, norm_num_groups=8)
-    text = ClapTextConfig(bos_token_id=0, eos_token_id=2, hidden_size=8, intermediate_size=37, num_attention_heads=1,
-                          num_hidden_layers=1, pad_token_id=1, vocab_size=400, projection_dim=8)
-    audio = ClapAudioConfig(spec_size=8, window_size=4, num_mel_bins=8, intermediate_size=37, depths=[1, 1],
-                            num_attention_heads=[1, 1], num_hidden_layers=1, hidden_size=192, projection_dim=8,
-                            patch_size=2, patch_stride=2, patch_embed_input_channels=4)
-    clap = ClapModel(ClapConfig(text_config=text.to_dict(), audio_config=audio.to_dict(), projection_dim=16))
-    bpe = Tokenizer(models.BPE())
-    bpe.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    bpe.decoder = decoders.ByteLevel()
-    bpe.train_from_iterator(TEXTS, trainers.BpeTrainer(vocab_size=300, initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-                                                       special_tokens=["<s>", "<pad>", "</s>", "<unk>", "<mask>"]))
-    bpe.post_processor = processors.RobertaProcessing(("</s>", 2), ("<s>", 0))
-    roberta = RobertaTokenizerFast(tokenizer_object=bpe, model_max_length=77, bos_token="<s>", eos_token="</s>",
-                                   pad_token="<pad>", unk_token="<unk>", mask_token="<mask>")
+    clap, roberta = _clap_parts()
     gpt = GPT2LMHeadModel(GPT2Config(n_embd=16, n_head=2, n_layer=1, vocab_size=300, n_ctx=99, n_positions=99))
     gpt.config.max_new_tokens = 8
     vocoder = SpeechT5HifiGan(SpeechT5HifiGanConfig(model_in_dim=8, sampling_rate=16000, upsample_initial_channel=16,

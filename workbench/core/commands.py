@@ -50,6 +50,34 @@ class UpdateRegion(Command):
         return True
 
 
+class Refilter(Command):
+    """A scored track's regions made again at another threshold (its kept scores, no model);
+    the steps of one slider drag are one undo step."""
+
+    def __init__(self, track_id: int, old: list[Region], new: list[Region], old_view: tuple,
+                 new_view: tuple, title: str, gesture=None) -> None:
+        self.track_id, self.old, self.new, self.title = track_id, list(old), list(new), title
+        self.old_view, self.new_view = old_view, new_view      # (threshold, hidden labels)
+        self.merge_key = ("refilter", track_id, gesture) if gesture is not None else None
+
+    def _swap(self, doc, gone, come, view) -> None:
+        track = doc.label_track(self.track_id)
+        track._remove_many(r.id for r in gone)
+        track._insert_many(come)
+        track.scores.threshold, track.scores.hidden = view
+        doc.labels_changed.emit(self.track_id)
+
+    def do(self, doc) -> None:
+        self._swap(doc, self.old, self.new, self.new_view)
+
+    def undo(self, doc) -> None:
+        self._swap(doc, self.new, self.old, self.old_view)
+
+    def merge(self, newer: "Refilter") -> bool:
+        self.new, self.new_view, self.title = newer.new, newer.new_view, newer.title
+        return True
+
+
 class InsertTrack(Command):
     """Put a track (audio or labels) into the document's ordered list at ``index``."""
 

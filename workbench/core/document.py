@@ -287,8 +287,8 @@ class Document(AudioEditing):
         raise KeyError(f"no label track {track_id}")
 
     def add_label_track(self, name: str | None = None, regions=(), index: int | None = None,
-                        ) -> LabelTrack:
-        track = LabelTrack(name or self._free_name("Labels"), regions)
+                        scores=None) -> LabelTrack:
+        track = LabelTrack(name or self._free_name("Labels"), regions, scores=scores)
         self.history.push(cmd.InsertTrack(track, len(self.track_list) if index is None else index))
         return track
 
@@ -300,6 +300,22 @@ class Document(AudioEditing):
         while f"{base} {n}" in names:
             n += 1
         return f"{base} {n}"
+
+    def refilter(self, track_id: int, threshold: float, labels=None, gesture=None) -> list[Region]:
+        """A scored track's regions at a new threshold (and only ``labels``, when given), from
+        its kept scores: no model runs.  Regions edited by hand on the track are made anew."""
+        track = self.label_track(track_id)
+        if track.scores is None:
+            raise ValueError(f"“{track.name}” keeps no scores to re-filter")
+        table = track.scores
+        hidden = table.hidden if labels is None else tuple(n for n in table.labels if n not in set(labels))
+        new = table.regions(threshold, [n for n in table.labels if n not in hidden])
+        if self.selected_region and self.selected_region[0] == track_id:
+            self.select_region(None, None)
+        self.history.push(cmd.Refilter(track_id, track.regions, new, (table.threshold, table.hidden),
+                                       (threshold, hidden), f"Threshold of “{track.name}” to {threshold:.2f}",
+                                       gesture))
+        return new
 
     def remove_label_track(self, track_id: int) -> None:
         track = self.label_track(track_id)

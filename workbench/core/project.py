@@ -26,6 +26,7 @@ from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_au
 from workbench.core.document import Document
 from workbench.core.edits import EditedAudio
 from workbench.core.regions import LabelTrack, Region
+from workbench.core.scores import ScoreTable
 from workbench.core.timeline import AudioTrack, Clip
 
 FORMAT = "audio-workbench-project"
@@ -88,13 +89,20 @@ def to_manifest(doc: Document, base: Path | None, path_for=None) -> dict:
                     for s in sources],
         "project_rate": doc.sample_rate,
         "tracks": [t.to_dict(sources.index) if t.kind == "audio" else
-                   {"kind": "labels", "name": t.name, "regions": [r.to_dict() for r in t]}
+                   _label_track_dict(t)
                    for t in doc.track_list],
         "cursor": doc.cursor,
         "selection": list(doc.selection) if doc.selection else None,
         "sync_lock": doc.sync_lock,
         "ripple": doc.ripple,
     }
+
+
+def _label_track_dict(t) -> dict:
+    d = {"kind": "labels", "name": t.name, "regions": [r.to_dict() for r in t]}
+    if t.scores is not None:          # what the model said of every window: re-filter after reopening
+        d["scores"] = t.scores.to_dict()
+    return d
 
 
 def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Document, list[dict]]:
@@ -209,7 +217,9 @@ def _edits(items, sources: list[AudioSource]) -> list:
 
 def _track_v2(t: dict, sources: list[AudioSource]):
     if t.get("kind") == "labels":
-        return LabelTrack(str(t.get("name", "Labels")), [Region.from_dict(r) for r in t.get("regions", [])])
+        scores = ScoreTable.from_dict(t["scores"]) if t.get("scores") is not None else None
+        return LabelTrack(str(t.get("name", "Labels")), [Region.from_dict(r) for r in t.get("regions", [])],
+                          scores=scores)
     if t.get("kind") != "audio":
         raise ValueError(f"a track of unknown kind ({str(t.get('kind'))[:40]})")
     clips = []

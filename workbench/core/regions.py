@@ -11,9 +11,11 @@ from workbench.formats.region import Region, new_id  # noqa: F401  (the value ty
 class LabelTrack:
     kind = "labels"
 
-    def __init__(self, name: str = "Labels", regions=(), track_id: int | None = None) -> None:
+    def __init__(self, name: str = "Labels", regions=(), track_id: int | None = None,
+                 scores=None) -> None:
         self.id = track_id or new_id()
         self.name = name
+        self.scores = scores      # a ScoreTable (core/scores.py) when a model scored every window
         self._regions: list[Region] = []
         self._starts: list[float] = []
         self._max_len = 0.0

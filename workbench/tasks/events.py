@@ -35,6 +35,13 @@ class Partial:
 
 
 @dataclass
+class Scores:
+    """Every window's score for every label (a ``core.scores.ScoreTable``), kept with the
+    output track so that a new threshold re-filters its regions without the model."""
+    table: object
+
+
+@dataclass
 class Note:
     """A line for the user about what a task did that is neither a region nor audio (a voice
     enrolled in the library); it ends up in the result's ``notes``."""
@@ -64,6 +71,7 @@ class TaskResult:
     audio: list[AudioOutput] = field(default_factory=list)                 # audio outputs
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)                         # what else it did
+    scores: dict = field(default_factory=dict)        # output track name -> ScoreTable
 
 
 def drive(gen, on_event=lambda event: None):

@@ -51,6 +51,7 @@ def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambd
     merged: dict[str, list] = {}
     seconds = 0.0
     notes: list[str] = []
+    scores: dict = {}
     for span in ranges:
         a, b = span
         result = yield from _scaled(run_task(spec, audio, _for_region(params, span), a, b, checkpoint,
@@ -58,9 +59,11 @@ def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambd
         done += b - a
         seconds += result.seconds
         notes += result.notes
+        for name, table in result.scores.items():
+            scores[name] = scores[name].joined(table) if name in scores else table
         for name, regions in result.tracks:
             merged.setdefault(name, []).extend(regions)
-    return TaskResult(list(merged.items()), seconds=seconds, notes=notes)
+    return TaskResult(list(merged.items()), seconds=seconds, notes=notes, scores=scores)
 
 
 def _scaled(gen, base: float, share: float):

@@ -10,8 +10,8 @@ import time
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.events import (AudioOutput, Note, Partial, Progress, TaskCancelled,  # noqa: F401
-                                     TaskError, TaskResult, drive)
+from workbench.tasks.events import (AudioOutput, Note, Partial, Progress, Scores,  # noqa: F401
+                                     TaskCancelled, TaskError, TaskResult, drive)
 from workbench.tasks.spec import is_bundled
 
 
@@ -57,6 +57,7 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled, device=device)
     regions: list[Region] = []
     notes: list[str] = []
+    table = None
     origin = (("model", model), ("task", spec.id))
     try:
         while True:
@@ -69,9 +70,13 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
                 yield Partial(shifted)
             elif isinstance(event, Note):
                 notes.append(event.text)
+            elif isinstance(event, Scores):
+                table = event.table.shifted(start)
+                table.origin = origin
             else:
                 yield event
     except StopIteration:
         pass
     tracks = [(spec.output_track, regions)] if spec.output_track else []
-    return TaskResult(tracks, seconds=time.perf_counter() - t0, notes=notes)
+    return TaskResult(tracks, seconds=time.perf_counter() - t0, notes=notes,
+                      scores={spec.output_track: table} if table is not None and tracks else {})

@@ -120,6 +120,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("view.jobs", "&Jobs", "&View", "toggle_jobs", "Ctrl+Shift+J", checkable=True),
     ActionSpec("view.transcript", "&Transcript", "&View", "toggle_transcript", "Ctrl+Shift+T",
                checkable=True),
+    ActionSpec("view.scores", "&Scores", "&View", "toggle_scores", "Ctrl+Shift+K", checkable=True,
+               tip="Threshold and labels of a track whose scores are kept: regions follow at once"),
     ActionSpec("view.regions", "&Regions List", "&View", "toggle_regions", "Ctrl+Shift+R",
                checkable=True),
     ActionSpec("view.history", "&History", "&View", "toggle_history", "Ctrl+H", checkable=True),

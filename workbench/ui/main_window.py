@@ -26,6 +26,7 @@ from workbench.ui.jobs import JobQueue, JobsDock
 from workbench.ui.playback import PlaybackController
 from workbench.ui.tasks_panel import TaskPanel
 from workbench.ui.timeline.axes import format_time
+from workbench.ui.scores import ScoresDock
 from workbench.ui.transcript import TranscriptDock
 from workbench.ui.window_edits import EditsMixin
 from workbench.ui.window_files import FilesMixin
@@ -122,6 +123,10 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.transcript_dock)
         self.tabifyDockWidget(self.regions_dock, self.transcript_dock)
         self.transcript_dock.hide()
+        self.scores_dock = ScoresDock(self)
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scores_dock)
+        self.tabifyDockWidget(self.regions_dock, self.scores_dock)
+        self.scores_dock.hide()
         self.job_queue = JobQueue(self)
         self.job_queue.finished.connect(self._job_finished)
         self.job_queue.partial.connect(self._job_partial)
@@ -155,7 +160,8 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
                                 (self.understand_panel, "view.understand"), (self.jobs_dock, "view.jobs"),
                                 (self.generate_panel, "view.generate"),
                                 (self.generated_dock, "view.generated"),
-                                (self.transcript_dock, "view.transcript")):
+                                (self.transcript_dock, "view.transcript"),
+                                (self.scores_dock, "view.scores")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
         self._apply_theme()
@@ -262,6 +268,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.understand_panel.set_document(tab.document if tab else None)
         self.generate_panel.set_document(tab.document if tab else None)
         self.transcript_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
+        self.scores_dock.set_document(tab.document if tab else None)
         self._update_enabled()
         self._update_undo_actions()
         if tab is not None:

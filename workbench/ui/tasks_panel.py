@@ -165,6 +165,8 @@ class TaskPanel(QDockWidget):
         for p in spec.params:
             w, read = widget_for(p)
             w.setToolTip(p.help)
+            if p.name == spec.extra.get("prompt_sets"):
+                self.form.addRow("Prompt set", self._prompt_sets(w))
             self.form.addRow(p.title or p.name, w)
             self.readers[p.name] = read
             self.widgets[p.name] = w
@@ -191,6 +193,48 @@ class TaskPanel(QDockWidget):
                                                   if Path(self.model.currentText()).is_dir() else "")
         if folder:
             self.model.setEditText(folder)
+
+    def _prompt_sets(self, text) -> QWidget:
+        """A chooser of saved (and built-in) prompt sets over the prompts box, and Save."""
+        from workbench.core.prompt_sets import all_sets
+
+        self.sets_box = QComboBox()
+        self.sets_box.setToolTip("Put a saved set of prompts into the box below")
+        self.sets_box.addItem("Choose a set…", None)
+        for name, prompts in all_sets().items():
+            self.sets_box.addItem(name, prompts)
+        self.sets_box.activated.connect(
+            lambda i: self.sets_box.itemData(i) and text.setPlainText(self.sets_box.itemData(i)))
+        save = QPushButton("Save…")
+        save.setToolTip("Keep the prompts below as a named set, for this and later sessions")
+        save.clicked.connect(lambda: self.save_prompt_set(text.toPlainText()))
+        row = QWidget()
+        h = QHBoxLayout(row)
+        h.setContentsMargins(0, 0, 0, 0)
+        h.addWidget(self.sets_box, 1)
+        h.addWidget(save)
+        return row
+
+    def save_prompt_set(self, prompts: str, name: str | None = None) -> bool:
+        from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+        from workbench.core.prompt_sets import PromptSetsError, save_set
+
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Save prompt set", "Name of the set:")
+            if not ok:
+                return False
+        try:
+            save_set(name, prompts)
+        except (ValueError, PromptSetsError, OSError) as exc:
+            QMessageBox.warning(self, "Prompt set not saved", str(exc))
+            return False
+        i = self.sets_box.findText(name.strip())
+        if i < 0:
+            self.sets_box.addItem(name.strip(), prompts)
+        else:
+            self.sets_box.setItemData(i, prompts)
+        return True
 
     def set_values(self, task_id: str, params: dict, model: str = "") -> None:
         """Choose a task and fill its form (a Generated clip's settings, copied back)."""

@@ -18,6 +18,11 @@ class TasksMixin:
         if on:
             self.transcript_dock.raise_()
 
+    def toggle_scores(self, on: bool) -> None:
+        self.scores_dock.setVisible(on)
+        if on:
+            self.scores_dock.raise_()
+
     def toggle_generate(self, on: bool) -> None:
         self.generate_panel.setVisible(on)
 
@@ -209,6 +214,11 @@ class TasksMixin:
         tab = self._tab_of(job.doc)
         if tab is not None:
             tab.timeline.clear_preview(id(job))
+        if job.state == "done" and job.track_id is not None and job.doc.label_track(job.track_id).scores is not None:
+            self.scores_dock.show()                 # its threshold can move now: show where
+            self.scores_dock.raise_()
+            if self.current_tab() is tab:
+                self.scores_dock.show_track(job.track_id)
         if job.state == "done" and job.spec.output_track == "Transcript":
             self.transcript_dock.show()
             self.transcript_dock.raise_()

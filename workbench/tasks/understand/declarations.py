@@ -167,3 +167,33 @@ TASKS.append(TaskSpec(
               help="Another voice library (a .json file); empty: the one in your data folder"),
     ),
 ))
+
+TASKS.append(TaskSpec(
+    id="zeroshot",
+    title="Zero-shot labels",
+    panel="understand",
+    description="Type what to listen for (“dog bark; siren; applause”, one per line) and CLAP "
+                "scores each prompt for the range or every window over time. The scores are "
+                "kept with the track: change the threshold in View ▸ Scores and the regions "
+                "follow at once, without running the model again. Save a set of prompts to use "
+                "it again.",
+    run="workbench.tasks.understand.zeroshot:run",
+    sample_rate=48000,
+    checkpoints=("laion/clap-htsat-unfused", "laion/larger_clap_general", "laion/clap-htsat-fused"),
+    output_track="Zero-shot labels",
+    extra={"prompt_sets": "prompts"},        # the panel offers saved sets for this parameter
+    params=(
+        Param("prompts", "text", "dog bark\nsiren\napplause\nspeech\nmusic", "Prompts",
+              help="What to listen for: one per line (or separated by “;”)"),
+        Param("mode", "choice", "over time", "Mode", choices=("over time", "whole range")),
+        Param("window_s", "float", 3.0, "Window", 0.5, 10.0, unit="s"),
+        Param("hop_s", "float", 1.0, "Hop", 0.1, 10.0, unit="s"),
+        Param("threshold", "float", 0.5, "Threshold", 0.0, 1.0,
+              help="Scores at or above this become regions; change it later in View ▸ Scores"),
+        Param("score", "choice", "relative", "Score", choices=("relative", "similarity"),
+              help="relative: the prompts share each window (add “silence” or “background” for "
+                   "windows where none applies); similarity: each prompt on its own (cosine)"),
+        Param("template", "str", "the sound of {}", "Template",
+              help="Each prompt is put into this sentence where {} is"),
+    ),
+))

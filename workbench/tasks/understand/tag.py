@@ -5,37 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.core.regions import Region
+from workbench.core.scores import merge  # noqa: F401  (tag.merge, as before)
 from workbench.tasks.models import choose_device, load_pipeline
 from workbench.tasks.events import Partial, Progress, TaskCancelled
 
 BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time, so Cancel
                    # answers within one window (AST pads every window to 10 s of frames)
-
-
-def merge(windows: list[tuple[float, float, list[tuple[str, float]]]], threshold: float,
-          gap: float = 1e-6) -> list[Region]:
-    """Per label, windows above ``threshold`` that touch or overlap become one region whose
-    confidence is the best score in it."""
-    open_: dict[str, list] = {}
-    out: list[Region] = []
-    for a, b, scores in windows:
-        present = {label: s for label, s in scores if s >= threshold}
-        for label in list(open_):
-            if label not in present and open_[label][1] + gap < a:
-                s, e, best = open_.pop(label)
-                out.append(Region(s, e, label, confidence=best))
-        for label, score in present.items():
-            if label in open_ and a <= open_[label][1] + gap:
-                s, e, best = open_[label]
-                open_[label] = [s, max(e, b), max(best, score)]
-            else:
-                if label in open_:
-                    s, e, best = open_.pop(label)
-                    out.append(Region(s, e, label, confidence=best))
-                open_[label] = [a, b, score]
-    for label, (s, e, best) in open_.items():
-        out.append(Region(s, e, label, confidence=best))
-    return sorted(out, key=lambda r: (r.start, -r.confidence))
 
 
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
