@@ -217,7 +217,9 @@ def test_workbench_run_tts_writes_the_same_audio_with_provenance(models, tmp_pat
     x, rate = sf.read(str(out), dtype="float32", always_2d=True)
     _, result = generate("tts", models["vits"], text="hello world.", seed=3)
     assert rate == 16000
-    np.testing.assert_allclose(x, result.audio[0].samples, atol=1e-6)
+    # the same seed, the same audio: to 1e-5 (-100 dB), because this process's torch may sum in
+    # another order than the CLI's fresh one (seen after test_tasks.py ran first: 1.5e-6 apart)
+    np.testing.assert_allclose(x, result.audio[0].samples, atol=1e-5)
     with sf.SoundFile(str(out)) as f:
         tags = json.loads(f.comment)
     assert tags["model"] == models["vits"] and tags["seed"] == 3 and tags["text"] == "hello world."
