@@ -98,3 +98,30 @@ def test_tags_stream_as_they_settle(tmp_path):
     assert any(isinstance(e, Progress) and e.fraction < 1 for e in events[first:])   # before the end
     streamed = sorted((r.start, r.end, r.text) for e in events if isinstance(e, Partial) for r in e.regions)
     assert streamed == sorted((r.start, r.end, r.text) for r in result.tracks[0][1])
+
+
+def test_keywords_keep_every_word_score_and_start_with_the_chosen_words(noise_file, tmp_path):
+    """Keyword spotting through the real pipeline: every window's score for every word is kept,
+    the words not asked for start hidden, and choosing others later needs no model."""
+    from workbench.core.document import Document
+    from workbench.tasks.apply import apply_result
+    from workbench.tasks.runner import TaskError
+
+    words = ("yes", "no", "stop", "_unknown_")
+    model = tiny_ast(tmp_path / "kws", labels=words)
+    src = open_audio(noise_file).load_all()
+    spec = registry.get("keywords")
+    _, result = drain(run_task(spec, src, {"keywords": "yes, stop", "threshold": 0.0}, checkpoint=model))
+    table = result.scores["Keywords"]
+    assert table.labels == list(words) and table.hidden == ("no", "_unknown_")
+    assert len(table) == int((12 - 1.0) / 0.25) + 1 and np.allclose(table.values.sum(axis=1), 1.0, atol=1e-4)
+    (name, regions), = result.tracks
+    assert name == "Keywords" and {r.text for r in regions} <= {"yes", "stop"} and regions
+    doc = Document()
+    (track,) = apply_result(doc, result)
+    doc.refilter(track.id, 0.0, labels={"no"})
+    assert {r.text for r in track} == {"no"}
+    _, everything = drain(run_task(spec, src, {"threshold": 0.0}, checkpoint=model))
+    assert everything.scores["Keywords"].hidden == ("_unknown_",)       # all words, not the filler
+    with pytest.raises(TaskError, match="does not know banana"):
+        drain(run_task(spec, src, {"keywords": "yes, banana"}, checkpoint=model))

@@ -197,3 +197,25 @@ TASKS.append(TaskSpec(
               help="Each prompt is put into this sentence where {} is"),
     ),
 ))
+
+TASKS.append(TaskSpec(
+    id="keywords",
+    title="Keyword spotting",
+    panel="understand",
+    description="Find spoken command words (Speech Commands: yes, no, up, down, stop, go, the "
+                "digits…) over time with a keyword classifier. Choose the words to look for, or "
+                "leave it empty for all; every window's score for every word is kept, so the "
+                "threshold and the words can change later in View ▸ Scores without the model.",
+    run="workbench.tasks.understand.tag:keywords",
+    sample_rate=16000,
+    checkpoints=("MIT/ast-finetuned-speech-commands-v2",),
+    output_track="Keywords",
+    params=(
+        Param("keywords", "str", "", "Keywords",
+              help="Words to look for, separated by commas (empty: all the model knows)"),
+        Param("window_s", "float", 1.0, "Window", 0.3, 3.0, unit="s",
+              help="Speech Commands words are one second long"),
+        Param("hop_s", "float", 0.25, "Hop", 0.05, 2.0, unit="s"),
+        Param("threshold", "float", 0.5, "Threshold", 0.0, 1.0),
+    ),
+))

@@ -7,10 +7,21 @@ import numpy as np
 from workbench.core.regions import Region
 from workbench.core.scores import merge  # noqa: F401  (tag.merge, as before)
 from workbench.tasks.models import choose_device, load_pipeline
-from workbench.tasks.events import Partial, Progress, TaskCancelled
+from workbench.tasks.events import Partial, Progress, Scores, TaskCancelled, TaskError
 
 BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time, so Cancel
                    # answers within one window (AST pads every window to 10 s of frames)
+
+
+def middles(starts: list[int], win: int, hop: int, rate: int, duration: float) -> dict:
+    """Each window (by its first sample) speaks for its middle hop, in seconds, so regions do not
+    smear a window's length; the first reaches back to 0 and the last on to the end."""
+    out = {}
+    for s in starts:
+        mid = s + win / 2
+        a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
+        out[s] = (0.0 if s == starts[0] else a, duration if s == starts[-1] else b)
+    return out
 
 
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
@@ -27,6 +38,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         return
     win, hop = int(params["window_s"] * rate), max(1, int(params["hop_s"] * rate))
     starts = list(range(0, max(1, len(samples) - win + hop), hop))
+    middle = middles(starts, win, hop, rate, duration)
     results = []
     shown: set[tuple[float, str]] = set()      # (start, label) of regions already sent out
     step = BATCH if device == "cuda" else 1
@@ -35,14 +47,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
             raise TaskCancelled()
         batch = [{"raw": samples[s:s + win], "sampling_rate": rate} for s in starts[i:i + step]]
         for s, scores in zip(starts[i:i + step], clf(batch, top_k=k, batch_size=step)):
-            # each window speaks for its middle hop, so regions do not smear a window's length
-            mid = s + win / 2
-            a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
-            if s == 0:
-                a = 0.0
-            if s == starts[-1]:
-                b = duration
-            results.append((a, b, [(x["label"], float(x["score"])) for x in scores]))
+            results.append((*middle[s], [(x["label"], float(x["score"])) for x in scores]))
         # regions that ended before the newest window cannot grow any more: show them now
         settled = [r for r in merge(results, params["threshold"])
                    if r.end < results[-1][0] - 1e-6 and (r.start, r.text) not in shown]
@@ -53,3 +58,43 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     rest = [r for r in merge(results, params["threshold"]) if (r.start, r.text) not in shown]
     if rest:
         yield Partial(rest)
+
+
+def keywords(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
+             device: str = "auto"):
+    """Keyword spotting: a keyword classifier (Speech Commands) over short windows; every
+    window's score for every word is kept with the track, the words not chosen start hidden, and
+    the threshold or the chosen words can change later without the model."""
+    from workbench.core.scores import ScoreTable
+
+    checkpoint = checkpoint or "MIT/ast-finetuned-speech-commands-v2"
+    device = choose_device(device)
+    yield Progress(0.0, f"Loading {checkpoint}")
+    clf = load_pipeline("audio-classification", "keyword spotting", checkpoint, device)
+    labels = [clf.model.config.id2label[i] for i in range(len(clf.model.config.id2label))]
+    wanted = [w.strip() for w in str(params.get("keywords", "")).replace(";", ",").split(",") if w.strip()]
+    unknown = [w for w in wanted if w not in labels]
+    if unknown:
+        raise TaskError(f"“{checkpoint}” does not know {', '.join(unknown)}; its words are "
+                        f"{', '.join(labels[:60])}")
+    duration = len(samples) / rate
+    win, hop = int(params["window_s"] * rate), max(1, int(params["hop_s"] * rate))
+    starts = list(range(0, max(1, len(samples) - win + hop), hop))
+    middle = middles(starts, win, hop, rate, duration)
+    values = np.zeros((len(starts), len(labels)), np.float32)
+    step = BATCH if device == "cuda" else 1
+    column = {name: i for i, name in enumerate(labels)}
+    for i in range(0, len(starts), step):
+        if cancelled():
+            raise TaskCancelled()
+        batch = [{"raw": samples[s:s + win], "sampling_rate": rate} for s in starts[i:i + step]]
+        for row, scores in enumerate(clf(batch, top_k=len(labels), batch_size=step)):
+            for x in scores:
+                values[i + row, column[x["label"]]] = float(x["score"])
+        yield Progress(min(1.0, (i + step) / len(starts)), f"{min(len(starts), i + step)}/{len(starts)} windows")
+    never = {"_unknown_", "_silence_", "_background_noise_"}
+    hidden = tuple(n for n in labels if (wanted and n not in wanted) or (not wanted and n in never))
+    table = ScoreTable(labels, np.array([middle[s] for s in starts]), values,
+                       float(params.get("threshold", 0.5)), hidden=hidden)
+    yield Scores(table)
+    yield Partial(table.regions())
