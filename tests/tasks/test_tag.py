@@ -125,3 +125,25 @@ def test_keywords_keep_every_word_score_and_start_with_the_chosen_words(noise_fi
     assert everything.scores["Keywords"].hidden == ("_unknown_",)       # all words, not the filler
     with pytest.raises(TaskError, match="does not know banana"):
         drain(run_task(spec, src, {"keywords": "yes, banana"}, checkpoint=model))
+
+
+def test_classify_each_region_keeps_the_region_it_came_from(noise_file, tmp_path):
+    from workbench.core.document import Document
+    from workbench.tasks.plan import ranges_for, run_over
+
+    model = tiny_ast(tmp_path / "intent", labels=("pay_bill", "balance", "abroad"))
+    doc = Document()
+    doc.add_track(open_audio(noise_file).load_all())
+    turns = doc.add_label_track("Speakers")
+    doc.add_region(turns.id, 1.0, 4.0, "Ann")
+    doc.add_region(turns.id, 5.0, 9.5, "Bob")
+    _, result = drain(run_over(registry.get("classify"), doc.mix(), {}, ranges_for(doc, f"regions:{turns.id}"),
+                               checkpoint=model))
+    ((name, regions),) = result.tracks
+    assert name == "Classes" and [(r.start, r.end) for r in regions] == [(1.0, 4.0), (5.0, 9.5)]
+    assert all(r.text in ("pay_bill", "balance", "abroad") and 0 < r.confidence <= 1 for r in regions)
+    assert [dict(r.origin)["source"] for r in regions] == ["Speakers@1.000-4.000", "Speakers@5.000-9.500"]
+    assert dict(regions[0].origin)["task"] == "classify"
+    _, sure = drain(run_over(registry.get("classify"), doc.mix(), {"min_confidence": 0.999}, [(1.0, 4.0)],
+                             checkpoint=model))
+    assert sure.tracks[0][1][0].text == "unknown"               # not confident enough to say

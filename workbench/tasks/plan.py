@@ -18,10 +18,15 @@ class Span(tuple):
     """A range (start, end) that unpacks as a pair and remembers the text of the region it came
     from, for parameters taken "from regions"."""
 
-    def __new__(cls, start: float, end: float, text: str = ""):
+    def __new__(cls, start: float, end: float, text: str = "", track: str = ""):
         span = super().__new__(cls, (start, end))
-        span.text = text
+        span.text, span.track = text, track
         return span
+
+    @property
+    def link(self) -> str:
+        """Where a result came from, kept in its regions' origin: "Speakers@12.500-15.250"."""
+        return f"{self.track}@{self[0]:.3f}-{self[1]:.3f}"
 
 
 def ranges_for(doc, what: str = "file") -> list[tuple[float, float]]:
@@ -32,7 +37,7 @@ def ranges_for(doc, what: str = "file") -> list[tuple[float, float]]:
         return [doc.selection]
     if what and what.startswith("regions:"):
         track = doc.label_track(int(what.split(":", 1)[1]))
-        ranges = [Span(r.start, r.end, r.text) for r in track if not r.is_point]
+        ranges = [Span(r.start, r.end, r.text, track.name) for r in track if not r.is_point]
         if not ranges:
             raise NothingToRun(f"“{track.name}” has no regions to run on")
         return ranges
@@ -61,7 +66,11 @@ def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambd
         notes += result.notes
         for name, table in result.scores.items():
             scores[name] = scores[name].joined(table) if name in scores else table
+        link = getattr(span, "link", None)
         for name, regions in result.tracks:
+            if link:       # each result keeps the region it was made from
+                regions = [r.with_(origin=tuple(sorted(dict(r.origin or (), source=link).items())))
+                           for r in regions]
             merged.setdefault(name, []).extend(regions)
     return TaskResult(list(merged.items()), seconds=seconds, notes=notes, scores=scores)
 

@@ -219,3 +219,23 @@ TASKS.append(TaskSpec(
         Param("threshold", "float", 0.5, "Threshold", 0.0, 1.0),
     ),
 ))
+
+TASKS.append(TaskSpec(
+    id="classify",
+    title="Classify",
+    panel="understand",
+    description="One label for the selection or for each region of a track, with its "
+                "confidence: spoken intent (MINDS-14), keyword, emotion, or any audio "
+                "classifier. Run on each region of a track: each result keeps the region it "
+                "came from.",
+    run="workbench.tasks.understand.tag:classify",
+    sample_rate=16000,
+    inputs=("regions", "selection", "file"),
+    checkpoints=("anton-l/xtreme_s_xlsr_300m_minds14", "superb/hubert-large-superb-er",
+                 "MIT/ast-finetuned-speech-commands-v2", "MIT/ast-finetuned-audioset-10-10-0.4593"),
+    output_track="Classes",
+    params=(
+        Param("min_confidence", "float", 0.0, "Least confidence", 0.0, 1.0,
+              help="Below this the region says “unknown”"),
+    ),
+))

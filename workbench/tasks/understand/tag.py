@@ -98,3 +98,19 @@ def keywords(samples: np.ndarray, rate: int, params: dict, checkpoint=None, canc
                        float(params.get("threshold", 0.5)), hidden=hidden)
     yield Scores(table)
     yield Partial(table.regions())
+
+
+def classify(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
+             device: str = "auto"):
+    """The classifier's best label for the whole range (an intent, an emotion, a word), with its
+    confidence; "unknown" below the least confidence."""
+    checkpoint = checkpoint or "anton-l/xtreme_s_xlsr_300m_minds14"
+    device = choose_device(device)
+    yield Progress(0.0, f"Loading {checkpoint}")
+    clf = load_pipeline("audio-classification", "audio classification", checkpoint, device)
+    if cancelled():
+        raise TaskCancelled()
+    (best,) = clf({"raw": samples, "sampling_rate": rate}, top_k=1)
+    score = float(best["score"])
+    label = best["label"] if score >= params.get("min_confidence", 0.0) else "unknown"
+    yield Partial([Region(0.0, len(samples) / rate, label, confidence=score)])
