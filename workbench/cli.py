@@ -88,8 +88,8 @@ def _spans(path: str, track: str | None):
     names = [name for name, _ in tracks]
     if track is not None and track not in names:
         raise KeyError(f"{path} has no track “{track}”; it has {', '.join(names)}")
-    regions = dict(tracks)[track] if track is not None else tracks[0][1]
-    spans = [Span(r.start, r.end, r.text) for r in regions if not r.is_point]
+    name = track if track is not None else tracks[0][0]
+    spans = [Span(r.start, r.end, r.text, name) for r in dict(tracks)[name] if not r.is_point]
     if not spans:
         raise KeyError(f"{path} has no regions to run on")
     return spans
