@@ -71,6 +71,10 @@ def save_set(name: str, text: str, path=None) -> None:
     path = Path(path or sets_path())
     sets = read_sets(path)             # a damaged file raises: it is not overwritten
     sets[name] = str(text)
+    _write(path, sets)
+
+
+def _write(path: Path, sets: dict) -> None:
     with replacing(path) as tmp:
         Path(tmp).write_text(json.dumps({"format": FORMAT, "sets": sets}, indent=1), encoding="utf-8")
 
@@ -80,6 +84,5 @@ def remove_set(name: str, path=None) -> bool:
     sets = read_sets(path)
     if sets.pop(name, None) is None:
         return False
-    with replacing(path) as tmp:
-        Path(tmp).write_text(json.dumps({"format": FORMAT, "sets": sets}, indent=1), encoding="utf-8")
+    _write(path, sets)
     return True

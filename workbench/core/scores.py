@@ -47,6 +47,18 @@ def merge(windows, threshold: float, gap: float = 1e-6, origin=None) -> list[Reg
     return sorted(out, key=lambda r: (r.start, -r.confidence))
 
 
+def middles(starts: list[int], win: int, hop: int, rate: int, duration: float) -> dict:
+    """Each window (by its first sample) speaks for its middle hop, in seconds, so regions do not
+    smear a window's length; the first reaches back to 0 and the last on to the end."""
+    out = {}
+    for s in starts:
+        mid = s + win / 2
+        a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
+        out[s] = (0.0 if s == starts[0] else a, duration if s == starts[-1] else b)
+    return out
+
+
+
 @dataclass
 class ScoreTable:
     labels: list[str]

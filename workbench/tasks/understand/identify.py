@@ -124,10 +124,10 @@ def identify(samples: np.ndarray, rate: int, params: dict, checkpoint=None, canc
     centroids = np.stack([vecs[labels == s].mean(axis=0) for s in range(k)])
     centroids /= np.maximum(np.linalg.norm(centroids, axis=1, keepdims=True), 1e-12)
     named = match(centroids, voices, float(params.get("threshold", 0.8)))
-    unknown: dict[int, str] = {}
-    titles = []
-    for s, (name, _) in enumerate(named):
+    titles, strangers = [], 0
+    for name, _ in named:
         if name is None:
-            unknown[s] = name = f"Unknown {len(unknown) + 1}"
+            strangers += 1
+            name = f"Unknown {strangers}"
         titles.append(name)
     yield Partial([Region(a, b, titles[s], confidence=round(named[s][1], 4)) for a, b, s in spans])

@@ -5,23 +5,12 @@ from __future__ import annotations
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.core.scores import merge  # noqa: F401  (tag.merge, as before)
+from workbench.core.scores import merge, middles  # noqa: F401  (tag.merge, as before)
 from workbench.tasks.models import choose_device, load_pipeline
 from workbench.tasks.events import Partial, Progress, Scores, TaskCancelled, TaskError
 
 BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time, so Cancel
                    # answers within one window (AST pads every window to 10 s of frames)
-
-
-def middles(starts: list[int], win: int, hop: int, rate: int, duration: float) -> dict:
-    """Each window (by its first sample) speaks for its middle hop, in seconds, so regions do not
-    smear a window's length; the first reaches back to 0 and the last on to the end."""
-    out = {}
-    for s in starts:
-        mid = s + win / 2
-        a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
-        out[s] = (0.0 if s == starts[0] else a, duration if s == starts[-1] else b)
-    return out
 
 
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,

@@ -15,7 +15,7 @@ import re
 
 import numpy as np
 
-from workbench.core.scores import ScoreTable
+from workbench.core.scores import ScoreTable, middles
 from workbench.tasks.events import Note, Partial, Progress, Scores, TaskCancelled, TaskError
 from workbench.tasks.models import cached, choose_device
 
@@ -126,11 +126,8 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         yield Progress(done / len(starts), f"{done}/{len(starts)} windows")
     audio = np.concatenate(vectors) if vectors else np.zeros((0, text.shape[1]), np.float32)
     if over_time:
-        spans = []
-        for s in starts:      # each window speaks for its middle hop, as sound events do
-            mid = s + win / 2
-            a, b = max(0.0, (mid - hop / 2) / rate), min(duration, (mid + hop / 2) / rate)
-            spans.append((0.0 if s == starts[0] else a, duration if s == starts[-1] else b))
+        middle = middles(starts, win, hop, rate, duration)    # as sound events do
+        spans = [middle[s] for s in starts]
     else:
         audio = audio.mean(axis=0, keepdims=True)
         audio /= max(float(np.linalg.norm(audio)), 1e-12)
