@@ -104,11 +104,8 @@ def _quiet_libraries() -> None:
 
 
 def _run_command(argv: list[str]) -> int:
-    from workbench.core.audio import AudioOpenError, open_audio
-    from workbench.formats.labels import LabelFormatError, format_for, write_labels
+    from workbench.formats.labels import LabelFormatError, format_for
     from workbench.tasks import registry
-    from workbench.tasks.plan import run_over
-    from workbench.tasks.runner import Progress, TaskCancelled, TaskError, drive
 
     p = argparse.ArgumentParser(prog="workbench run", description="Run a task headless: an "
                                 "Understand task on files or folders writes their labels; a "
@@ -131,6 +128,14 @@ def _run_command(argv: list[str]) -> int:
     p.add_argument("--rate", type=int, default=48000, help="sample rate of generated audio (Hz)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto",
                    help="where models run (auto: a GPU when there is one)")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="worker processes for "
+                   "many files, each loading the model once (default: what this machine allows)")
+    p.add_argument("--cluster", metavar="ADDRESS", help="spread the files over a Ray cluster: "
+                   "ray://HOST:PORT, or auto to start one here (pip install 'audio-workbench[cluster]')")
+    p.add_argument("--report", metavar="FILE", help="per-file summary, .csv or .json (default: "
+                   "workbench-report.csv in the output folder)")
+    p.add_argument("--redo", action="store_true", help="run again on files whose output is "
+                   "complete already (skipped by default, so a stopped batch resumes)")
     args = p.parse_args(argv)
     try:
         spec = registry.get(args.task)
@@ -176,40 +181,89 @@ def _run_command(argv: list[str]) -> int:
     except LabelFormatError as exc:
         print(f"workbench run: {exc.problem}", file=sys.stderr)
         return 2
-    failures = done = 0
     targets = _targets(inputs, out, ext) if to_folder and args.output else [out] * len(inputs)
-    for n, ((path, _), target) in enumerate(zip(inputs, targets), 1):
-        label = f"[{n}/{len(inputs)}] {path.name}"
+    report = args.report or (str(out / "workbench-report.csv") if to_folder and args.output else "")
+    while report and Path(report) in targets:     # an input called workbench-report.wav
+        report = str(Path(report).with_stem(Path(report).stem + "-1"))
+    return _understand(spec, params, args, [(path, t if args.output else "") for (path, _), t
+                                             in zip(inputs, targets)], spans, report)
+
+
+def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
+    """An Understand task over files: here, in worker processes or on a Ray cluster; complete
+    outputs skipped, a report written, progress in files and audio hours."""
+    from workbench.tasks import batch
+    from workbench.tasks.runner import TaskCancelled, TaskError, drive
+
+    jobs, records = batch.plan(pairs, redo=args.redo)
+    settings = batch.Settings(spec.id, tuple(params.items()), args.model, args.channel, args.device,
+                              tuple(tuple(s) + (s.text, s.track) for s in spans) if spans else None)
+    meter = batch.Meter(jobs, skipped=len(records))
+    total = len(pairs)
+    for record in records:
+        print(f"{Path(record.file).name}: complete already ({record.output}); --redo to do again",
+              file=sys.stderr)
+
+    def on_record(record) -> None:
+        records.append(record)
+        label = f"[{len(records)}/{total}] {Path(record.file).name}"
+        if record.status == "failed":
+            print(f"\r{label}: {record.error}", file=sys.stderr)
+            return
+        where = f"{record.regions} regions -> {record.output}" if record.output else "done"
+        _bar(label, 1.0, f"{where} ({record.seconds:.1f} s)", done=True)
+        for line in dict.fromkeys(record.notes):
+            print(f"  {line}", file=sys.stderr)
+
+    def on_progress() -> None:
+        if meter.done_files < meter.files:
+            _bar(f"[{len(records)}/{total}]", meter.fraction, meter.line())
+
+    workers = args.workers or batch.default_workers(args.device)
+    workers = min(workers, max(1, len(jobs)))
+    # side effects (a voice library) and one region list stay in one process
+    alone = not spec.output_track or spans is not None
+    try:
+        if args.cluster and jobs:
+            batch.run_ray(jobs, settings, args.cluster, args.workers, meter, on_record, on_progress)
+        elif workers > 1 and not alone:
+            if spec.needs_model and args.model != "" and spec.checkpoints:   # fetch once, not per worker
+                model = args.model or spec.checkpoints[0]
+                from workbench.tasks.models import fetch
+                from workbench.tasks.spec import is_bundled
+
+                if not is_bundled(model):
+                    drive(fetch(model), lambda e: _bar(model, e.fraction, e.message))
+            batch.run_pool(jobs, settings, workers, meter, on_record, on_progress)
+        else:
+            batch.run_inline(jobs, settings, meter, on_record, on_progress)
+    except (batch.ClusterError, TaskError, TaskCancelled) as exc:
+        print(f"\rworkbench run: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        done = {r.file for r in records}
+        records += [batch.Record(j.source, "stopped", audio_seconds=j.duration) for j in jobs
+                    if j.source not in done]
+        _write_report(report, records)
+        print(f"\nworkbench run: stopped; {sum(r.status in ('done', 'skipped') for r in records)} of "
+              f"{total} files were complete and are kept; run it again to do the rest", file=sys.stderr)
+        return 130
+    _write_report(report, records)
+    failed = sum(r.status == "failed" for r in records)
+    if total > 1:
+        print(f"{total - failed} of {total} files done" + (f", {failed} failed" if failed else "")
+              + (f"; report: {report}" if report else ""), file=sys.stderr)
+    return 1 if failed else 0
+
+
+def _write_report(report: str, records) -> None:
+    from workbench.tasks.batch import write_report
+
+    if report:
         try:
-            src = open_audio(path)
-            for _ in src.load():
-                pass
-            ranges = spans if spans is not None else [(0.0, src.duration)]
-            result = drive(run_over(spec, src, params, ranges, args.model, channel=args.channel,
-                                    device=args.device),
-                           lambda event: _bar(label, event.fraction, event.message if event.stage else "")
-                           if isinstance(event, Progress) else None)
-            count = sum(len(r) for _, r in result.tracks)
-            if args.output:
-                if to_folder:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                write_labels(target, result.tracks, **({"duration": src.duration}
-                                                       if target.suffix.lower() == ".textgrid" else {}))
-                _bar(label, 1.0, f"{count} regions -> {target} ({result.seconds:.1f} s)", done=True)
-            else:
-                _bar(label, 1.0, f"done ({result.seconds:.1f} s)", done=True)
-            for line in dict.fromkeys(result.notes):
-                print(f"  {line}", file=sys.stderr)
-            src.close()
-            done += 1
-        except (AudioOpenError, TaskError, TaskCancelled, LabelFormatError, OSError) as exc:
-            failures += 1
-            print(f"\r{label}: {exc}", file=sys.stderr)
-        except KeyboardInterrupt:
-            print(f"\nworkbench run: stopped; {done} of {len(inputs)} files were complete and are "
-                  f"kept", file=sys.stderr)
-            return 130
-    return 1 if failures else 0
+            write_report(report, records)
+        except OSError as exc:
+            print(f"workbench run: the report was not written: {exc}", file=sys.stderr)
 
 
 def _generate(spec, params: dict, args) -> int:

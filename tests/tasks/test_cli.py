@@ -38,9 +38,16 @@ def test_batch_over_a_folder_reports_a_broken_file_and_goes_on(speech_file, tmp_
     (folder / "broken.wav").write_text("not audio")
     out = wb("run", "vad", folder, "-o", tmp_path / "out", "--format", "srt")
     assert out.returncode == 1                       # one failure
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.srt", "two.srt"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.srt", "two.srt",
+                                                                    "workbench-report.csv"]
     assert "broken.wav" in out.stderr
     assert "[3/3]" in out.stderr                     # every input was attempted
+    import csv
+
+    rows = {Path(r["file"]).name: r for r in csv.DictReader(open(tmp_path / "out" / "workbench-report.csv"))}
+    assert rows["broken.wav"]["status"] == "failed" and rows["broken.wav"]["error"]
+    assert rows["one.wav"]["status"] == "done" and rows["one.wav"]["regions"] == "2"
+    assert float(rows["one.wav"]["audio_seconds"]) > 1 and rows["one.wav"]["output"].endswith("one.srt")
 
 
 def test_bad_arguments_say_what_is_wrong(speech_file, tmp_path):
@@ -91,7 +98,8 @@ def test_a_folder_batch_mirrors_the_tree_and_never_writes_a_path_twice(speech_fi
     out = wb("run", "vad", tmp_path / "in", "-o", tmp_path / "out", "--format", "csv")
     assert out.returncode == 0, out.stderr
     made = sorted(str(p.relative_to(tmp_path / "out")) for p in (tmp_path / "out").rglob("*.csv"))
-    assert made == ["day1/interview.csv", "day2/interview.flac.csv", "day2/interview.wav.csv"]
+    assert made == ["day1/interview.csv", "day2/interview.flac.csv", "day2/interview.wav.csv",
+                    "workbench-report.csv"]
     # into a log (not a terminal) the progress is a few lines, not one per update
     assert len(out.stderr.strip().splitlines()) <= 3 * 3
     # one output file for a folder of inputs is refused, and makes no folder called so
