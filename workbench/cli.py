@@ -215,8 +215,10 @@ def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
         for line in dict.fromkeys(record.notes):
             print(f"  {line}", file=sys.stderr)
 
-    def on_progress() -> None:
-        if meter.done_files < meter.files:
+    def on_progress(download=None) -> None:
+        if download is not None:                        # a model arriving before its first run
+            _bar(f"[{len(records)}/{total}]", download.fraction, download.message)
+        elif meter.done_files < meter.files:
             _bar(f"[{len(records)}/{total}]", meter.fraction, meter.line())
 
     workers = args.workers or batch.default_workers(args.device)

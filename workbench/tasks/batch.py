@@ -114,8 +114,9 @@ def default_workers(device: str = "auto") -> int:
 
 
 # -- one file, in whichever process ------------------------------------------------------------
-def analyse(source: str, settings: Settings, progress: Callable[[float], None] = lambda f: None) -> Outcome:
-    """Run the task on one recording; the model stays loaded in this process for the next."""
+def analyse(source: str, settings: Settings, progress: Callable = lambda event: None) -> Outcome:
+    """Run the task on one recording; the model stays loaded in this process for the next.
+    ``progress`` gets each Progress event (a download's have a stage)."""
     from workbench.core.audio import open_audio
     from workbench.tasks import registry
     from workbench.tasks.events import Progress, drive
@@ -130,7 +131,7 @@ def analyse(source: str, settings: Settings, progress: Callable[[float], None] =
                   else [(0.0, src.duration)])
         result = drive(run_over(spec, src, dict(settings.params), ranges, settings.model,
                                 channel=settings.channel, device=settings.device),
-                       lambda e: progress(e.fraction) if isinstance(e, Progress) and not e.stage else None)
+                       lambda e: progress(e) if isinstance(e, Progress) else None)
         return Outcome(result.tracks, src.duration, result.seconds, list(result.notes))
     finally:
         src.close()
@@ -143,7 +144,7 @@ def _expected_errors() -> tuple:
     return AudioOpenError, TaskError, TaskCancelled, OSError, ValueError
 
 
-def attempt(job: Job, settings: Settings, progress=lambda f: None) -> tuple[Job, Outcome | None, str]:
+def attempt(job: Job, settings: Settings, progress=lambda event: None) -> tuple[Job, Outcome | None, str]:
     """``analyse`` with the expected failures (a broken file, a missing model) as a message."""
     try:
         return job, analyse(job.source, settings, progress), ""
@@ -193,11 +194,11 @@ def _worker_start(queue, threads: int) -> None:
 def _worker_run(index: int, job: Job, settings: Settings):
     last = [0.0]
 
-    def progress(fraction: float) -> None:
+    def progress(event) -> None:
         now = time.monotonic()
-        if _queue is not None and now - last[0] > 0.5:
+        if _queue is not None and not event.stage and now - last[0] > 0.5:
             last[0] = now
-            _queue.put((index, fraction))
+            _queue.put((index, event.fraction))
 
     return attempt(job, settings, progress)
 
@@ -259,10 +260,14 @@ Report = Callable[[Record], None]
 
 def run_inline(jobs: list[Job], settings: Settings, meter: Meter, on_record: Report,
                on_progress=lambda: None) -> None:
-    """Every file in this process, one after another (the single-process way)."""
+    """Every file in this process, one after another (the single-process way).  A download's
+    progress goes to ``on_progress(event)``; the rest moves the meter."""
     for i, job in enumerate(jobs):
-        def progress(fraction, i=i, job=job):
-            meter.step(i, fraction, job.duration)
+        def progress(event, i=i, job=job):
+            if event.stage:
+                on_progress(event)
+                return
+            meter.step(i, event.fraction, job.duration)
             on_progress()
         record = finish(*attempt(job, settings, progress))
         meter.finished(i, job.duration or record.audio_seconds)
