@@ -50,7 +50,8 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     rate = spec.sample_rate or audio.sample_rate
     values = spec.parse_params(params)
     model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
-    if spec.needs_model and not is_bundled(model):  # a Hub id not yet here is downloaded first
+    # a Hub id not yet here is downloaded first, unless the library that runs it fetches its own
+    if spec.needs_model and not is_bundled(model) and not model.startswith(spec.extra.get("fetched_by", ())):
         from workbench.tasks.models import fetch
 
         checkpoint = yield from fetch(model, cancelled)

@@ -107,13 +107,16 @@ TASKS.append(TaskSpec(
                 "0.75 s of it, groups the vectors into speakers (the number you give, or "
                 "estimated) and writes “Speaker 1”, “Speaker 2”… turns on a “Speakers” track. "
                 "The bundled voice model works offline; any x-vector checkpoint (WavLM, "
-                "wav2vec 2.0) by Hub id or folder works too. Rename a speaker once to rename all "
-                "its turns.",
+                "wav2vec 2.0) by Hub id or folder works too, and pyannote.audio's pipelines "
+                "(pyannote/…) when it is installed and your Hub token may use them. Rename a "
+                "speaker once to rename all its turns.",
     run="workbench.tasks.understand.speakers:run",
     sample_rate=16000,
     checkpoints=("resemblyzer (bundled)", "microsoft/wavlm-base-plus-sv",
-                 "anton-l/wav2vec2-base-superb-sv"),
+                 "anton-l/wav2vec2-base-superb-sv", "pyannote/speaker-diarization-3.1"),
     output_track="Speakers",
+    # pyannote.audio (optional, gated models: needs the user's token) fetches its own pipeline
+    extra={"fetched_by": ("pyannote/",)},
     params=(
         Param("speakers", "int", 0, "Speakers", 0, 32,
               help="How many people speak; 0: estimate from the voices"),

@@ -380,6 +380,13 @@ def diarize(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cance
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
         device: str = "auto"):
     """Speaker diarization: "Speaker 1", "Speaker 2", ... turns on a Speakers track."""
+    from workbench.tasks.understand import pyannote_backend
+
+    if pyannote_backend.is_pyannote(checkpoint):
+        found = yield from pyannote_backend.diarize(samples, rate, params, checkpoint, cancelled,
+                                                    choose_device(device))
+        yield Partial([Region(a, b, f"Speaker {s + 1}") for a, b, s in found])
+        return
     found = yield from diarize(samples, rate, params, checkpoint, cancelled, choose_device(device))
     if found:
         yield Partial([Region(a, b, f"Speaker {s + 1}") for a, b, s in found[-1]])
