@@ -65,6 +65,22 @@ def test_a_score_table_makes_regions_at_any_threshold_and_survives_json():
             ScoreTable.from_dict(bad)
 
 
+def test_regions_made_again_from_scores_keep_the_region_they_were_run_on():
+    """Run on each region of a track, then refiltered: each region still names its source."""
+    a = ScoreTable(["beep"], [(0, 1), (1, 2)], [[0.9], [0.2]]).from_source("Speakers@0.000-2.000")
+    b = ScoreTable(["beep"], [(5, 6), (6, 7)], [[0.3], [0.8]]).from_source("Speakers@5.000-7.000")
+    joined = a.joined(b)
+    for table in (joined, ScoreTable.from_dict(joined.to_dict())):
+        for threshold in (0.5, 0.25):
+            got = [(r.start, dict(r.origin)["source"]) for r in table.regions(threshold)]
+            assert got == [(0, "Speakers@0.000-2.000"), (6 if threshold == 0.5 else 5, "Speakers@5.000-7.000")]
+    plain = ScoreTable(["beep"], [(0, 1)], [[0.9]])
+    assert "sources" not in plain.to_dict() and "source" not in dict(plain.regions()[0].origin or ())
+    assert a.joined(plain).sources == ["Speakers@0.000-2.000", "Speakers@0.000-2.000", ""]
+    with pytest.raises(ValueError, match="sources"):
+        ScoreTable.from_dict({**joined.to_dict(), "sources": ["x"]})
+
+
 @pytest.fixture
 def scene(tmp_path):
     """4 s quiet, 4 s of beep, 4 s quiet, 4 s of hiss, 2 s quiet."""

@@ -9,7 +9,7 @@ or above the threshold into one region whose confidence is the best score in it.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -68,10 +68,17 @@ class ScoreTable:
     origin: tuple = ()                # (("model", ...), ("task", ...)) for the regions it makes
     kind: str = "probability"         # what the numbers are, for the user
     hidden: tuple = ()                # labels the user chose not to show
+    sources: list = field(default_factory=list)   # per window, the region it was run on ("" none)
 
     def __post_init__(self) -> None:
         self.spans = np.asarray(self.spans, np.float64).reshape(-1, 2)
         self.values = np.asarray(self.values, np.float32).reshape(len(self.spans), len(self.labels))
+        self.sources = list(self.sources) if len(self.sources) == len(self.spans) else []
+
+    def from_source(self, link: str) -> "ScoreTable":
+        """The same table, every window marked as run on the region ``link``."""
+        return ScoreTable(list(self.labels), self.spans, self.values, self.threshold, self.origin,
+                          self.kind, tuple(self.hidden), [link] * len(self.spans))
 
     def __len__(self) -> int:
         return len(self.spans)
@@ -88,25 +95,35 @@ class ScoreTable:
             row = self.values[w]
             hit = [(self.labels[i], float(row[i])) for i in keep if row[i] >= threshold]
             windows.append((float(self.spans[w, 0]), float(self.spans[w, 1]), hit))
-        return merge(windows, threshold, origin=self.origin or None)
+        regions = merge(windows, threshold, origin=self.origin or None)
+        if not any(self.sources):
+            return regions
+        first = {}                       # a region starts where its first window starts
+        for w in order:
+            first.setdefault(float(self.spans[w, 0]), self.sources[w])
+        return [r.with_(origin=tuple(sorted(dict(r.origin or (), source=first[r.start]).items())))
+                if first.get(r.start) else r for r in regions]
 
     def shifted(self, offset: float) -> "ScoreTable":
         return ScoreTable(list(self.labels), self.spans + offset, self.values, self.threshold,
-                          self.origin, self.kind, tuple(self.hidden))
+                          self.origin, self.kind, tuple(self.hidden), self.sources)
 
     def joined(self, other: "ScoreTable") -> "ScoreTable":
         """Two runs of one task (two regions run on) as one table."""
         if list(other.labels) != list(self.labels):
             raise ValueError("score tables with different labels do not join")
+        sources = ((self.sources or [""] * len(self)) + (other.sources or [""] * len(other))
+                   if self.sources or other.sources else [])
         return ScoreTable(list(self.labels), np.concatenate([self.spans, other.spans]),
                           np.concatenate([self.values, other.values]), self.threshold, self.origin,
-                          self.kind, tuple(self.hidden))
+                          self.kind, tuple(self.hidden), sources)
 
     def to_dict(self) -> dict:
         return {"labels": list(self.labels), "threshold": self.threshold, "kind": self.kind,
                 "origin": dict(self.origin), "hidden": list(self.hidden),
                 "spans": [[round(a, 4), round(b, 4)] for a, b in self.spans.tolist()],
-                "values": [[round(v, 4) for v in row] for row in self.values.tolist()]}
+                "values": [[round(v, 4) for v in row] for row in self.values.tolist()],
+                **({"sources": list(self.sources)} if any(self.sources) else {})}
 
     @classmethod
     def from_dict(cls, d) -> "ScoreTable":
@@ -136,6 +153,10 @@ class ScoreTable:
         hidden = d.get("hidden") or []
         if not isinstance(hidden, list):
             raise ValueError("a score table's hidden labels must be a list")
+        sources = d.get("sources") or []
+        if not isinstance(sources, list) or (sources and (len(sources) != len(spans) or
+                                                          not all(isinstance(x, str) for x in sources))):
+            raise ValueError("a score table's sources must be one text per window")
         return cls(list(labels), s, v, float(threshold),
                    tuple(sorted((str(k), str(x)) for k, x in origin.items())), str(d.get("kind", "probability")),
-                   tuple(str(h) for h in hidden if h in labels))
+                   tuple(str(h) for h in hidden if h in labels), sources)

@@ -64,9 +64,10 @@ def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambd
         done += b - a
         seconds += result.seconds
         notes += result.notes
-        for name, table in result.scores.items():
-            scores[name] = scores[name].joined(table) if name in scores else table
         link = getattr(span, "link", None)
+        for name, table in result.scores.items():
+            table = table.from_source(link) if link else table   # refiltered regions keep it too
+            scores[name] = scores[name].joined(table) if name in scores else table
         for name, regions in result.tracks:
             if link:       # each result keeps the region it was made from
                 regions = [r.with_(origin=tuple(sorted(dict(r.origin or (), source=link).items())))
