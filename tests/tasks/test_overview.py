@@ -55,9 +55,9 @@ def test_quiet_windows_are_silence_and_one_odd_window_is_outvoted():
 def test_short_turns_join_their_longer_neighbour():
     choice = np.array([0, 0, 0, 1, 0, 0, 2, 2, 2, 2, 3])
     spans = [(i * 0.5, i * 0.5 + 0.5) for i in range(len(choice))]
-    got = [(GROUPS[g], a, b) for g, a, b, _ in turns(choice, spans, 1.0)]
+    got = [(GROUPS[g], a, b) for g, a, b, _ in turns(choice, spans, 1.0, 0.5)]
     assert got == [("speech", 0.0, 3.0), ("noise", 3.0, 5.5)]
-    assert [(GROUPS[g], a, b) for g, a, b, _ in turns(choice, spans, 0.0)][:3] == [
+    assert [(GROUPS[g], a, b) for g, a, b, _ in turns(choice, spans, 0.0, 0.5)][:3] == [
         ("speech", 0.0, 1.5), ("music", 1.5, 2.0), ("speech", 2.0, 3.0)]
 
 

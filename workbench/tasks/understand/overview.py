@@ -58,31 +58,15 @@ def decide(scores: np.ndarray, loudness_db: np.ndarray, silence_db: float) -> np
     return choice
 
 
-def turns(choice: np.ndarray, spans: list[tuple[float, float]], min_s: float) -> list[list]:
-    """Runs of one group as [group, start, end, windows]; runs shorter than ``min_s`` join the
-    longer of their neighbours, shortest first."""
-    runs: list[list] = []
-    for g, (a, b), i in zip(choice, spans, range(len(choice))):
-        if runs and runs[-1][0] == g:
-            runs[-1][2] = b
-            runs[-1][3].append(i)
-        else:
-            runs.append([int(g), a, b, [i]])
-    while len(runs) > 1:
-        k = min(range(len(runs)), key=lambda j: runs[j][2] - runs[j][1])
-        if runs[k][2] - runs[k][1] >= min_s:
-            break
-        left = runs[k - 1] if k > 0 else None
-        right = runs[k + 1] if k + 1 < len(runs) else None
-        into = left if right is None or (left is not None and left[2] - left[1] >= right[2] - right[1]) else right
-        into[1], into[2] = min(into[1], runs[k][1]), max(into[2], runs[k][2])
-        into[3] = sorted(into[3] + runs[k][3])
-        del runs[k]
-        for j in range(len(runs) - 1, 0, -1):             # neighbours of one group become one
-            if runs[j][0] == runs[j - 1][0]:
-                runs[j - 1][2], runs[j - 1][3] = runs[j][2], runs[j - 1][3] + runs[j][3]
-                del runs[j]
-    return runs
+def turns(choice: np.ndarray, spans: list[tuple[float, float]], min_s: float, hop_s: float) -> list:
+    """Runs of one group as (group, start, end, windows); runs shorter than ``min_s`` join the
+    longer of their neighbours, shortest first (as speaker turns do)."""
+    from workbench.tasks.understand.speakers import absorb_short, runs_of
+
+    if not len(choice):
+        return []
+    runs = absorb_short(runs_of(np.asarray(choice)), int(np.ceil(min_s / hop_s - 1e-9)))
+    return [(g, spans[a][0], spans[b - 1][1], range(a, b)) for a, b, g in runs]
 
 
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
@@ -124,7 +108,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     middle = middles(starts, win, hop, rate, duration)
     spans = [middle[s] for s in starts]
     regions = []
-    for g, a, b, members in turns(choice, spans, params["min_region_s"]):
+    for g, a, b, members in turns(choice, spans, params["min_region_s"], hop / rate):
         confidence = float(np.mean([1.0 if GROUPS[g] == "silence" and loudness[i] < params["silence_db"]
                                     else scores[i, g] for i in members]))
         regions.append(Region(a, b, GROUPS[g], confidence=round(confidence, 3)))

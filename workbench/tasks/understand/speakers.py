@@ -244,8 +244,8 @@ def turns(spans: list[tuple[float, float]], wins: list[tuple[float, float]], lab
         none = votes.max(axis=1) <= 0
         if none.any():
             who[none] = labels[np.abs(t[none, None] - centres[None, :]).argmin(axis=1)]
-        runs = _runs(who)
-        runs = _absorb_short(runs, int(round(min_turn_s / step)))
+        runs = runs_of(who)
+        runs = absorb_short(runs, int(round(min_turn_s / step)))
         for s, e, speaker in runs:
             out.append((a + s * step, min(b, a + e * step), speaker))
     merged: list[tuple[float, float, int]] = []
@@ -257,13 +257,14 @@ def turns(spans: list[tuple[float, float]], wins: list[tuple[float, float]], lab
     return merged
 
 
-def _runs(who: np.ndarray) -> list[list[int]]:
+def runs_of(who: np.ndarray) -> list[list[int]]:
+    """[first, past-last, value] of each run of one value."""
     change = np.flatnonzero(np.diff(who)) + 1
     edges = np.concatenate([[0], change, [len(who)]])
     return [[int(s), int(e), int(who[s])] for s, e in zip(edges[:-1], edges[1:])]
 
 
-def _absorb_short(runs: list[list[int]], shortest: int) -> list[list[int]]:
+def absorb_short(runs: list[list[int]], shortest: int) -> list[list[int]]:
     """Runs shorter than ``shortest`` steps join a neighbour (the longer one), shortest first."""
     runs = [r[:] for r in runs]
     while len(runs) > 1:
