@@ -193,7 +193,7 @@ def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
     """An Understand task over files: here, in worker processes or on a Ray cluster; complete
     outputs skipped, a report written, progress in files and audio hours."""
     from workbench.tasks import batch
-    from workbench.tasks.runner import TaskCancelled, TaskError, drive
+    from workbench.tasks.runner import TaskCancelled, TaskError
 
     jobs, records = batch.plan(pairs, redo=args.redo)
     settings = batch.Settings(spec.id, tuple(params.items()), args.model, args.channel, args.device,
@@ -229,13 +229,7 @@ def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
         if args.cluster and jobs:
             batch.run_ray(jobs, settings, args.cluster, args.workers, meter, on_record, on_progress)
         elif workers > 1 and not alone:
-            if spec.needs_model and args.model != "" and spec.checkpoints:   # fetch once, not per worker
-                model = args.model or spec.checkpoints[0]
-                from workbench.tasks.models import fetch
-                from workbench.tasks.spec import is_bundled
-
-                if not is_bundled(model):
-                    drive(fetch(model), lambda e: _bar(model, e.fraction, e.message))
+            batch.prefetch(settings, on_progress)
             batch.run_pool(jobs, settings, workers, meter, on_record, on_progress)
         else:
             batch.run_inline(jobs, settings, meter, on_record, on_progress)

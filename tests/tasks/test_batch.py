@@ -9,14 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from test_cli import wb
 from workbench.tasks import batch
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def wb(*args, timeout=300):
-    return subprocess.run([sys.executable, "-m", "workbench", *map(str, args)], capture_output=True,
-                          text=True, cwd=ROOT, timeout=timeout)
 
 
 @pytest.fixture

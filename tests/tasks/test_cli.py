@@ -6,9 +6,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wb(*args, cwd=ROOT):
+def wb(*args, cwd=ROOT, timeout=300):
     return subprocess.run([sys.executable, "-m", "workbench", *map(str, args)], capture_output=True,
-                          text=True, cwd=cwd, timeout=300)
+                          text=True, cwd=cwd, timeout=timeout)
 
 
 def test_tasks_lists_parameters():

@@ -103,3 +103,21 @@ def test_without_a_token_the_message_says_log_in(fake_pyannote, monkeypatch):
     monkeypatch.setattr("huggingface_hub.get_token", lambda: None)
     with pytest.raises(TaskError, match="hf auth login"):
         drain(speakers.run(np.zeros(16000, np.float32), 16000, {}, checkpoint=CHECKPOINT, device="cpu"))
+
+
+def test_a_batch_over_workers_does_not_fetch_pyannote_models_either(monkeypatch):
+    from workbench.tasks import batch
+
+    fetched = []
+
+    def fetch(model, cancelled=lambda: False):
+        fetched.append(model)
+        return model
+        yield                                   # a generator, as the real one
+
+    monkeypatch.setattr(models, "fetch", fetch)
+    batch.prefetch(batch.Settings("diarize", (), CHECKPOINT))
+    batch.prefetch(batch.Settings("diarize", ()))                       # bundled by default
+    assert fetched == []
+    batch.prefetch(batch.Settings("diarize", (), "microsoft/wavlm-base-plus-sv"))
+    assert fetched == ["microsoft/wavlm-base-plus-sv"]

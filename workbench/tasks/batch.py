@@ -275,6 +275,19 @@ def run_inline(jobs: list[Job], settings: Settings, meter: Meter, on_record: Rep
         on_progress()
 
 
+def prefetch(settings: Settings, progress=lambda event: None) -> None:
+    """Download the task's model once, here, before workers start (each would fetch it alone)."""
+    from workbench.tasks import registry
+    from workbench.tasks.events import drive
+    from workbench.tasks.models import fetch
+    from workbench.tasks.runner import fetched_here
+
+    spec = registry.get(settings.task)
+    model = settings.model or (spec.checkpoints[0] if spec.checkpoints else "")
+    if fetched_here(spec, model):
+        drive(fetch(model), progress)
+
+
 def run_pool(jobs: list[Job], settings: Settings, workers: int, meter: Meter, on_record: Report,
              on_progress=lambda: None, work=None) -> None:
     """The files over ``workers`` processes.  A worker that dies (a crash in a decoder) takes

@@ -38,6 +38,13 @@ def load_input(audio, start: float, end: float, rate: int | None, channel: str =
     return np.concatenate(out) if out else np.zeros(0, np.float32)
 
 
+def fetched_here(spec, model: str) -> bool:
+    """Whether the workbench fetches ``model`` before running ``spec``: not a bundled model, and
+    not one whose own library fetches it (pyannote)."""
+    return (spec.needs_model and bool(model) and not is_bundled(model)
+            and not model.startswith(spec.extra.get("fetched_by", ())))
+
+
 def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = None,
              checkpoint: str | None = None, cancelled=lambda: False, channel: str = "mix",
              device: str = "auto"):
@@ -50,8 +57,7 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     rate = spec.sample_rate or audio.sample_rate
     values = spec.parse_params(params)
     model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
-    # a Hub id not yet here is downloaded first, unless the library that runs it fetches its own
-    if spec.needs_model and not is_bundled(model) and not model.startswith(spec.extra.get("fetched_by", ())):
+    if fetched_here(spec, model):        # a Hub id not yet here is downloaded first
         from workbench.tasks.models import fetch
 
         checkpoint = yield from fetch(model, cancelled)
