@@ -11,10 +11,11 @@ extras=""
 PYTHON=${PYTHON:-python3}
 
 # Qt needs a few X/EGL libraries; sound needs PortAudio; the tests play into a PulseAudio null
-# sink and make speech with espeak-ng.
+# sink and make speech with espeak-ng, and validate the Linux desktop entry and AppStream file.
 packages="libportaudio2 libegl1 libgl1 libxkbcommon0 libxkbcommon-x11-0 libfontconfig1 libdbus-1-3
           libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0"
-[ -n "$extras" ] && packages="$packages pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox"
+[ -n "$extras" ] && packages="$packages pulseaudio pulseaudio-utils libasound2-plugins espeak-ng sox
+                                desktop-file-utils appstream"
 if command -v apt-get >/dev/null 2>&1; then
   missing=$(for p in $packages; do dpkg -s "$p" >/dev/null 2>&1 || echo "$p"; done)
   if [ -n "$missing" ]; then

@@ -22,6 +22,9 @@ def _gui_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="*", metavar="FILE", help="recordings to open")
     p.add_argument("--version", action="version", version=f"Audio Workbench {__version__}")
     p.add_argument("--theme", choices=("system", "light", "dark"), help="colour theme for this run")
+    p.add_argument("--self-test", action="store_true",
+                   help="check this install end to end, offscreen and offline (open the demo, draw "
+                        "it, voice activity, a tone, save and reopen a project); exit 0 when it works")
     p.add_argument("--exit-when-shown", action="store_true", help=argparse.SUPPRESS)
     return p
 
@@ -38,8 +41,14 @@ def _tasks_command(argv: list[str]) -> int:
     for spec in registry.all_tasks():
         print(f"{spec.id:12s} {spec.title}  [{spec.panel}]")
         print(f"{'':12s} {spec.description}")
-        if spec.checkpoints:
-            print(f"{'':12s} models: {', '.join(spec.checkpoints)}")
+        if spec.checkpoints and spec.needs_model:
+            from workbench.tasks.model_status import status
+
+            print(f"{'':12s} models:")
+            for c in spec.checkpoints:
+                print(f"{'':12s}   {c}: {status(c, spec).text}")
+        elif spec.checkpoints:
+            print(f"{'':12s} model: {', '.join(spec.checkpoints)}")
         for p in spec.params:
             rng = f" ({p.min:g}–{p.max:g})" if p.min is not None and p.max is not None else ""
             unit = f" {p.unit}" if p.unit else ""
@@ -439,6 +448,10 @@ def main(argv: list[str] | None = None) -> int:
               f"nor a file to open", file=sys.stderr)
         return 2
     args = _gui_parser().parse_args(argv)
+    if args.self_test:
+        from workbench.ui.selftest import run_self_test
+
+        return run_self_test()
     from workbench.ui.application import run_gui
 
     return run_gui(args.files, theme=args.theme, exit_when_shown=args.exit_when_shown)

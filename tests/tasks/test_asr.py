@@ -146,6 +146,8 @@ def test_an_uncached_hub_model_offline_says_how_to_proceed(speech_file, tmp_path
     assert out.returncode == 1
     assert "not in the local model cache" in out.stderr and "hf download" in out.stderr
     assert "--model FOLDER" in out.stderr          # a command-line user hears of --model, not only a box
+    # what it would download, and where (a first run without internet says so)
+    assert "about 967.0 MB" in out.stderr and str(tmp_path / "hf" / "hub") in out.stderr
 
 
 def test_ctranslate2_engine_converts_once_and_matches_the_reference(real_whisper, sentences, tmp_path,

@@ -60,8 +60,10 @@ def load_error(checkpoint: str, exc: Exception) -> str:
     offline = os.environ.get("HF_HUB_OFFLINE") == "1" or "offline" in text.lower() or \
         "couldn't connect" in text.lower() or "connection" in text.lower()
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
+        from workbench.tasks.model_status import would_download
+
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
-                f"reached. On a connected machine run `workbench download {checkpoint}` or "
+                f"reached (it would download {would_download(checkpoint)}). On a connected machine run `workbench download {checkpoint}` or "
                 f"`hf download {checkpoint}` (the cache is shared; copy it over), or use a folder "
                 f"that holds the model: the panel's Model box (Browse…), or --model FOLDER on the "
                 f"command line.")

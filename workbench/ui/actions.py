@@ -141,5 +141,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                needs_document=True),
     ActionSpec("transport.record", "&Record", "&Transport", "record_stop", "R", needs_document=True,
                tip="Record from the input device into a new track at the cursor; R again stops"),
-    ActionSpec("help.about", "&About Audio Workbench", "&Help", "show_about", None),
+    ActionSpec("help.demo", "Open the &Demo Recording", "&Help", "open_demo", None,
+               tip="A short recording of speech, a dog, a bell and claps to try each task on"),
+    ActionSpec("help.about", "&About Audio Workbench", "&Help", "show_about", None,
+               separator_before=True),
 )

@@ -27,7 +27,7 @@ def run_gui(files: list[str], theme: str | None = None, exit_when_shown: bool = 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Audio Workbench")
     app.setOrganizationName("Audio Workbench")
-    app.setDesktopFileName("audio-workbench")
+    app.setDesktopFileName("org.audioworkbench.AudioWorkbench")
     settings = Settings.load()
     if theme:
         settings.theme = theme

@@ -12,7 +12,6 @@ from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from workbench import __version__
 from workbench.core.playback import output_devices
 from workbench.core.settings import Settings
 from workbench.dsp.spectrogram import SpectrogramParams
@@ -503,10 +502,23 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self._persist()
 
 
-    def show_about(self) -> None:
-        QMessageBox.about(self, "About Audio Workbench",
-                          f"<b>Audio Workbench</b> {__version__}<br>"
-                          "Audio understanding and generation on one timeline.")
+    def show_about(self):
+        from workbench.ui.dialogs.about import AboutDialog
+
+        dialog = AboutDialog(self)
+        dialog.show()
+        return dialog
+
+    def open_demo(self):
+        """Help ▸ Open Demo Recording: the short recording that ships with the workbench."""
+        from workbench.core.paths import demo_recording
+
+        demo = demo_recording()
+        if demo is None:
+            self.show_status("The demo recording is not part of this install (resources/demo)")
+            return None
+        tabs = self.open_files([str(demo)])
+        return tabs[0] if tabs else None
 
     # -- closing ---------------------------------------------------------------------------------------
     def _persist(self) -> None:

@@ -161,6 +161,12 @@ class TaskPanel(QDockWidget):
             h.addWidget(browse)
             self.browse = browse
             self.form.addRow("Model", row)
+            # what the model needs from the network: bundled, downloaded, or what it would fetch
+            self.model_note = QLabel(wordWrap=True)
+            self.model_note.setEnabled(False)          # drawn in the muted text colour
+            self.model.editTextChanged.connect(self._show_model_status)
+            self._show_model_status(self.model.currentText())
+            self.form.addRow("", self.model_note)
         self.widgets = {}
         for p in spec.params:
             w, read = widget_for(p)
@@ -187,6 +193,15 @@ class TaskPanel(QDockWidget):
         for c in ("mix", "left", "right"):
             self.channel.addItem(c.capitalize(), c)
         self.form.addRow("Channels", self.channel)
+
+    def _show_model_status(self, checkpoint: str) -> None:
+        from workbench.tasks.model_status import status
+
+        spec = self.current_spec()
+        if spec is None or not spec.needs_model:
+            self.model_note.setText("")
+            return
+        self.model_note.setText(status(checkpoint.strip(), spec).text)
 
     def _browse_model(self) -> None:
         folder = QFileDialog.getExistingDirectory(self, "Model folder", self.model.currentText()
