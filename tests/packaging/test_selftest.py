@@ -25,7 +25,7 @@ def test_the_self_test_passes_and_reports_every_step(tmp_path):
     assert [s.split(":")[0] for s in steps] == [
         "ok 1 start the window", "ok 2 open the demo recording", "ok 3 draw the timeline offscreen",
         "ok 4 run voice activity", "ok 5 generate a tone", "ok 6 save the project",
-        "ok 7 reopen the project"]
+        "ok 7 reopen the project", "ok 8 list the licences"]
     assert "self-test passed" in out.stdout
     assert not home.exists() or not any(home.rglob("settings.json"))   # it leaves no settings behind
 

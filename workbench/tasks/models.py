@@ -47,6 +47,15 @@ def threads() -> int:
     return int(os.environ.get("WORKBENCH_THREADS", os.cpu_count() or 1))
 
 
+def root_cause(exc: BaseException) -> str:
+    """The first error in a chain (transformers wraps a failed lazy import in its own words)."""
+    seen = set()
+    while (exc.__cause__ or exc.__context__) is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return f"{type(exc).__name__}: {exc}"
+
+
 def load_error(checkpoint: str, exc: Exception) -> str:
     """Why a checkpoint did not load, in words that say what to do."""
     from pathlib import Path
@@ -212,7 +221,8 @@ def load_pipeline(kind: str, what: str, checkpoint: str, device: str):
         try:
             from transformers import pipeline
         except ImportError as exc:
-            raise TaskError(f"{what} needs transformers: pip install transformers") from exc
+            raise TaskError(f"{what} needs transformers, which did not load ({root_cause(exc)}): "
+                            f"pip install transformers") from exc
         import torch
 
         dtype = torch.float16 if device == "cuda" else torch.float32

@@ -2,7 +2,7 @@
 
 It opens the bundled demo recording in the real window, draws it, runs voice activity and a
 generated tone through the same job queue the panels use, saves the project into a temporary
-folder and opens it again.  Each step prints its time; the first that fails ends the run with
+folder and opens it again, and lists the licences Help ▸ About shows.  Each step prints its time; the first that fails ends the run with
 exit status 1 and a line naming the step and what went wrong.  Installers run it after building
 (packaging/check_bundle.sh), and a user can run it when something seems broken.
 """
@@ -56,7 +56,8 @@ def run_self_test(out=sys.stdout) -> int:
     state: dict = {}
     steps = [("start the window", _start), ("open the demo recording", _open_demo),
              ("draw the timeline offscreen", _draw), ("run voice activity", _voice_activity),
-             ("generate a tone", _tone), ("save the project", _save), ("reopen the project", _reopen)]
+             ("generate a tone", _tone), ("save the project", _save), ("reopen the project", _reopen),
+             ("list the licences", _licences)]
     code = 0
     for number, (name, step) in enumerate(steps, 1):
         t0 = time.perf_counter()
@@ -212,3 +213,14 @@ def _reopen(state, scratch) -> str:
     if again.shape != samples.shape or np.max(np.abs(again - samples)) > 1e-4:
         raise StepFailed(f"the tone on “{name}” does not read back as it was saved")
     return f"{len(doc.tracks)} audio tracks, {len(speech.regions)} regions, the tone as saved"
+
+
+def _licences(state, scratch) -> str:
+    from workbench.ui.dialogs.about import AboutDialog
+
+    dialog = AboutDialog(state["window"])
+    rows = dialog.table.rowCount()
+    if rows < 10:
+        raise StepFailed(f"Help ▸ About lists only {rows} components")
+    versions = ", ".join(f"{k} {dialog.shown_versions[k]}" for k in ("Qt", "torch", "transformers"))
+    return f"{rows} components ({versions}); GPL: {', '.join(dialog.gpl) or 'none'}"

