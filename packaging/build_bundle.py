@@ -47,7 +47,7 @@ def install_cpu_torch(py: Path) -> None:
     has one (a build farm's mirror), else from PyTorch's CPU index."""
     pin = torch_pin()
     if sys.platform.startswith("linux"):
-        local = run(py, "-m", "pip", "install", "-q", "--dry-run", "--no-index", pin,
+        local = run(py, "-m", "pip", "install", "-q", "--dry-run", "--no-index", "--no-deps", pin,
                     check=False, capture_output=True)
         extra = [] if local.returncode == 0 else ["--index-url", CPU_TORCH_INDEX,
                                                   "--extra-index-url", "https://pypi.org/simple"]

@@ -22,7 +22,7 @@ mkdir -p "$scratch/empty-bin"
 clean() {   # a first run: nothing but the bundle, a fresh home, no python anywhere on PATH
   local home="$scratch/home-$RANDOM"
   mkdir -p "$home"
-  env -i HOME="$home" PATH="$scratch/empty-bin" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
+  timeout "${LIMIT:-300}" env -i HOME="$home" PATH="$scratch/empty-bin" LANG=C.UTF-8 QT_QPA_PLATFORM=offscreen \
       HF_HUB_OFFLINE="${HF_HUB_OFFLINE:-0}" "$@"
 }
 if clean sh -c 'command -v python3 || command -v python' >/dev/null 2>&1; then
@@ -32,16 +32,58 @@ fi
 fail=0
 echo "== self-test of the bundle in a clean environment"
 t0=$(date +%s.%N)
-if clean "$(realpath "$exe")" --self-test; then bundle_selftest=$(echo "$(date +%s.%N) - $t0" | bc); else fail=1; fi
+if clean "$(realpath "$exe")" --self-test; then bundle_selftest=$(printf '%.2f' "$(echo "$(date +%s.%N) - $t0" | bc)"); else fail=1; fi
 
 echo "== first run without internet: a Hub model says what it would download"
-out=$(HF_HUB_OFFLINE=1 clean timeout 120 "$(realpath "$exe")" run asr "$(realpath resources/demo/demo.flac)" \
+out=$(HF_HUB_OFFLINE=1 LIMIT=120 clean "$(realpath "$exe")" run asr "$(realpath resources/demo/demo.flac)" \
       -o "$scratch/demo.srt" 2>&1) && { echo "it ran?"; fail=1; } || true
 echo "$out" | tail -1
 echo "$out" | grep -q "would download about 967.0 MB, into .*/huggingface/hub" || { echo "no download note" >&2; fail=1; }
-tasks=$(clean timeout 60 "$(realpath "$exe")" tasks)
+tasks=$(LIMIT=60 clean "$(realpath "$exe")" tasks)
 echo "$tasks" | grep -q "silero-vad (bundled)" || { echo "workbench tasks failed" >&2; fail=1; }
 echo "$tasks" | grep -c "not downloaded yet" | sed 's/^/models that say what they would download: /'
+
+echo "== every model family through the bundle (PyInstaller cannot see lazy imports)"
+# Real Whisper tiny.en (both engines) when the shared tool is beside the checkout, and tiny
+# random models of each other family, built by the source install (tests/tinygen.py).
+models="$scratch/models"
+whisper_tool=../shared/tools/real-whisper/make_real_whisper.sh
+demo=$(realpath resources/demo/demo.flac)
+check() {   # check NAME COMMAND...: runs the bundle, shows its last line, fails the check on error
+  local name=$1; shift
+  if out=$(clean "$(realpath "$exe")" "$@" 2>&1); then echo "ok   $name: $(echo "$out" | tail -1 | tr '\r' '\n' | tail -1)"
+  else echo "FAIL $name: $(echo "$out" | tail -3)"; fail=1; fi
+}
+if [ -f "$whisper_tool" ]; then
+  whisper=$(bash "$whisper_tool" 2>/dev/null | tail -1)
+  for engine in ctranslate2 transformers; do
+    check "speech recognition, real Whisper tiny.en, $engine" run asr "$demo" --model "$whisper" \
+      --param engine=$engine -o "$scratch/demo-$engine.txt"
+    grep -qi "welcome" "$scratch/demo-$engine.txt" || { echo "FAIL: $engine did not hear “welcome”"; fail=1; }
+  done
+fi
+if [ -x "$venv/bin/python" ] && (cd tests && "../$venv/bin/python" - "$models" <<'PY' >/dev/null 2>&1
+import sys
+from pathlib import Path
+import tinygen
+base = Path(sys.argv[1])
+for make in ("vits", "musicgen", "audioldm2", "stable_audio", "clap", "ctc"):
+    getattr(tinygen, f"tiny_{make}")(base / make)
+PY
+); then
+  check "CTC speech recognition (transformers pipeline)" run asr "$demo" --model "$models/ctc" -o "$scratch/ctc.txt"
+  check "zero-shot labels (CLAP)" run zeroshot "$demo" --model "$models/clap" -o "$scratch/clap.txt"
+  check "speech (VITS)" run tts --model "$models/vits" --text "hello there" -o "$scratch/tts.wav"
+  check "music (MusicGen)" run music --model "$models/musicgen" --param duration=0.5 -o "$scratch/music.wav"
+  check "sound effect (AudioLDM 2, diffusers)" run sfx --model "$models/audioldm2" --param duration=1 \
+    --param steps=2 -o "$scratch/sfx.wav"
+  check "sound effect (Stable Audio, diffusers)" run sfx --model "$models/stable_audio" --param duration=1 \
+    --param steps=2 -o "$scratch/stable.wav"
+fi
+check "voice activity (silero, bundled)" run vad "$demo" -o "$scratch/vad.txt"
+check "who spoke when (resemblyzer, bundled)" run diarize "$demo" -o "$scratch/who.txt"
+check "keyword spotting (microWakeWord, bundled)" run keywords "$demo" --model "microwakeword (bundled)" -o "$scratch/kw.txt"
+check "speech enhancement (DeepFilterNet, bundled)" run enhance "$demo" -o "$scratch/clean.wav"
 
 drop_caches() {   # a cold start reads the files from disk, not from the page cache (root only)
   sync; { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null || true
@@ -62,11 +104,12 @@ if [ -x "$venv/bin/workbench" ]; then
   src_size=$(du -sb "$venv" | cut -f1)
   t0=$(date +%s.%N)
   if QT_QPA_PLATFORM=offscreen HOME="$scratch/src-home" "$venv/bin/workbench" --self-test >/dev/null; then
-    src_selftest=$(echo "$(date +%s.%N) - $t0" | bc)
+    src_selftest=$(printf '%.2f' "$(echo "$(date +%s.%N) - $t0" | bc)")
   else src_selftest=failed; fi
   src_wall=$(wall "$(realpath "$venv/bin/workbench")")
   printf '%-34s %14s %14s\n' "" "bundle" "source install"
   printf '%-34s %14s %14s\n' "size on disk (MB)" "$(echo "$bundle_size / 1000000" | bc)" "$(echo "$src_size / 1000000" | bc) (.venv, dev tools too)"
+  [ -d build/venv ] && printf '%-34s %14s %14s\n' "" "" "$(echo "$(du -sb build/venv | cut -f1) / 1000000" | bc) (build/venv: the app's own dependencies)"
   printf '%-34s %14.2f %14.2f\n' "cold start to window shown (s)" "$bundle_wall" "$src_wall"
   printf '%-34s %14s %14s\n' "self-test, whole run (s)" "${bundle_selftest:-failed}" "$src_selftest"
   [ -w /proc/sys/vm/drop_caches ] && how="page cache dropped before each" || how="page cache warm: not root"
