@@ -44,3 +44,33 @@ def test_which_licences_count_as_gpl():
     assert not about.is_gpl("GNU Lesser General Public License v2 or later (LGPLv2+)")
     assert not about.is_gpl("MIT")
     assert not about.is_gpl("not stated")
+
+
+def test_a_damaged_inventory_falls_back_to_what_is_installed(tmp_path, monkeypatch):
+    """Mutated components.json files: About never raises; it shows the inventory when it is whole
+    and the installed packages otherwise."""
+    import random
+
+    folder = tmp_path / "resources"
+    (folder / "demo").mkdir(parents=True)
+    (folder / "demo" / "demo.flac").write_bytes(b"")
+    (folder / "licenses").mkdir()
+    monkeypatch.setenv("WORKBENCH_RESOURCES", str(folder))
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    valid = json.dumps({"gpl": [], "components": [
+        {"name": "Audio Workbench", "version": "1", "license": "MIT", "gpl": False},
+        {"name": "Qt 6", "license": "LGPL-3.0-only", "gpl": False, "note": "inside PySide6"}]}).encode()
+    rng = random.Random(7)
+    seen = set()
+    for _ in range(120):
+        data = bytearray(valid)
+        for _ in range(rng.randint(1, 4)):
+            i = rng.randrange(len(data))
+            data[i] = rng.choice(b'{}[]",:0 nx\\\xff')
+        (folder / "licenses" / "components.json").write_bytes(bytes(data))
+        components, source = about.components()
+        assert components and all(isinstance(c["name"], str) and isinstance(c["license"], str) for c in components)
+        seen.add(source == str(folder / "licenses"))
+    assert seen == {True, False}        # both a whole file and a damaged one were met
+    (folder / "licenses" / "components.json").write_text("[" * 100000)
+    assert about.components()[1].startswith("the packages installed")

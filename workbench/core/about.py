@@ -94,11 +94,29 @@ def components() -> tuple[list[dict], str]:
     inventory = folder / "licenses" / "components.json" if folder is not None else None
     if getattr(sys, "frozen", False) and inventory is not None and inventory.is_file():
         try:
-            data = json.loads(inventory.read_text(encoding="utf-8"))
-            return list(data["components"]), str(inventory.parent)
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+            if inventory.stat().st_size > 4_000_000:
+                raise ValueError("too big for a licence list")
+            found = _valid(json.loads(inventory.read_text(encoding="utf-8"))["components"])
+            if found:
+                return found, str(inventory.parent)
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
+            pass          # a damaged inventory: list what is installed instead
     return installed_components(), "the packages installed in this Python environment"
+
+
+def _valid(entries) -> list[dict]:
+    """The inventory's entries, each with a name, a version and a licence as text; anything
+    else means the file is damaged (ValueError)."""
+    if not isinstance(entries, list):
+        raise ValueError("components is not a list")
+    out = []
+    for e in entries:
+        if not (isinstance(e, dict) and isinstance(e.get("name"), str) and isinstance(e.get("license"), str)
+                and isinstance(e.get("version", ""), str) and isinstance(e.get("note", ""), str)):
+            raise ValueError(f"a damaged entry: {str(e)[:80]}")
+        out.append({"name": e["name"], "version": e.get("version", ""), "license": e["license"],
+                    "gpl": bool(e.get("gpl")), **({"note": e["note"]} if e.get("note") else {})})
+    return out
 
 
 def licence_folder() -> Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from pathlib import Path
 from typing import Any, Callable
 
 MAX_LOADED = 3
@@ -69,8 +70,6 @@ def load_error(checkpoint: str, exc: Exception) -> str:
     offline = os.environ.get("HF_HUB_OFFLINE") == "1" or "offline" in text.lower() or \
         "couldn't connect" in text.lower() or "connection" in text.lower()
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
-        from workbench.tasks.model_status import would_download
-
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
                 f"reached (it would download {would_download(checkpoint)}). On a connected machine run `workbench download {checkpoint}` or "
                 f"`hf download {checkpoint}` (the cache is shared; copy it over), or use a folder "
@@ -80,6 +79,44 @@ def load_error(checkpoint: str, exc: Exception) -> str:
 
 
 # -- the shared Hugging Face cache ----------------------------------------------------------------
+# About how much each offered checkpoint downloads (the weights our downloader picks plus configs
+# and tokenizers), rounded from the Hub's file listings.  Only for saying so offline: a connected
+# run asks the Hub and shows the exact figure as it downloads.
+KNOWN_SIZES = {
+    "openai/whisper-tiny": 151e6, "openai/whisper-base": 290e6, "openai/whisper-small": 967e6,
+    "openai/whisper-medium": 3.06e9, "openai/whisper-large-v3-turbo": 1.62e9,
+    "facebook/wav2vec2-base-960h": 378e6, "facebook/hubert-large-ls960-ft": 1.26e9,
+    "MIT/ast-finetuned-audioset-10-10-0.4593": 346e6, "MIT/ast-finetuned-audioset-16-16-0.442": 346e6,
+    "MIT/ast-finetuned-speech-commands-v2": 345e6,
+    "microsoft/wavlm-base-plus-sv": 405e6, "anton-l/wav2vec2-base-superb-sv": 380e6,
+    "sanchit-gandhi/whisper-medium-fleurs-lang-id": 1.23e9, "facebook/mms-lid-126": 3.86e9,
+    "laion/clap-htsat-unfused": 615e6, "laion/larger_clap_general": 777e6, "laion/clap-htsat-fused": 615e6,
+    "anton-l/xtreme_s_xlsr_300m_minds14": 1.27e9, "superb/hubert-large-superb-er": 1.26e9,
+    "facebook/mms-tts-eng": 145e6, "facebook/mms-tts-deu": 145e6, "facebook/mms-tts-fra": 145e6,
+    "facebook/mms-tts-spa": 145e6, "microsoft/speecht5_tts": 635e6, "suno/bark-small": 1.68e9,
+    "facebook/musicgen-small": 2.36e9, "facebook/musicgen-medium": 8.0e9,
+    "facebook/musicgen-large": 13.2e9, "facebook/musicgen-melody": 6.5e9,
+    "cvssp/audioldm2": 4.6e9, "cvssp/audioldm2-large": 6.3e9, "cvssp/audioldm-s-full-v2": 1.7e9,
+    "stabilityai/stable-audio-open-1.0": 5.3e9,
+}
+
+
+def hub_cache() -> Path:
+    from huggingface_hub import constants
+
+    return Path(constants.HF_HUB_CACHE)
+
+
+def would_download(checkpoint: str) -> str:
+    """“about 967 MB into /home/ann/.cache/huggingface/hub”."""
+    from workbench.tasks.downloads import human
+
+    size = KNOWN_SIZES.get(checkpoint)
+    amount = f"about {human(size)}" if size else "its size shows once the Hub can be reached"
+    return f"{amount}, into {hub_cache()}"
+
+
+
 def cache_dir() -> str:
     from huggingface_hub import constants
 
