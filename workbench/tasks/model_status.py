@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workbench.tasks.downloads import is_hub_id, storage_folder
-from workbench.tasks.models import KNOWN_SIZES, would_download  # noqa: F401 - KNOWN_SIZES re-exported
+from workbench.tasks.models import KNOWN_SIZES, would_download  # noqa: F401 (the tests read KNOWN_SIZES here)
 from workbench.tasks.runner import fetched_here
 
 # Models that ship inside a Python package, and the package that carries them.

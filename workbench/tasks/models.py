@@ -59,8 +59,6 @@ def root_cause(exc: BaseException) -> str:
 
 def load_error(checkpoint: str, exc: Exception) -> str:
     """Why a checkpoint did not load, in words that say what to do."""
-    from pathlib import Path
-
     text = str(exc)
     if Path(checkpoint).exists():
         return f"the folder “{checkpoint}” is not a complete model (missing config or weights: {text})"
@@ -71,7 +69,8 @@ def load_error(checkpoint: str, exc: Exception) -> str:
         "couldn't connect" in text.lower() or "connection" in text.lower()
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
-                f"reached (it would download {would_download(checkpoint)}). On a connected machine run `workbench download {checkpoint}` or "
+                f"reached (it would download {would_download(checkpoint)}). On a connected machine "
+                f"run `workbench download {checkpoint}` or "
                 f"`hf download {checkpoint}` (the cache is shared; copy it over), or use a folder "
                 f"that holds the model: the panel's Model box (Browse…), or --model FOLDER on the "
                 f"command line.")
@@ -80,8 +79,9 @@ def load_error(checkpoint: str, exc: Exception) -> str:
 
 # -- the shared Hugging Face cache ----------------------------------------------------------------
 # About how much each offered checkpoint downloads (the weights our downloader picks plus configs
-# and tokenizers), rounded from the Hub's file listings.  Only for saying so offline: a connected
-# run asks the Hub and shows the exact figure as it downloads.
+# and tokenizers), rounded from the Hub's file listings as we know them; they could not be
+# re-checked from the build machines, which cannot reach the Hub.  Only for saying so offline: a
+# connected run asks the Hub and shows the exact figure as it downloads.
 KNOWN_SIZES = {
     "openai/whisper-tiny": 151e6, "openai/whisper-base": 290e6, "openai/whisper-small": 967e6,
     "openai/whisper-medium": 3.06e9, "openai/whisper-large-v3-turbo": 1.62e9,
@@ -114,7 +114,6 @@ def would_download(checkpoint: str) -> str:
     size = KNOWN_SIZES.get(checkpoint)
     amount = f"about {human(size)}" if size else "its size shows once the Hub can be reached"
     return f"{amount}, into {hub_cache()}"
-
 
 
 def cache_dir() -> str:
