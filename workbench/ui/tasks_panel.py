@@ -195,12 +195,12 @@ class TaskPanel(QDockWidget):
         self.form.addRow("Channels", self.channel)
 
     def _show_model_status(self, checkpoint: str) -> None:
-        from workbench.tasks.model_status import status
-
         spec = self.current_spec()
-        if spec is None or not spec.needs_model:
+        if spec is None or not spec.needs_model:     # the first task shown at start-up needs none
             self.model_note.setText("")
             return
+        from workbench.tasks.model_status import status
+
         self.model_note.setText(status(checkpoint.strip(), spec).text)
 
     def _browse_model(self) -> None:
