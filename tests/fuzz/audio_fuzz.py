@@ -97,19 +97,22 @@ def _child(path: str, cache: str, queue) -> None:
         queue.put(("escaped", f"{type(exc).__name__}: {str(exc)[:200]}"))
 
 
-def run(count: int, seed: int, folder: Path, log=print, base=None, child_target=None) -> dict:
+def run(count: int, seed: int, folder: Path, log=print, base=None, child_target=None,
+        mutator=None) -> dict:
     """Mutate and open ``count`` files; returns counts and the failures (escapes, crashes, hangs).
-    ``base`` (valid files as (extension, bytes)) and ``child_target`` (opens one file in the
-    child) default to the audio readers; tests/fuzz/label_fuzz.py passes its own."""
+    ``base`` (valid files as (extension, bytes)), ``child_target`` (opens one file in the child)
+    and ``mutator`` (bytes, rng -> bytes) default to the audio readers; label_fuzz.py and
+    project_fuzz.py pass their own."""
     ctx = mp.get_context("fork")
     rng = random.Random(seed)
     base = base or seeds()
     child_target = child_target or _child
+    mutator = mutator or mutate
     results = {"ok": 0, "refused": 0, "escaped": [], "crashed": [], "hung": []}
     t0 = time.monotonic()
     for i in range(count):
         ext, data = base[i % len(base)]
-        mutated = mutate(data, rng)
+        mutated = mutator(data, rng)
         path = folder / f"case{i}{ext}"
         path.write_bytes(mutated)
         queue = ctx.Queue()

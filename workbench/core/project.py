@@ -22,6 +22,7 @@ import zlib
 from pathlib import Path
 
 from workbench.formats import atomic
+from workbench.core import manifest
 from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_audio
 from workbench.core.document import Document
 from workbench.core.edits import EditedAudio
@@ -115,7 +116,11 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Do
         raise ProjectError(path, f"its format version ({str(version)[:20]}) is not one this program knows")
     if version > VERSION:
         raise ProjectError(path, f"it was saved by a newer Audio Workbench (format version "
-                                 f"{version}; this one reads up to {VERSION})")
+                                 f"{str(version)[:20]}; this one reads up to {VERSION})")
+    try:
+        manifest.check(data)
+    except ValueError as exc:
+        raise ProjectError(path, f"the project file is damaged: {exc}") from None
     sources: list[AudioSource] = []
     try:
         return _build(data, base, cache_dir, sources)
@@ -188,10 +193,13 @@ def _tracks_v1(data: dict, sources: list[AudioSource]) -> list:
     source's rate; it becomes one clip at that offset.  Label tracks came after the audio."""
     out: list = []
     for t in data.get("tracks", []):
+        if t["source"] >= len(sources):
+            raise ValueError(f"a track names audio file {t['source'] + 1}, and the project lists "
+                             f"{len(sources)}")
         src = sources[t["source"]]
-        audio = EditedAudio.from_list(t.get("edits") or [{"source": t["source"], "start": 0,
-                                                          "length": src.frames}],
-                                      sources, src.sample_rate, src.channels, src.info)
+        edits = t.get("edits") or [{"source": t["source"], "start": 0, "length": src.frames}]
+        audio = EditedAudio.from_list(_edits(edits, sources), sources, src.sample_rate, src.channels,
+                                      src.info)
         name = t.get("name", src.path.name)
         clip = Clip(audio, start=float(t.get("offset", 0.0)), name=name,
                     provenance={"file": str(src.path)})
@@ -206,8 +214,9 @@ def _edits(items, sources: list[AudioSource]) -> list:
     if not isinstance(items, list):
         raise ValueError("a clip's edit list is not a list")
     for d in items:
-        if d.get("source") is not None:
-            _number(d["source"], "an edit's file number", 0, len(sources) - 1, int)
+        if d["source"] is not None and not 0 <= d["source"] < len(sources):
+            raise ValueError(f"an edit names audio file {d['source'] + 1}, and the project lists "
+                             f"{len(sources)}")
         _number(d["start"], "an edit's start", 0, 2 ** 40, int)
         _number(d["length"], "an edit's length", 0, 2 ** 40, int)
         for key in ("g0", "g1"):
@@ -382,8 +391,8 @@ def load_bundle(path, cache_dir=None) -> tuple[Document, list[dict]]:
         data = json.loads((folder / "project.json").read_text(encoding="utf-8"))
     except (OSError, ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ProjectError(path, f"the bundle is damaged (its project: {str(exc)[:200]})") from None
-    if isinstance(data, dict):
-        for entry in data.get("sources") or []:     # a bundle holds its audio: nothing else is read
+    if isinstance(data, dict) and isinstance(data.get("sources"), list):
+        for entry in data["sources"]:               # a bundle holds its audio: nothing else is read
             if isinstance(entry, dict):
                 entry.pop("absolute", None)
                 rel = entry.get("path")
