@@ -24,7 +24,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 TIME_LIMIT_S = 10.0
-MEMORY_CAP = 2 << 30          # bytes of address space a child may take on top of what it has
+MEMORY_CAP = 1 << 30          # bytes of address space a child may take on top of what it has: 1 GiB
 
 
 def seeds() -> list[tuple[str, bytes]]:

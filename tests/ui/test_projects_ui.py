@@ -151,3 +151,39 @@ def test_export_audio_from_the_window(window, tab, tmp_path, qtbot):
     dialog.path.setText(str(tmp_path / "x.ogg"))
     assert [dialog.subtype.itemData(i) for i in range(dialog.subtype.count())] == ["VORBIS"]
     assert dialog.choices()["selection_only"] is True
+
+
+def test_a_project_from_elsewhere_asks_before_reading_audio_outside_its_folder(window, tmp_path, qtbot,
+                                                                                monkeypatch):
+    secret = write(tmp_path / "private.wav", signal(16000, 1), 16000, "WAV", "PCM_16")
+    (tmp_path / "p").mkdir()
+    path = tmp_path / "p" / "received.awproj"
+    path.write_text(json.dumps({"format": "audio-workbench-project", "version": 2,
+                                "sources": [{"path": "../private.wav", "sample_rate": 16000, "channels": 1,
+                                             "frames": 16000}],
+                                "tracks": [{"kind": "audio", "clips": [{"rate": 16000, "channels": 1, "edits": [
+                                    {"source": 0, "start": 0, "length": 16000}]}]}]}))
+    asked = []
+    monkeypatch.setattr(window, "ask_outside", lambda project, files: asked.append(files) or False)
+    tab = window.open_file(path)
+    assert asked == [[secret.resolve()]] and tab is not None
+    box = window.messages[-1]
+    assert "outside the project's folder and were not read" in box.text() and "private.wav" in box.text()
+    assert float(np.abs(audio_of(tab.document.tracks[0]).read(0, 16000)).max()) == 0.0   # not read
+
+
+def test_the_question_names_the_files_and_reads_them_on_yes(window, tmp_path, qtbot):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    answers = []
+
+    def answer():
+        box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible())
+        answers.append(box.text())
+        box.grab().save(str(tmp_path / "question.png"))
+        next(b for b in box.buttons() if b.text() == "Read Them").click()
+
+    QTimer.singleShot(200, answer)
+    assert window.ask_outside(tmp_path / "x.awproj", [tmp_path / "a.wav", Path("/data/b.wav")]) is True
+    assert "“x.awproj” reads audio from outside its own folder" in answers[0] and "/data/b.wav" in answers[0]

@@ -106,8 +106,14 @@ def _label_track_dict(t) -> dict:
     return d
 
 
-def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Document, list[dict]]:
-    """A document from manifest data; returns it and the sources that could not be found."""
+def from_manifest(data: dict, base: Path, path=None, cache_dir=None,
+                  outside=None) -> tuple[Document, list[dict]]:
+    """A document from manifest data; returns it and the sources that could not be found.
+
+    ``outside(project_path, files) -> bool`` is asked before any audio file outside the
+    project's folder is read, unless this machine saved the project pointing at those same
+    files (or the user said yes to them before); a no leaves them missing, to relink.  Without
+    it (the command line, recovery of this machine's own autosave) they are read."""
     path = path or base
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         raise ProjectError(path, "it is not an Audio Workbench project")
@@ -121,9 +127,16 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None) -> tuple[Do
         manifest.check(data)
     except ValueError as exc:
         raise ProjectError(path, f"the project file is damaged: {exc}") from None
+    read_outside = True
+    if outside is not None:
+        far = outside_files(data, base)
+        if far and not is_trusted(path, far):
+            read_outside = bool(outside(path, far))
+            if read_outside:
+                trust(path, far)
     sources: list[AudioSource] = []
     try:
-        return _build(data, base, cache_dir, sources)
+        return _build(data, base, cache_dir, sources, read_outside)
     except ProjectError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError, OverflowError,
@@ -143,20 +156,47 @@ def _number(value, what: str, lo: float, hi: float, kind=float):
     return kind(value)
 
 
-def _build(data: dict, base: Path, cache_dir, sources: list) -> tuple[Document, list[dict]]:
+def _candidates(entry: dict, base: Path) -> list[Path]:
+    """Where a source may be: its path relative to the project's folder, then its absolute one."""
+    found = []
+    if entry.get("path"):
+        found.append(base / entry["path"])
+    if entry.get("absolute"):
+        found.append(Path(entry["absolute"]))
+    return found
+
+
+def outside_files(data: dict, base: Path) -> list[Path]:
+    """The existing files a (schema-checked) manifest would read from outside ``base``, the
+    project's folder, resolved (links followed)."""
+    far: list[Path] = []
+    for entry in data.get("sources") or []:
+        for candidate in _candidates(entry, base):
+            try:
+                if candidate.is_file() and not _inside(base, candidate):
+                    resolved = candidate.resolve()
+                    if resolved not in far:
+                        far.append(resolved)
+                    break
+            except (OSError, ValueError):
+                continue
+    return far
+
+
+def _build(data: dict, base: Path, cache_dir, sources: list,
+           read_outside: bool = True) -> tuple[Document, list[dict]]:
     doc = Document()
     missing: list[dict] = []
     entries = data.get("sources", [])
     if not isinstance(entries, list):
         raise ValueError("its list of audio files is not a list")
     for k, entry in enumerate(entries):
-        candidates = []
-        if entry.get("path"):
-            candidates.append(base / entry["path"])
-        if entry.get("absolute"):
-            candidates.append(Path(entry["absolute"]))
-        src = None
+        candidates = _candidates(entry, base)
+        src, declined = None, False
         for candidate in candidates:
+            if not read_outside and not _inside(base, candidate):
+                declined = declined or candidate.is_file()
+                continue              # the user said no: it stays missing, to relink
             if candidate.is_file():
                 try:
                     src = open_audio(candidate, cache_dir=cache_dir).load_all()
@@ -170,7 +210,7 @@ def _build(data: dict, base: Path, cache_dir, sources: list) -> tuple[Document, 
                              _number(entry["channels"], "a file's channel count", 1, 64, int),
                              _number(entry["frames"], "a file's length", 0, 2 ** 36, int))
             src = MissingSource(info)
-            missing.append({"index": k, "path": str(shown), "source": src})
+            missing.append({"index": k, "path": str(shown), "source": src, "declined": declined})
         sources.append(src)
     if data["version"] < 2:
         doc.track_list.extend(_tracks_v1(data, sources))
@@ -293,12 +333,17 @@ def save_project(doc: Document, path) -> Path:
     _store_owned(doc, path)
     manifest = to_manifest(doc, path.parent.absolute())
     atomic.write_bytes(path, json.dumps(manifest, indent=1, ensure_ascii=False).encode("utf-8"))
+    far = outside_files(manifest, path.parent.absolute())
+    if far:
+        trust(path, far)         # this machine wrote it: reopening it never asks
     doc.path = path
     doc.history.mark_clean()
     return path
 
 
-def load_project(path, cache_dir=None) -> tuple[Document, list[dict]]:
+def load_project(path, cache_dir=None, outside=None) -> tuple[Document, list[dict]]:
+    """Open a project or a bundle; ``outside`` as for ``from_manifest`` (bundles read only what
+    they hold, so it is never asked for them)."""
     path = Path(path)
     if path.suffix.lower() == BUNDLE_SUFFIX:
         return load_bundle(path, cache_dir)
@@ -308,7 +353,7 @@ def load_project(path, cache_dir=None) -> tuple[Document, list[dict]]:
         raise ProjectError(path, f"it cannot be read ({exc.strerror or exc})")
     except (ValueError, UnicodeDecodeError, RecursionError) as exc:
         raise ProjectError(path, f"the file is damaged (not valid JSON: {str(exc)[:200]})")
-    doc, missing = from_manifest(data, path.parent.absolute(), path, cache_dir)
+    doc, missing = from_manifest(data, path.parent.absolute(), path, cache_dir, outside)
     doc.path = path
     doc.history.mark_clean()
     return doc, missing
@@ -460,6 +505,48 @@ def _extract(path: Path, folder: Path, stored: int) -> None:
         if exc.errno == errno.ENOSPC:
             raise ProjectError(path, f"the disk is full: {folder.parent} has no room to open it") from None
         raise ProjectError(path, f"it cannot be opened ({exc.strerror or exc})") from None
+
+
+# -- audio outside a project's folder: asked once ----------------------------------------------------
+MAX_TRUSTED = 5000
+
+
+def _trust_file() -> Path:
+    from workbench.core.paths import data_dir
+
+    return data_dir() / "trusted-sources.json"
+
+
+def _trust_key(path, files) -> str:
+    text = "\n".join([str(Path(path).absolute())] + sorted(str(f) for f in files))
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _trusted_keys() -> list[str]:
+    try:
+        data = json.loads(_trust_file().read_text(encoding="utf-8"))
+        keys = data.get("keys") if isinstance(data, dict) else None
+        return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
+    except (OSError, ValueError, RecursionError):
+        return []                         # none or damaged: ask again, which is safe
+
+
+def is_trusted(path, files) -> bool:
+    """This machine saved the project at ``path`` naming these outside files, or the user said
+    yes to exactly these before."""
+    return _trust_key(path, files) in _trusted_keys()
+
+
+def trust(path, files) -> None:
+    """Remember that the project at ``path`` may read these files (the newest MAX_TRUSTED kept).
+    A failure to remember is not a failure to open or save: it only means asking again."""
+    key = _trust_key(path, files)
+    keys = [k for k in _trusted_keys() if k != key] + [key]
+    try:
+        _trust_file().parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(_trust_file(), json.dumps({"keys": keys[-MAX_TRUSTED:]}).encode())
+    except OSError:
+        pass
 
 
 # -- autosave and recovery ----------------------------------------------------------------------------

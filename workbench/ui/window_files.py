@@ -86,7 +86,7 @@ class FilesMixin:
     def open_project(self, path, doc_missing=None) -> DocumentTab | None:
         path = Path(path)
         try:
-            doc, missing = doc_missing or projects.load_project(path)
+            doc, missing = doc_missing or projects.load_project(path, outside=self.ask_outside)
         except (projects.ProjectError, AudioOpenError, OSError) as exc:
             self.notify(QMessageBox.Icon.Warning, "Cannot open project", str(exc))
             return None
@@ -98,12 +98,30 @@ class FilesMixin:
             self._offer_relink(tab, missing)
         return tab
 
+    def ask_outside(self, project: Path, files: list[Path]) -> bool:
+        """Before a project reads audio from outside its own folder, the first time (projects
+        this machine saved are remembered).  True: read them (tests replace this method)."""
+        shown = "\n".join(f"• {f}" for f in files[:12]) + (f"\n… and {len(files) - 12} more"
+                                                            if len(files) > 12 else "")
+        box = QMessageBox(QMessageBox.Icon.Question, "Read files outside the project?",
+                          f"“{project.name}” reads audio from outside its own folder:\n{shown}\n\n"
+                          f"Read these files only if you trust where the project came from. "
+                          f"Without them the rest opens, and you can relink them later.", parent=self)
+        read = box.addButton("Read Them", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Open Without Them", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(read)
+        box.exec()
+        return box.clickedButton() is read
+
     def _offer_relink(self, tab: DocumentTab, missing: list[dict]) -> None:
         names = "\n".join(f"• {m['path']}" for m in missing)
+        why = ("are outside the project's folder and were not read" if all(m.get("declined") for m in missing)
+               else "are not where the project says or were not read")
+        if not any(m.get("declined") for m in missing):
+            why = "are not where the project says"
         box = self.notify(QMessageBox.Icon.Warning, "Audio files are missing",
-                          f"{len(missing)} audio file(s) of “{tab.document.title}” are not where the "
-                          f"project says. The rest is open; these play as silence until you "
-                          f"relink them:\n{names}")
+                          f"{len(missing)} audio file(s) of “{tab.document.title}” {why}. The rest is "
+                          f"open; these play as silence until you relink them:\n{names}")
         button = box.addButton("Relink…", QMessageBox.ButtonRole.ActionRole)
         button.clicked.connect(lambda: self.relink(tab, missing))
 
