@@ -92,6 +92,79 @@ def test_we_read_what_praatio_writes(tmp_path, fmt):
     same(tracks["tones"], [Region(0.2, 0.2, "H*"), Region(0.7, 0.7, "L%")], tol=1e-9)
 
 
+def _general(text):
+    """The general TextGrid reader alone (the long format's fast path turned off)."""
+    saved, L._tg_long = L._tg_long, lambda text: None
+    try:
+        return L.read_textgrid(text)
+    finally:
+        L._tg_long = saved
+
+
+def _plain(tracks):
+    return [(name, [(r.start, r.end, r.text) for r in rs]) for name, rs in tracks]
+
+
+@pytest.mark.parametrize("maker", ["ours", "praatio long", "crlf", "quotes"])
+def test_the_long_textgrid_fast_path_reads_what_the_general_reader_reads(tmp_path, maker):
+    tracks = [("Words", REGIONS), ("Other \"tier\"", [Region(1.0, 2.0, '""'), Region(2.5, 2.5, "p")])]
+    if maker == "praatio long":
+        from praatio import textgrid
+        from praatio.data_classes.interval_tier import IntervalTier
+
+        tg = textgrid.Textgrid()
+        tg.addTier(IntervalTier("phones", [(0.1, 0.3, "p"), (0.3, 0.55, "a \"q\"")], 0, 1.0))
+        tg.save(str(tmp_path / "p.TextGrid"), format="long_textgrid", includeBlankSpaces=True)
+        text = (tmp_path / "p.TextGrid").read_text()
+    else:
+        text = L.write_textgrid(tracks, duration=8.0)
+        text = text.replace("\n", "\r\n") if maker == "crlf" else text
+    fast = L._tg_long(text)
+    assert fast is not None, "the fast path should take the long format"
+    assert _plain(fast) == _plain(_general(text))
+
+
+def test_the_fast_path_leaves_anything_unusual_to_the_general_reader():
+    """Mutations of a long TextGrid: wherever the fast path reads one, the general reader reads
+    the same; where the general reader refuses one, the fast path has not accepted it."""
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "fuzz"))
+    from audio_fuzz import mutate
+
+    base = L.write_textgrid([("Words", REGIONS), ("Other", [Region(1, 2, "x"), Region(1.5, 3, "ov")])],
+                            duration=8.0).encode()
+    rng, taken = random.Random(11), 0
+    for _ in range(3000):
+        text = mutate(base, rng).decode("utf-8", "replace")
+        fast = L._tg_long(text)
+        if fast is None:
+            continue
+        taken += 1
+        assert _plain(fast) == _plain(_general(text)), text[:400]
+    assert taken > 5
+
+
+def test_a_long_textgrid_reads_in_linear_time():
+    """Behaviour, not a timing: doubling the intervals must not quadruple the time (the old
+    reader counted lines from the top for every token).  The figure is in bench_labels.py."""
+    import time
+
+    def seconds(n):
+        text = L.write_textgrid([("W", [Region(k * 0.5, k * 0.5 + 0.3, f"w{k}") for k in range(n)])])
+        best = float("inf")
+        for _ in range(3):
+            t = time.perf_counter()
+            assert len(L.read_textgrid(text)[0][1]) == n
+            best = min(best, time.perf_counter() - t)
+        return best
+
+    small, large = seconds(5000), seconds(20000)
+    assert large < 8 * small, (small, large)
+
+
 def test_pympi_reads_what_we_write(tmp_path):
     import pympi
 

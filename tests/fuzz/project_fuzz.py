@@ -104,7 +104,7 @@ def mutate_data(data, rng: random.Random):
             elif roll < 0.25 and isinstance(parent[last], list):
                 parent[last] = parent[last] * rng.randint(0, 3)
             else:
-                parent[last] = rng.choice(BAD)
+                parent[last] = copy.deepcopy(rng.choice(BAD))    # never shared: no cycles
         except (KeyError, IndexError, TypeError):
             continue
     return data
