@@ -84,3 +84,30 @@ def test_command_line_opens_files(tmp_path):
     assert out.returncode == 0, out.stderr[-2000:]
     assert "opened one.flac: FLAC PCM_16, 48000 Hz, stereo, 1.000 s" in out.stdout
     assert "message: Cannot open “bad.wav”" in out.stdout
+
+
+def test_short_reads_given_on_the_command_line_are_messages_not_crashes(tmp_path):
+    """MP3 and AU files cut short, given to the window on the command line (the issue saw SIGSEGV
+    there, 10 runs in 10): each is opened or refused in words, and the window stays up."""
+    import numpy as np
+    import soundfile as sf
+
+    x = (0.3 * np.sin(np.arange(48000 * 2) / 48000 * 2 * np.pi * 440)).astype("float32")
+    sf.write(str(tmp_path / "full.mp3"), x, 48000, format="MP3")
+    sf.write(str(tmp_path / "full.au"), x, 48000, format="AU", subtype="PCM_16")
+    files = []
+    for ext, cuts in ((".mp3", (100, 417, 3000)), (".au", (20, 30, 1001))):
+        data = (tmp_path / f"full{ext}").read_bytes()
+        for n in cuts:
+            (tmp_path / f"cut{n}{ext}").write_bytes(data[:n])
+            files.append(str(tmp_path / f"cut{n}{ext}"))
+    env = {"QT_QPA_PLATFORM": "offscreen", "WORKBENCH_CONFIG_DIR": str(tmp_path / "cfg"),
+           "WORKBENCH_CACHE_DIR": str(tmp_path / "cache"), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-m", "workbench", *files, "--exit-when-shown"],
+                         capture_output=True, text=True, cwd=ROOT, env=env, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "message: Cannot open “cut100.mp3”: its audio could not be decoded: the file is cut short" \
+        in out.stdout
+    assert "possibly a pipe" not in out.stdout
+    for f in files:
+        assert Path(f).name in out.stdout

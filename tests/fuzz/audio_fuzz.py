@@ -1,4 +1,4 @@
-"""Fuzz the audio readers: seeded mutations of valid WAV, AIFF and FLAC files, each opened and
+"""Fuzz the audio readers: seeded mutations of valid WAV, AIFF, FLAC, MP3 and AU files, each opened and
 loaded in a forked child with a time limit and a memory cap.  Every input must open, or be
 refused with AudioOpenError: no other exception, no crash, no hang, no memory blow-up.
 
@@ -28,15 +28,16 @@ MEMORY_CAP = 1 << 30          # bytes of address space a child may take on top o
 
 
 def seeds() -> list[tuple[str, bytes]]:
-    """Small valid files in the formats the readers parse themselves (WAV, AIFF) and one that
-    libsndfile decodes (FLAC)."""
+    """Small valid files in the formats the readers parse themselves (WAV, AIFF) and ones that
+    libsndfile decodes (FLAC, MP3, AU: short reads of the last two crashed the window once)."""
     import soundfile as sf
 
     rng = np.random.default_rng(0)
     x = (0.3 * rng.standard_normal((2000, 2))).astype(np.float32)
     out = []
     for ext, fmt, sub in ((".wav", "WAV", "PCM_16"), (".wav", "WAV", "FLOAT"), (".aiff", "AIFF", "PCM_24"),
-                          (".flac", "FLAC", "PCM_16")):
+                          (".flac", "FLAC", "PCM_16"), (".mp3", "MP3", "MPEG_LAYER_III"),
+                          (".au", "AU", "PCM_16")):
         buf = io.BytesIO()
         sf.write(buf, x, 16000, format=fmt, subtype=sub)
         out.append((ext, buf.getvalue()))

@@ -1,4 +1,4 @@
-"""A short seeded run of the audio fuzz harness (tests/fuzz/audio_fuzz.py): every mutated WAV,
+"""A short seeded run of the audio fuzz harness (tests/fuzz/audio_fuzz.py): every mutated WAV, MP3,
 AIFF and FLAC opens or is refused with a message, in a forked child with a time limit and a
 memory cap.  The long run (10,000 and more) is run by hand."""
 import sys

@@ -337,6 +337,9 @@ _FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on
     "error in aiff": "its AIFF header is damaged",
     "unsupported": "it uses an encoding this program cannot decode",
     "sf_info struct incomplete": "its header gives no sample rate or no channels (it is damaged)",
+    # said of a regular file (checked above) that libsndfile could not parse, e.g. an MP3 cut short
+    "not a regular file": "its audio could not be decoded: the file is cut short or damaged",
+    "unexpected end of file": "the file ends before its audio begins (it is cut short)",
 }
 
 
@@ -401,7 +404,8 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
         sfi = sf.info(str(path))
     except Exception as exc:  # libsndfile's own wording, made readable
         text = str(exc).split(":")[-1].strip().rstrip(".") if str(exc) else type(exc).__name__
-        reason = next((v for k, v in _FRIENDLY.items() if k in str(exc).lower()), text)
+        reason = next((v for k, v in _FRIENDLY.items() if k in str(exc).lower()), text) or \
+            "its audio could not be decoded (the file is damaged or in an unknown format)"
         what = sniff(head)
         ext = path.suffix.lstrip(".").upper() or "no extension"
         raise AudioOpenError(path, f"{reason} (name says {ext}, contents look like {what})") from exc
