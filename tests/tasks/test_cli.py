@@ -2,6 +2,7 @@
 import subprocess
 import sys
 from pathlib import Path
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -146,3 +147,36 @@ def test_bad_ids_nan_and_no_display_are_messages_not_tracebacks(tmp_path):
     out = subprocess.run([sys.executable, "-m", "workbench", "--exit-when-shown"], capture_output=True,
                          text=True, cwd=ROOT, timeout=60, env=env)
     assert out.returncode == 2 and "no display" in out.stderr and "xcb" not in out.stderr
+
+
+@pytest.mark.parametrize("engine", ["ctranslate2", "transformers"])
+def test_ctrl_c_during_speech_recognition_stops_cleanly(real_whisper, sentences, tmp_path, engine):
+    """SIGINT while Whisper decodes (CTranslate2's own threads, or torch's): exit 130, no
+    traceback and no abort ("terminate called without an active exception"), and the files
+    already done are kept whole."""
+    import signal
+    import time
+
+    path, _ = sentences
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for k in range(8):
+        (folder / f"talk{k}.wav").write_bytes(Path(path).read_bytes())
+    proc = subprocess.Popen([sys.executable, "-m", "workbench", "run", "asr", str(folder), "--model", real_whisper,
+                             "--param", f"engine={engine}", "--workers", "1", "-o", str(tmp_path / "out"),
+                             "--format", "srt"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def complete():
+        return sorted(p for p in (tmp_path / "out").glob("*.srt") if not p.name.startswith("."))
+
+    deadline = time.monotonic() + 300
+    while not complete() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.05)
+    time.sleep(0.3)              # into the next file's decoding
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err[-3000:]
+    assert "Traceback" not in err and "terminate called" not in err and "stopped;" in err, err[-3000:]
+    done = complete()
+    assert 1 <= len(done) < 8 and all(p.stat().st_size > 0 for p in done)
+    assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]

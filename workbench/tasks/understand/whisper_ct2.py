@@ -10,6 +10,7 @@ transformers path, which stays available (engine "transformers") and is the refe
 """
 from __future__ import annotations
 
+import atexit
 import hashlib
 import importlib.util
 import os
@@ -118,6 +119,22 @@ def transcribe(model, samples, rate: int, params: dict, word_level: bool, cancel
         yield regions, min(seg.end, duration)
 
 
+_helpers: set = set()     # (thread, stop event) of decodes still running
+
+
+def finish_helpers(timeout_s: float = 60.0) -> None:
+    """Stop every helper decode and wait for it to leave CTranslate2 (it finishes the window it
+    is in).  Run at exit: a helper still inside CTranslate2 when the interpreter goes away makes
+    the C++ runtime abort ("terminate called without an active exception") after Ctrl+C."""
+    for _thread, stop in list(_helpers):
+        stop.set()
+    for thread, _stop in list(_helpers):
+        thread.join(timeout_s)
+
+
+atexit.register(finish_helpers)
+
+
 def _abandonable(segments, cancelled, poll_s: float = 0.05):
     """faster-whisper's segments, decoded on a helper thread so that Cancel is answered within
     ``poll_s`` even mid-window (CTranslate2 cannot be interrupted inside a window: a large model
@@ -138,8 +155,13 @@ def _abandonable(segments, cancelled, poll_s: float = 0.05):
             out.put(end)
         except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
             out.put(exc)
+        finally:
+            _helpers.discard(entry)
 
-    threading.Thread(target=produce, name="whisper-ct2", daemon=True).start()
+    helper = threading.Thread(target=produce, name="whisper-ct2", daemon=True)
+    entry = (helper, stop)
+    _helpers.add(entry)
+    helper.start()
     try:
         while True:
             if cancelled():
