@@ -36,6 +36,24 @@ def test_open_shows_every_channel_and_the_spectrogram(window, open_loaded, ten_s
     assert window.windowTitle() == "ten.wav — Audio Workbench"
 
 
+def test_while_idle_the_spectrogram_computes_the_tiles_either_side(window, open_loaded, tmp_path, qtbot):
+    """The next pan finds its tiles ready: once the view is complete, a view's width of tiles
+    before and after it is computed in the background (and nothing more)."""
+    tab = open_loaded(write(tmp_path / "minute.wav", signal(48000 * 60, 1), 48000, "WAV", "PCM_16"))
+    tl = tab.timeline
+    tl.set_view(20.0, 25.0)            # a finer zoom than the whole minute: tiles of their own
+    qtbot.waitUntil(tl.spectrogram_complete, timeout=10000)
+    lane = next(lane for lane in tl.lanes if lane.kind == "spec")
+    pixels = int(lane.vb.width())
+    hop, ahead = lane.tiles.keys_for(25.0, 30.0, pixels)
+    _, behind = lane.tiles.keys_for(15.0, 20.0, pixels)
+    qtbot.waitUntil(lambda: all(lane.tiles.get(k) is not None for k in ahead + behind), timeout=10000)
+    _, far = lane.tiles.keys_for(40.0, 45.0, pixels)
+    assert all(lane.tiles.get(k) is None for k in far)       # only the neighbours
+    tl.set_view(25.0, 30.0)
+    assert tl.spectrogram_complete()                          # the pan is drawn at once
+
+
 def test_zoom_shortcuts_like_audacity(window, open_loaded, ten_seconds, qtbot):
     tab = open_loaded(ten_seconds)
     qtbot.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)

@@ -139,7 +139,12 @@ class SpectrogramTiles:
                 while self._bytes > self.max_bytes and len(self._cache) > 1:
                     _, old = self._cache.popitem(last=False)
                     self._bytes -= old.nbytes
-            self.on_ready(key)
+                if self._closed:
+                    return
+            try:
+                self.on_ready(key)
+            except RuntimeError:   # the view went away while this tile was computed (Qt says so)
+                return
 
 
 def _span(key: TileKey) -> tuple[float, float]:

@@ -434,7 +434,9 @@ class TimelineView(DropTarget, QWidget):
                 del lane.images[key]
             else:
                 item.setZValue(-1)  # an old zoom level stands in until the new tiles arrive
-        tiles.want(missing)
+        # Idle (the view complete): compute a view's width either side, nearest first, so the
+        # next pan finds its tiles ready.  A later wish of the view replaces this one at once.
+        tiles.want(missing or _neighbours(tiles, a - off, b - off, pixels, hop))
 
     def _place_tile(self, lane: _Lane, key: tuple, data: np.ndarray) -> None:
         hop, index = key
@@ -577,3 +579,20 @@ class TimelineView(DropTarget, QWidget):
         if self.lanes and self.master.sceneBoundingRect().contains(scene_pos) or any(
                 lane.vb.sceneBoundingRect().contains(scene_pos) for lane in self.lanes):
             self.hover_time.emit(self.master.mapSceneToView(scene_pos).x())
+
+
+def _neighbours(tiles: SpectrogramTiles, a: float, b: float, pixels: int, hop: int) -> list:
+    """Tiles of the same zoom a view's width before and after [a, b] seconds, nearest first,
+    alternating after and before (people mostly move forward); the cached ones left out."""
+    span = b - a
+    _, after = tiles.keys_for(b, min(b + span, tiles.source.duration), pixels)
+    _, before = tiles.keys_for(max(0.0, a - span), a, pixels)
+    after.sort(key=lambda k: k[1])
+    before.sort(key=lambda k: -k[1])
+    order = [k for pair in zip(after, before) for k in pair] + after[len(before):] + before[len(after):]
+    seen, out = set(), []
+    for k in order:
+        if k[0] == hop and k not in seen and tiles.get(k) is None:
+            seen.add(k)
+            out.append(k)
+    return out
