@@ -318,3 +318,38 @@ def test_a_language_an_english_only_model_would_ignore_is_refused(real_whisper, 
             drain(run_task(registry.get("asr"), src, {"engine": engine, **params}, checkpoint=real_whisper))
     drain(run_task(registry.get("asr"), src, {"engine": engine, "language": "en"}, checkpoint=real_whisper,
                    end=2.0))
+
+
+@pytest.mark.parametrize("beams", [1, 3])
+def test_the_transformers_engine_loads_and_decodes_on_one_thread(real_whisper, sentences, monkeypatch, beams):
+    """torch's OpenMP slows every thread down once two threads of a process use it (libgomp
+    stops spinning when it manages more threads than cores): beam 5 took 12 s where the plain
+    pipeline took 8.5.  So the model is loaded and every decode runs on one helper thread."""
+    import threading
+
+    from transformers.pipelines.automatic_speech_recognition import AutomaticSpeechRecognitionPipeline
+
+    from workbench.tasks import models
+
+    seen = {"load": set(), "decode": set()}
+    load = models.load_pipeline
+    call = AutomaticSpeechRecognitionPipeline.__call__
+
+    def loading(*a, **k):
+        seen["load"].add(threading.get_ident())
+        return load(*a, **k)
+
+    def decoding(self, *a, **k):
+        seen["decode"].add(threading.get_ident())
+        return call(self, *a, **k)
+
+    import workbench.tasks.understand.asr as asr_module
+
+    monkeypatch.setattr(asr_module, "load_pipeline", loading)
+    monkeypatch.setattr(AutomaticSpeechRecognitionPipeline, "__call__", decoding)
+    path, _ = sentences
+    _, result = drain(run_task(registry.get("asr"), open_audio(path).load_all(),
+                               {"engine": "transformers", "beams": beams}, checkpoint=real_whisper))
+    assert result.tracks[0][1]
+    assert len(seen["load"]) == 1 and seen["decode"] == seen["load"]
+    assert threading.get_ident() not in seen["load"]
