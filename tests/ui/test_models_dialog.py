@@ -57,6 +57,30 @@ def test_lists_sizes_and_deletes(qtbot, tmp_path):
     assert dialog.delete_selected() == 50_000 and not ct2.exists()
 
 
+def test_local_model_folders_a_task_used_are_listed_and_never_deleted(qtbot, tmp_path):
+    """A task run from a local folder (the Model box's Browse…) puts it in the dialog with its
+    size and when it was last used; Delete leaves the user's own folder alone."""
+    from workbench.tasks import registry
+    from workbench.tasks.runner import run_task
+    from workbench.ui.dialogs.models import ModelsDialog
+    from audio_fixtures import drain
+    from tinygen import tiny_ctc
+    from workbench.core.audio import open_audio
+    from audio_fixtures import signal, write
+
+    folder = Path(tiny_ctc(tmp_path / "my-ctc"))
+    src = open_audio(write(tmp_path / "a.wav", signal(16000, 1), 16000, "WAV", "PCM_16")).load_all()
+    drain(run_task(registry.get("asr"), src, {"engine": "transformers"}, checkpoint=str(folder)))
+    dialog = ModelsDialog(cache=str(tmp_path / "hf"), confirm=lambda model_id, size: True)
+    qtbot.addWidget(dialog)
+    rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
+    row = rows.index("my-ctc (your folder)")
+    assert dialog.table.item(row, 3).text() == str(folder.absolute()) and dialog.table.item(row, 2).text()
+    dialog.table.selectRow(row)
+    assert dialog.delete_selected() == 0 and folder.is_dir()
+    assert "a folder of yours" in dialog.status.text()
+
+
 def test_an_empty_cache_says_what_happens(qtbot, tmp_path):
     from workbench.ui.dialogs.models import ModelsDialog
 

@@ -154,8 +154,9 @@ def ct2_cache_root():
 
 def other_models() -> list[dict]:
     """Models outside the Hugging Face cache: the voice-activity and voice-vector models that ship
-    inside the silero-vad and resemblyzer packages (not deletable), and the CTranslate2 copies of
-    Whisper checkpoints this program converted (deletable: converted again on next use)."""
+    inside the silero-vad and resemblyzer packages (not deletable), the CTranslate2 copies of
+    Whisper checkpoints this program converted (deletable: converted again on next use), and the
+    local model folders tasks have used (the user's own: listed, never deleted here)."""
     import importlib.util
     import os
     from pathlib import Path
@@ -177,13 +178,63 @@ def other_models() -> list[dict]:
             out.append({"id": f"{folder.name} (CTranslate2 copy)", "kind": "ctranslate2",
                         "size": _folder_size(folder), "path": str(folder),
                         "last_used": os.path.getatime(folder / "model.bin"), "partial": 0})
+    for path, when in sorted(_local_folders().items(), key=lambda kv: -kv[1]):
+        folder = Path(path)
+        if folder.is_dir():
+            out.append({"id": f"{folder.name} (your folder)", "kind": "local", "size": _folder_size(folder),
+                        "path": path, "last_used": when, "partial": 0})
     return out
+
+
+MAX_LOCAL = 50
+
+
+def _local_file():
+    from workbench.core.paths import data_dir
+
+    return data_dir() / "local-models.json"
+
+
+def _local_folders() -> dict[str, float]:
+    """Local model folders tasks have used: path -> when last (newest MAX_LOCAL)."""
+    import json
+
+    try:
+        data = json.loads(_local_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return {}
+    if not isinstance(data, dict):
+        return {}
+    return {k: float(v) for k, v in data.items()
+            if isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)}
+
+
+def note_local(folder: str) -> None:
+    """Remember that a task ran a model from this local folder (for the Models dialog).  Not
+    remembering is never an error."""
+    import json
+    import time
+    from pathlib import Path
+
+    from workbench.formats import atomic
+
+    seen = _local_folders()
+    seen[str(Path(folder).absolute())] = time.time()
+    newest = dict(sorted(seen.items(), key=lambda kv: kv[1])[-MAX_LOCAL:])
+    try:
+        _local_file().parent.mkdir(parents=True, exist_ok=True)
+        atomic.write_bytes(_local_file(), json.dumps(newest, indent=1).encode())
+    except OSError:
+        pass
 
 
 def delete_other(entry: dict) -> int:
     """Delete a CTranslate2 copy (bundled models stay); returns the bytes freed."""
     import shutil
 
+    if entry.get("kind") == "local":
+        raise ValueError(f"{entry['path']} is a folder of yours: it is used where it is, and not "
+                         "deleted from here")
     if entry.get("kind") != "ctranslate2":
         raise ValueError(f"{entry['id']} ships with the program and cannot be deleted here")
     size = entry["size"]
@@ -224,7 +275,10 @@ def fetch(checkpoint: str, cancelled=lambda: False):
     from workbench.tasks.events import TaskError
 
     if not downloads.is_hub_id(checkpoint):
-        return str(Path(checkpoint).expanduser()) if checkpoint else checkpoint
+        folder = str(Path(checkpoint).expanduser()) if checkpoint else checkpoint
+        if folder and Path(folder).is_dir():
+            note_local(folder)
+        return folder
     if checkpoint in _fetched and Path(_fetched[checkpoint]).is_dir():
         return _fetched[checkpoint]
     cached_copy = downloads.cached_snapshot(checkpoint)

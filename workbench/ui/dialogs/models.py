@@ -138,10 +138,10 @@ class ModelsDialog(QDialog):
                 if hub else "No models downloaded yet. Models are fetched when a task first uses them "
                 "(or below), into this cache, shared with other tools.")
         if others:
-            text += (f" Also here: {len(others)} bundled or converted ({human(sum(m['size'] for m in others))})."
-                     " A local model folder is used where it is and is not listed.")
+            text += (f" Also here: {len(others)} bundled, converted or your own folders "
+                     f"({human(sum(m['size'] for m in others))}); your folders are used where they are.")
         self.total.setText(text)
-        self.delete.setEnabled(any(m.get("kind") != "bundled" for m in self.entries))
+        self.delete.setEnabled(any(m.get("kind") not in ("bundled", "local") for m in self.entries))
 
     def _confirm(self, model_id: str, size: int) -> bool:
         return QMessageBox.question(self, "Delete model", f"Delete {model_id} ({human(size)}) from "
@@ -155,6 +155,10 @@ class ModelsDialog(QDialog):
             m = self.entries[row]
             if m.get("kind") == "bundled":
                 self.status.setText(f"{m['id']} ships with the program: it cannot be deleted here")
+                continue
+            if m.get("kind") == "local":
+                self.status.setText(f"{m['path']} is a folder of yours: it is used where it is, and is "
+                                    "not deleted from here")
                 continue
             if self.confirm(m["id"], m["size"]):
                 freed += (models.delete_other(m) if m.get("kind") == "ctranslate2"

@@ -1,0 +1,41 @@
+"""The small JSON stores this program keeps beside its settings (which local model folders tasks
+used; which projects may read audio outside their folder): damaged in every way, reading them
+never fails and never trusts too much (a damaged trust store asks again)."""
+import json
+import random
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from audio_fuzz import mutate  # noqa: E402
+
+
+def test_a_damaged_list_of_local_model_folders_reads_as_what_is_left(tmp_path):
+    from workbench.tasks import models
+
+    models.note_local(str(tmp_path))
+    good = models._local_file().read_bytes()
+    rng = random.Random(3)
+    for _ in range(1000):
+        models._local_file().write_bytes(mutate(good, rng))
+        seen = models._local_folders()
+        assert all(isinstance(k, str) and isinstance(v, float) for k, v in seen.items())
+        models.other_models()                  # the dialog's list still builds
+    for bad in (b"[]", b"{\"a\": true}", b"\"x\"", b"{" * 100_000, b"\xff\xfe"):
+        models._local_file().write_bytes(bad)
+        assert models._local_folders() == {}
+
+
+def test_a_damaged_trust_store_trusts_nothing_new(tmp_path):
+    from workbench.core import project as P
+
+    files = [tmp_path / "a.wav"]
+    P.trust(tmp_path / "p.awproj", files)
+    good = P._trust_file().read_bytes()
+    rng = random.Random(4)
+    for _ in range(1000):
+        P._trust_file().write_bytes(mutate(good, rng))
+        assert not P.is_trusted(tmp_path / "other.awproj", files)     # never a project it was not told
+        P.is_trusted(tmp_path / "p.awproj", files)                    # and never an exception
+    P._trust_file().write_bytes(json.dumps({"keys": [1, None, {"k": 2}]}).encode())
+    assert not P.is_trusted(tmp_path / "p.awproj", files)
