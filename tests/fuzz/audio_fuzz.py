@@ -143,18 +143,21 @@ def run(count: int, seed: int, folder: Path, log=print, base=None, child_target=
     return results
 
 
-def main() -> int:
+def main(fuzz=None, what: str = "mutated files") -> int:
+    """The long run by hand: ``--count N --seed S``; prints the figures and the first failures.
+    ``fuzz(count, seed, folder)`` defaults to the audio readers (label_fuzz, project_fuzz pass theirs)."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--count", type=int, default=10000)
     ap.add_argument("--seed", type=int, default=1)
     args = ap.parse_args()
+    fuzz = fuzz or run
     with tempfile.TemporaryDirectory() as tmp:
-        r = run(args.count, args.seed, Path(tmp))
-        print(f"{args.count} mutated files in {r['seconds']} s: {r['ok']} opened, {r['refused']} refused "
+        r = fuzz(args.count, args.seed, Path(tmp))
+        print(f"{args.count} {what} in {r['seconds']} s: {r['ok']} opened or read, {r['refused']} refused "
               f"with a message, {len(r['escaped'])} escaped, {len(r['crashed'])} crashed, "
               f"{len(r['hung'])} hung")
         for kind in ("escaped", "crashed", "hung"):
-            for line in r[kind][:20]:
+            for line in r[kind][:30]:
                 print(f"  {kind}: {line}")
     return 0 if not (r["escaped"] or r["crashed"] or r["hung"]) else 1
 

@@ -7,14 +7,11 @@ must have finite times, so that it can be written back out.
 """
 from __future__ import annotations
 
-import argparse
-import random
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audio_fuzz import ROOT, cap_memory, mutate, run  # noqa: E402,F401
+from audio_fuzz import ROOT, cap_memory, main, mutate, run  # noqa: E402,F401
 
 
 def seeds() -> list[tuple[str, bytes]]:
@@ -56,21 +53,5 @@ def fuzz(count: int, seed: int, folder: Path, log=print) -> dict:
     return run(count, seed, folder, log=log, base=seeds(), child_target=_child)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--count", type=int, default=10000)
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        r = fuzz(args.count, args.seed, Path(tmp))
-        print(f"{args.count} mutated label files in {r['seconds']} s: {r['ok']} read, {r['refused']} refused "
-              f"with a message, {len(r['escaped'])} escaped, {len(r['crashed'])} crashed, {len(r['hung'])} hung")
-        for kind in ("escaped", "crashed", "hung"):
-            for line in r[kind][:30]:
-                print(f"  {kind}: {line}")
-    return 0 if not (r["escaped"] or r["crashed"] or r["hung"]) else 1
-
-
 if __name__ == "__main__":
-    random.seed(0)
-    sys.exit(main())
+    sys.exit(main(fuzz, "mutated label files"))

@@ -11,18 +11,16 @@ data-level mutations in-process, many more of them.
 """
 from __future__ import annotations
 
-import argparse
 import copy
 import io
 import json
 import random
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from audio_fuzz import ROOT, cap_memory, run  # noqa: E402,F401
+from audio_fuzz import ROOT, cap_memory, main, run  # noqa: E402,F401
 from audio_fuzz import mutate as mutate_bytes  # noqa: E402
 
 BAD = [None, "x", "", -1, -1e308, 1e308, 2 ** 70, float("nan"), float("inf"), True, [], {}, [[[[]]]],
@@ -160,21 +158,5 @@ def fuzz(count: int, seed: int, folder: Path, log=print) -> dict:
     return run(count, seed, folder, log=log, base=seeds(folder), child_target=_child, mutator=mutate)
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--count", type=int, default=10000)
-    ap.add_argument("--seed", type=int, default=1)
-    args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        r = fuzz(args.count, args.seed, Path(tmp))
-        print(f"{args.count} mutated projects and bundles in {r['seconds']} s: {r['ok']} opened, "
-              f"{r['refused']} refused with a message, {len(r['escaped'])} escaped, "
-              f"{len(r['crashed'])} crashed, {len(r['hung'])} hung")
-        for kind in ("escaped", "crashed", "hung"):
-            for line in r[kind][:30]:
-                print(f"  {kind}: {line}")
-    return 0 if not (r["escaped"] or r["crashed"] or r["hung"]) else 1
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(fuzz, "mutated projects and bundles"))
