@@ -9,6 +9,7 @@ from audio_fixtures import signal, write
 from workbench.core import project as P
 from workbench.core.audio import open_audio
 from workbench.core.document import Document
+from workbench.core.trust import trust_file
 
 
 def foreign_project(tmp_path, names):
@@ -101,7 +102,7 @@ def test_inside_only_never_asks_and_a_damaged_memory_asks_again(tmp_path):
     write(tmp_path / "out.wav", signal(1600, 1), 16000, "WAV", "PCM_16")
     path = foreign_project(tmp_path, ["../out.wav"])
     P.load_project(path, outside=Asker(True))
-    P._trust_file().write_bytes(b"\x00{not json")
+    trust_file().write_bytes(b"\x00{not json")
     ask = Asker(True)
     P.load_project(path, outside=ask)
     assert len(ask.asked) == 1

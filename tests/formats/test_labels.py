@@ -4,6 +4,7 @@ import pytest
 
 from workbench.core.regions import Region
 from workbench.formats import labels as L
+from workbench.formats import textgrid as TG
 
 REGIONS = [Region(0.5, 1.25, "hello"), Region(2.0, 3.5, "world, \"quoted\""),
            Region(4.0, 4.0, "a point"), Region(5.0, 6.0, "ünïcödé ✓")]
@@ -94,11 +95,11 @@ def test_we_read_what_praatio_writes(tmp_path, fmt):
 
 def _general(text):
     """The general TextGrid reader alone (the long format's fast path turned off)."""
-    saved, L._tg_long = L._tg_long, lambda text: None
+    saved, TG._tg_long = TG._tg_long, lambda text: None
     try:
         return L.read_textgrid(text)
     finally:
-        L._tg_long = saved
+        TG._tg_long = saved
 
 
 def _plain(tracks):
@@ -119,7 +120,7 @@ def test_the_long_textgrid_fast_path_reads_what_the_general_reader_reads(tmp_pat
     else:
         text = L.write_textgrid(tracks, duration=8.0)
         text = text.replace("\n", "\r\n") if maker == "crlf" else text
-    fast = L._tg_long(text)
+    fast = TG._tg_long(text)
     assert fast is not None, "the fast path should take the long format"
     assert _plain(fast) == _plain(_general(text))
 
@@ -139,7 +140,7 @@ def test_the_fast_path_leaves_anything_unusual_to_the_general_reader():
     rng, taken = random.Random(11), 0
     for _ in range(3000):
         text = mutate(base, rng).decode("utf-8", "replace")
-        fast = L._tg_long(text)
+        fast = TG._tg_long(text)
         if fast is None:
             continue
         taken += 1

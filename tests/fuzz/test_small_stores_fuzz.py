@@ -27,15 +27,16 @@ def test_a_damaged_list_of_local_model_folders_reads_as_what_is_left(tmp_path):
 
 
 def test_a_damaged_trust_store_trusts_nothing_new(tmp_path):
-    from workbench.core import project as P
+    from workbench.core import trust as P
+    from workbench.core.trust import trust_file
 
     files = [tmp_path / "a.wav"]
     P.trust(tmp_path / "p.awproj", files)
-    good = P._trust_file().read_bytes()
+    good = trust_file().read_bytes()
     rng = random.Random(4)
     for _ in range(1000):
-        P._trust_file().write_bytes(mutate(good, rng))
+        trust_file().write_bytes(mutate(good, rng))
         assert not P.is_trusted(tmp_path / "other.awproj", files)     # never a project it was not told
         P.is_trusted(tmp_path / "p.awproj", files)                    # and never an exception
-    P._trust_file().write_bytes(json.dumps({"keys": [1, None, {"k": 2}]}).encode())
+    trust_file().write_bytes(json.dumps({"keys": [1, None, {"k": 2}]}).encode())
     assert not P.is_trusted(tmp_path / "p.awproj", files)

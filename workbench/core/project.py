@@ -29,6 +29,7 @@ from workbench.core.edits import EditedAudio
 from workbench.core.regions import LabelTrack, Region
 from workbench.core.scores import ScoreTable
 from workbench.core.timeline import AudioTrack, Clip
+from workbench.core.trust import is_trusted, trust
 
 FORMAT = "audio-workbench-project"
 VERSION = 2   # 2: one ordered track list, clips with trims/gain/fades/provenance, mix settings
@@ -505,48 +506,6 @@ def _extract(path: Path, folder: Path, stored: int) -> None:
         if exc.errno == errno.ENOSPC:
             raise ProjectError(path, f"the disk is full: {folder.parent} has no room to open it") from None
         raise ProjectError(path, f"it cannot be opened ({exc.strerror or exc})") from None
-
-
-# -- audio outside a project's folder: asked once ----------------------------------------------------
-MAX_TRUSTED = 5000
-
-
-def _trust_file() -> Path:
-    from workbench.core.paths import data_dir
-
-    return data_dir() / "trusted-sources.json"
-
-
-def _trust_key(path, files) -> str:
-    text = "\n".join([str(Path(path).absolute())] + sorted(str(f) for f in files))
-    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def _trusted_keys() -> list[str]:
-    try:
-        data = json.loads(_trust_file().read_text(encoding="utf-8"))
-        keys = data.get("keys") if isinstance(data, dict) else None
-        return [k for k in keys if isinstance(k, str)] if isinstance(keys, list) else []
-    except (OSError, ValueError, RecursionError):
-        return []                         # none or damaged: ask again, which is safe
-
-
-def is_trusted(path, files) -> bool:
-    """This machine saved the project at ``path`` naming these outside files, or the user said
-    yes to exactly these before."""
-    return _trust_key(path, files) in _trusted_keys()
-
-
-def trust(path, files) -> None:
-    """Remember that the project at ``path`` may read these files (the newest MAX_TRUSTED kept).
-    A failure to remember is not a failure to open or save: it only means asking again."""
-    key = _trust_key(path, files)
-    keys = [k for k in _trusted_keys() if k != key] + [key]
-    try:
-        _trust_file().parent.mkdir(parents=True, exist_ok=True)
-        atomic.write_bytes(_trust_file(), json.dumps({"keys": keys[-MAX_TRUSTED:]}).encode())
-    except OSError:
-        pass
 
 
 # -- autosave and recovery ----------------------------------------------------------------------------

@@ -58,3 +58,20 @@ def lines_of(text: str) -> list[str]:
 
 def one_line(text: str) -> str:
     return text.replace("\r", " ").replace("\n", " ").replace("\t", " ")
+
+
+def by_speaker(tracks: Tracks) -> list[tuple[str, list[Region], str | None]]:
+    """Tracks whose regions have speakers split into one tier per speaker (ELAN and Praat keep
+    a speaker per tier): (tier name, regions, speaker); regions without a speaker stay on the
+    track's own tier."""
+    out = []
+    for name, regions in tracks:
+        names = list(dict.fromkeys(r.speaker for r in regions if r.speaker))
+        if not names:
+            out.append((name, regions, None))
+            continue
+        rest = [r for r in regions if not r.speaker]
+        if rest:
+            out.append((name, rest, None))
+        out += [(f"{name} - {who}", [r for r in regions if r.speaker == who], who) for who in names]
+    return out
