@@ -61,12 +61,12 @@ def redraw_figures(gui, src, quick: bool) -> dict:
     window = gui.window
     base_doc = Document()
     base_doc.add_track(src)
-    base_tab = window._add_document(base_doc, Path(src.path))
+    base_tab = window.ctx.files._add_document(base_doc, Path(src.path))
     base_tab.loaded = True
     gui.pump(0.3)
     base = redraws(gui, base_tab, per_level=6 if quick else 12)
     doc = clips_document(src, 16, 200, src.duration)
-    tab = window._add_document(doc, Path(src.path))
+    tab = window.ctx.files._add_document(doc, Path(src.path))
     tab.loaded = True
     gui.pump(0.3)
     ours = redraws(gui, tab, per_level=6 if quick else 12)
@@ -126,7 +126,7 @@ def playback_figure(gui, src) -> dict:
         doc = Document()
         for k in range(tracks):
             doc.add_track(src, name=f"Track {k + 1}", offset=0.25 * k)
-        tab = gui.window._add_document(doc, Path(src.path))
+        tab = gui.window.ctx.files._add_document(doc, Path(src.path))
         tab.loaded = True
         gui.pump(0.2)
         player = gui.window.playback.player

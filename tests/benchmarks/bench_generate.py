@@ -226,7 +226,7 @@ def bench_gui_on(model: str, wav: Path) -> dict:
     from workbench.tasks import registry
 
     app, w, _ = window_with(wav)
-    late, job = lateness_while(app, lambda: w.generate(registry.get("music"), {"text": "calm piano",
+    late, job = lateness_while(app, lambda: w.ctx.tasks.generate(registry.get("music"), {"text": "calm piano",
                                                                                   "duration": 8.0},
                                                           "new track", model))
     late.sort()

@@ -201,7 +201,7 @@ def main() -> int:
     from gui_probe import lateness_while, window_with
 
     app, w, _ = window_with(speech)
-    late, job = lateness_while(app, lambda: w.run_task(spec, {"engine": "transformers"}, "file", model))
+    late, job = lateness_while(app, lambda: w.ctx.tasks.run_task(spec, {"engine": "transformers"}, "file", model))
     p99 = float(np.percentile(np.asarray(late) * 1000, 99))
     results["event_loop_latency_during_asr"] = {
         "p99_ms": round(p99, 2), "median_ms": round(float(np.median(late)) * 1000, 2),

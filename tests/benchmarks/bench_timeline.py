@@ -160,7 +160,7 @@ class Gui:
 def open_and_memory(gui: Gui, wav: Path) -> tuple[dict, object]:
     before = rss_mb()
     t = time.perf_counter()
-    tab = gui.window.open_file(wav)
+    tab = gui.window.ctx.files.open_file(wav)
     gui.wait(lambda: tab.loaded)
     tab.timeline.graphics.viewport().repaint()
     open_s = time.perf_counter() - t
@@ -363,12 +363,12 @@ def loop_latency_during_decode(gui: Gui, flac: Path) -> dict:
 
     idle = probe(2.0)
     t = time.perf_counter()
-    tab = gui.window.open_file(flac)
+    tab = gui.window.ctx.files.open_file(flac)
     late = probe(None, until=lambda: tab.loaded)
     decode_s = time.perf_counter() - t
     p99 = float(np.percentile(np.asarray(late) * 1000, 99))
     p99_idle = float(np.percentile(np.asarray(idle) * 1000, 99))
-    gui.window.close_current()
+    gui.window.ctx.files.close_current()
     return {"event_loop_latency_while_decoding_flac": {
         "p99_ms": round(p99, 2), "median_ms": round(float(np.median(late) * 1000), 2),
         "max_ms": round(float(max(late) * 1000), 2), "samples": len(late),
@@ -416,7 +416,7 @@ def naive_baseline(gui: Gui, wav: Path, steps: int = 4) -> dict:
     gc.collect()
 
     # the workbench on the same file, same steps
-    tab = gui.window.open_file(wav)
+    tab = gui.window.ctx.files.open_file(wav)
     t = time.perf_counter()
     gui.wait(lambda: tab.loaded)
     tab.timeline.graphics.viewport().repaint()
@@ -432,7 +432,7 @@ def naive_baseline(gui: Gui, wav: Path, steps: int = 4) -> dict:
 
     ours_pan = [ours_step(30 * (i + 1), 30 * (i + 2)) for i in range(steps)]
     ours_zoom = [ours_step(0, duration), ours_step(100, 130)] * (steps // 2)
-    gui.window.close_current()
+    gui.window.ctx.files.close_current()
     mp, mz = statistics.median(naive_pan), statistics.median(naive_zoom)
     op, oz = statistics.median(ours_pan), statistics.median(ours_zoom)
     return {"naive_pyqtgraph_baseline_10min": {
@@ -483,8 +483,8 @@ def main() -> int:
     results.update(spectrogram(gui, tab))
     log("10,000 regions")
     results.update(with_regions(gui, tab))
-    gui.window.ask_unsaved = lambda doc: "discard"
-    gui.window.close_current()
+    gui.window.ctx.files.ask_unsaved = lambda doc: "discard"
+    gui.window.ctx.files.close_current()
     log("region list, 100,000 rows")
     results.update(region_list(gui))
     log("event loop during FLAC decode")

@@ -14,9 +14,9 @@ def window_with(path):
     from workbench.ui.main_window import MainWindow
 
     window = MainWindow(Settings(autosave_seconds=0), save_settings=False)
-    window.ask_unsaved = lambda doc: "discard"
+    window.ctx.files.ask_unsaved = lambda doc: "discard"
     window.show()
-    tab = window.open_file(str(path))
+    tab = window.ctx.files.open_file(str(path))
     while not tab.loaded:
         app.processEvents()
         time.sleep(0.005)

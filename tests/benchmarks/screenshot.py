@@ -52,7 +52,7 @@ def main() -> int:
                             spectrogram={"scale": args.scale}), save_settings=False)
     w.resize(*args.size)
     w.show()
-    tab = w.open_file(args.audio)
+    tab = w.ctx.files.open_file(args.audio)
 
     def pump(cond, timeout=60):
         end = time.time() + timeout
@@ -76,7 +76,7 @@ def main() -> int:
 
     for item in args.run:
         task, _, model = item.partition("@")
-        job = w.run_task(registry.get(task), {}, "file", model)
+        job = w.ctx.tasks.run_task(registry.get(task), {}, "file", model)
         pump(lambda: job.state not in ("queued", "running"), 600)
         print(task, job.state, job.found, job.error)
     if args.split is not None:
@@ -85,12 +85,12 @@ def main() -> int:
         track = tab.document.tracks[0]
         tab.document.select_clip(track.clips[-1].id)
     if args.panel:
-        w.toggle_understand(True)
+        w.ctx.view.show_dock("understand", True)
     if args.generate:
         from workbench.tasks import registry as reg
 
-        w.toggle_generate(True)
-        job = w.generate(reg.get(args.generate), {}, "new track")
+        w.ctx.view.show_dock("generate", True)
+        job = w.ctx.tasks.generate(reg.get(args.generate), {}, "new track")
         pump(lambda: job.state not in ("queued", "running"), 60)
         print(args.generate, job.state, job.error)
     pump(tab.timeline.spectrogram_complete, 30)

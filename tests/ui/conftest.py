@@ -18,7 +18,7 @@ def window(qtbot):
     from workbench.ui.main_window import MainWindow
 
     w = MainWindow(Settings(theme="light"), save_settings=False)
-    w.ask_unsaved = lambda doc: "discard"     # tests that check the prompt replace this
+    w.ctx.files.ask_unsaved = lambda doc: "discard"     # tests that check the prompt replace this
     qtbot.addWidget(w)
     w.resize(1200, 800)
     w.show()
@@ -35,7 +35,7 @@ def window(qtbot):
 @pytest.fixture
 def open_loaded(window, qtbot):
     def open_(path):
-        tab = window.open_file(path)
+        tab = window.ctx.files.open_file(path)
         assert tab is not None
         qtbot.waitUntil(lambda: tab.loaded, timeout=20000)
         return tab

@@ -7,7 +7,7 @@ from workbench.core import about
 
 
 def test_about_names_the_versions_and_the_licences(window, qtbot):
-    dialog = window.show_about()
+    dialog = window.ctx.view.show_about()
     qtbot.addWidget(dialog)
     for part in ("Qt", "PySide6", "torch", "transformers", "Python"):
         assert dialog.shown_versions[part] not in ("", "not installed")

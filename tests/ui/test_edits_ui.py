@@ -49,11 +49,11 @@ def test_silence_redraws_the_waveform_and_delete_key_deletes_audio(window, tab, 
 def test_effects_menu_and_gain_dialog_value(window, tab):
     doc = tab.document
     doc.set_selection(1.0, 2.0)
-    window.gain_audio(-20.0)
+    window.ctx.edits.gain_audio(-20.0)
     window.actions_by_id["effect.fade_in"].trigger()
     window.actions_by_id["effect.normalize"].trigger()
     assert doc.history.titles[-3:] == ["Gain -20.0 dB", "Fade in", "Normalize"]
-    window.insert_silence(0.5)
+    window.ctx.edits.insert_silence(0.5)
     assert doc.duration == pytest.approx(10.5)
 
 

@@ -214,7 +214,7 @@ def test_out_of_memory_on_the_gpu_generates_again_on_the_cpu_in_the_same_place(w
     window.settings.device = "cuda"
     doc = tab.document
     doc.set_selection(0.5, 1.0)
-    job = window.generate(spec, {"use_selection": "continue it"}, "new track", str(tmp_path))
+    job = window.ctx.tasks.generate(spec, {"use_selection": "continue it"}, "new track", str(tmp_path))
     qtbot.waitUntil(lambda: job.state == "failed", timeout=5000)
     box = window.messages[-1]
     assert "ran out of memory" in box.text() and len(doc.tracks) == 1

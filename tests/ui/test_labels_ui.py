@@ -142,7 +142,7 @@ def test_history_dock_goes_back_to_any_step(window, tab, qtbot):
     track = doc.add_label_track()
     for i in range(3):
         doc.add_region(track.id, i, i + 0.5, f"r{i}")
-    window.toggle_history(True)
+    window.ctx.view.show_dock("history", True)
     dock = window.history_dock
     assert dock.list.count() == 5 and dock.list.currentRow() == 4
     dock._clicked(dock.list.item(2))
@@ -154,11 +154,11 @@ def test_import_and_export_labels(window, tab, tmp_path):
     doc = tab.document
     src = tmp_path / "in.srt"
     src.write_text("1\n00:00:01,000 --> 00:00:02,000\nhello\n\n2\n00:00:03,000 --> 00:00:04,500\nthere\n")
-    window.import_labels(src)
+    window.ctx.edits.import_labels(src)
     assert [t.name for t in doc.label_tracks] == ["Subtitles"]
     assert [r.text for r in doc.label_tracks[0]] == ["hello", "there"]
     assert "Imported 2 labels" in window.status_text.text()
-    window.export_labels(tmp_path / "out.TextGrid")
+    window.ctx.edits.export_labels(tmp_path / "out.TextGrid")
     from praatio import textgrid
 
     tg = textgrid.openTextgrid(str(tmp_path / "out.TextGrid"), includeEmptyIntervals=False)
@@ -171,7 +171,7 @@ def test_import_and_export_labels(window, tab, tmp_path):
 def test_a_malformed_label_file_is_a_message_and_nothing_is_imported(window, tab, tmp_path):
     bad = tmp_path / "bad.txt"
     bad.write_text("1.0\t2.0\tfine\n3.0\toops\tbroken\n")
-    window.import_labels(bad)
+    window.ctx.edits.import_labels(bad)
     assert tab.document.label_tracks == []
     box = window.messages[-1]
     assert "line 2" in box.text() and "bad.txt" in box.text()
@@ -198,7 +198,7 @@ def test_snap_to_zero_crossings(window, tab, qtbot):
 def test_transcript_view_reads_seeks_and_edits(window, tab, qtbot):
     doc = tab.document
     t = doc.add_label_track("Transcript", [Region(1.0, 2.0, "hello there"), Region(8.5, 9.5, "late words")])
-    window.toggle_transcript(True)
+    window.ctx.view.show_dock("transcript", True)
     dock = window.transcript_dock
     assert dock.track_box.currentText() == "Transcript"
     assert [dock.line(i).text(2) for i in range(dock.lines.topLevelItemCount())] == ["hello there", "late words"]
@@ -219,7 +219,7 @@ def test_transcript_speakers_assigned_renamed_and_saved_as_text(window, tab, qtb
                                              Region(5.0, 10.0, "Speaker 2", origin=origin)])
     lines = doc.add_label_track("Transcript", [Region(1.0, 2.0, "hello there"), Region(6.0, 7.5, "hi"),
                                                Region(8.0, 9.0, "how are you")])
-    window.toggle_transcript(True)
+    window.ctx.view.show_dock("transcript", True)
     dock = window.transcript_dock
     dock.show_track(lines.id)
     assert dock.speakers_box.currentData() == turns.id and dock.assign_button.isEnabled()

@@ -32,12 +32,12 @@ def test_save_reopen_exactly(window, tab, tmp_path, qtbot):
     doc.set_selection(2.0, 2.5)
     doc.silence_audio()
     assert window.tabs.tabText(0).endswith("•")
-    assert window.save_as(path=tmp_path / "session.awproj")
+    assert window.ctx.files.save_as(path=tmp_path / "session.awproj")
     assert window.tabs.tabText(0) == "session" and "•" not in window.windowTitle()
     audio_before = audio_of(doc.tracks[0]).read(0, audio_of(doc.tracks[0]).frames)
-    window.close_current()
+    window.ctx.files.close_current()
     assert window.tabs.count() == 0
-    reopened = window.open_file(tmp_path / "session.awproj")
+    reopened = window.ctx.files.open_file(tmp_path / "session.awproj")
     d2 = reopened.document
     np.testing.assert_array_equal(audio_of(d2.tracks[0]).read(0, audio_of(d2.tracks[0]).frames), audio_before)
     assert [(r.start, r.end, r.text, r.confidence) for r in d2.label_tracks[0]] == [(0.5, 1.0, "one", 0.5)]
@@ -52,26 +52,26 @@ def test_closing_with_unsaved_changes_asks(window, tab, tmp_path):
     doc = tab.document
     doc.add_label_track()
     asked = []
-    window.ask_unsaved = lambda d: asked.append(d) or "cancel"
-    window.close_current()
+    window.ctx.files.ask_unsaved = lambda d: asked.append(d) or "cancel"
+    window.ctx.files.close_current()
     assert asked == [doc] and window.tabs.count() == 1           # cancel keeps it open
-    window.ask_unsaved = lambda d: "save"
-    window.save_as = lambda tab=None, path=None: window._save_to(tab or window.current_tab(),
+    window.ctx.files.ask_unsaved = lambda d: "save"
+    window.ctx.files.save_as = lambda tab=None, path=None: window.ctx.files._save_to(tab or window.current_tab(),
                                                                  tmp_path / "saved.awproj")
-    window.close_current()
+    window.ctx.files.close_current()
     assert window.tabs.count() == 0 and (tmp_path / "saved.awproj").exists()
 
 
 def test_missing_audio_opens_the_rest_and_relinks(window, tab, tmp_path, qtbot):
     tab.document.add_label_track("Keep me", [Region(1, 2, "x")])
-    window.save_as(path=tmp_path / "p" / "proj.awproj")
-    window.close_current()
+    window.ctx.files.save_as(path=tmp_path / "p" / "proj.awproj")
+    window.ctx.files.close_current()
     shutil.move(tmp_path / "rec.wav", tmp_path / "moved.wav")
-    again = window.open_file(tmp_path / "p" / "proj.awproj")
+    again = window.ctx.files.open_file(tmp_path / "p" / "proj.awproj")
     assert again is not None and again.document.label_tracks[0].name == "Keep me"
     box = window.messages[-1]
     assert "rec.wav" in box.text() and "missing" in box.windowTitle()
-    window.relink(again, [m for m in _missing(again)], chooser=lambda old: str(tmp_path / "moved.wav"))
+    window.ctx.files.relink(again, [m for m in _missing(again)], chooser=lambda old: str(tmp_path / "moved.wav"))
     assert "All audio files found" in window.status_text.text()
     au = audio_of(again.document.tracks[0])
     assert np.abs(au.read(0, 48000)).max() > 0.1
@@ -86,13 +86,13 @@ def _missing(tab):
 
 def test_autosave_writes_recovery_and_save_clears_it(window, tab, tmp_path, monkeypatch):
     monkeypatch.setenv("WORKBENCH_DATA_DIR", str(tmp_path / "data"))
-    assert window.autosave() == 0                                  # nothing changed yet
+    assert window.ctx.files.autosave() == 0                                  # nothing changed yet
     tab.document.add_label_track("L", [Region(1, 2, "unsaved")])
-    assert window.autosave() == 1
-    assert window.autosave() == 0                                  # nothing new since
+    assert window.ctx.files.autosave() == 1
+    assert window.ctx.files.autosave() == 0                                  # nothing new since
     rec = tmp_path / "data" / "recovery" / f"{tab.key}.json"
     assert labels_in(json.loads(rec.read_text()))[0]["regions"][0]["text"] == "unsaved"
-    window.save_as(path=tmp_path / "x.awproj")
+    window.ctx.files.save_as(path=tmp_path / "x.awproj")
     assert not rec.exists()
 
 
@@ -106,11 +106,11 @@ from workbench.core.settings import Settings
 from workbench.core.regions import Region
 from workbench.ui.main_window import MainWindow
 w = MainWindow(Settings(autosave_seconds=0), save_settings=False)
-tab = w.open_file(sys.argv[2])
+tab = w.ctx.files.open_file(sys.argv[2])
 while not tab.loaded:
     app.processEvents(); time.sleep(0.01)
 tab.document.add_label_track("Work", [Region(1.0, 2.0, "precious")])
-w.autosave()
+w.ctx.files.autosave()
 print("autosaved", flush=True)
 time.sleep(60)
 """
@@ -129,18 +129,18 @@ def test_restore_after_kill_9(window, tmp_path, monkeypatch, qtbot):
     assert proc.stdout.readline().strip() == "autosaved"
     proc.send_signal(sig.SIGKILL)
     proc.wait()
-    restored = window.offer_recovery(ask=lambda: True)
+    restored = window.ctx.files.offer_recovery(ask=lambda: True)
     assert restored == 1
     doc = window.current_tab().document
     assert [r.text for r in doc.label_tracks[0]] == ["precious"]
     assert doc.history.modified                                    # restored work is unsaved
-    assert window.offer_recovery(ask=lambda: True) == 0            # offered once
+    assert window.ctx.files.offer_recovery(ask=lambda: True) == 0            # offered once
 
 
 def test_export_audio_from_the_window(window, tab, tmp_path, qtbot):
     doc = tab.document
     doc.set_selection(1.0, 2.0)
-    window.export_audio(str(tmp_path / "sel.flac"), selection_only=True, subtype="PCM_24")
+    window.ctx.files.export_audio(str(tmp_path / "sel.flac"), selection_only=True, subtype="PCM_24")
     # the worker thread can finish before Qt delivers its queued "done": wait for what users see
     qtbot.waitUntil(lambda: "Exported sel.flac" in window.status_text.text(), timeout=10000)
     info = sf.info(tmp_path / "sel.flac")
@@ -164,8 +164,8 @@ def test_a_project_from_elsewhere_asks_before_reading_audio_outside_its_folder(w
                                 "tracks": [{"kind": "audio", "clips": [{"rate": 16000, "channels": 1, "edits": [
                                     {"source": 0, "start": 0, "length": 16000}]}]}]}))
     asked = []
-    monkeypatch.setattr(window, "ask_outside", lambda project, files: asked.append(files) or False)
-    tab = window.open_file(path)
+    monkeypatch.setattr(window.ctx.files, "ask_outside", lambda project, files: asked.append(files) or False)
+    tab = window.ctx.files.open_file(path)
     assert asked == [[secret.resolve()]] and tab is not None
     box = window.messages[-1]
     assert "outside the project's folder and were not read" in box.text() and "private.wav" in box.text()
@@ -185,5 +185,5 @@ def test_the_question_names_the_files_and_reads_them_on_yes(window, tmp_path, qt
         next(b for b in box.buttons() if b.text() == "Read Them").click()
 
     QTimer.singleShot(200, answer)
-    assert window.ask_outside(tmp_path / "x.awproj", [tmp_path / "a.wav", Path("/data/b.wav")]) is True
+    assert window.ctx.files.ask_outside(tmp_path / "x.awproj", [tmp_path / "a.wav", Path("/data/b.wav")]) is True
     assert "“x.awproj” reads audio from outside its own folder" in answers[0] and "/data/b.wav" in answers[0]

@@ -52,3 +52,25 @@ def test_no_input_device_is_a_message(window, tab, qtbot):
     assert not window.recorder.recording
     assert window.status_text.text().startswith("Cannot record: no audio input device")
     assert len(tab.document.tracks) == 1
+
+
+def test_the_input_device_is_chosen_in_preferences(window, tab, qtbot, monkeypatch):
+    """Preferences lists the devices that can record; the choice is what Record opens, and a
+    device that is unplugged stays chosen (marked) rather than being silently dropped."""
+    import workbench.ui.controllers.view as view
+
+    monkeypatch.setattr(view, "input_devices", lambda: ["Built-in Microphone", "USB Mic"])
+    dialog = window.ctx.view.show_preferences()
+    names = [dialog.input.itemText(i) for i in range(dialog.input.count())]
+    assert names == ["System default", "Built-in Microphone", "USB Mic"]
+    dialog.input.setCurrentIndex(dialog.input.findData("USB Mic"))
+    dialog.accept()
+    assert window.settings.input_device == "USB Mic"
+    opened = []
+    monkeypatch.setattr(window.recorder, "start", lambda doc, device=None: opened.append(device))
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert opened == ["USB Mic"]
+    monkeypatch.setattr(view, "input_devices", lambda: ["Built-in Microphone"])
+    dialog = window.ctx.view.show_preferences()
+    assert dialog.input.currentText() == "USB Mic (not connected)"
+    dialog.reject()

@@ -20,7 +20,7 @@ def test_threshold_and_labels_from_the_scores_dock(window, open_loaded, qtbot, t
     sf.write(str(tmp_path / "scene.wav"), x.astype(np.float32), RATE)
     tab = open_loaded(tmp_path / "scene.wav")
     doc = tab.document
-    job = window.run_task(registry.get("zeroshot"), {"prompts": "beep; hiss; quiet", "window_s": 1.0,
+    job = window.ctx.tasks.run_task(registry.get("zeroshot"), {"prompts": "beep; hiss; quiet", "window_s": 1.0,
                                                      "hop_s": 0.5, "threshold": 0.6}, "file",
                           model=str(tmp_path))
     qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=30000)

@@ -29,7 +29,7 @@ def test_panel_is_built_from_the_registry(window, speech_tab, qtbot):
 
 def test_run_vad_from_the_panel_and_undo_it(window, speech_tab, qtbot):
     panel = window.understand_panel
-    window.toggle_understand(True)
+    window.ctx.view.show_dock("understand", True)
     with qtbot.waitSignal(window.job_queue.finished, timeout=30000):
         panel.run.click()
     job = window.job_queue.jobs[-1]
@@ -46,7 +46,7 @@ def test_run_vad_from_the_panel_and_undo_it(window, speech_tab, qtbot):
     assert doc.label_tracks == []
     # on the selection only: times stay on the timeline
     doc.set_selection(5.0, doc.duration)
-    job = window.run_task(registry.get("vad"), {}, "selection")
+    job = window.ctx.tasks.run_task(registry.get("vad"), {}, "selection")
     qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
     (r,) = doc.label_tracks[0].regions
     assert abs(r.start - speech_tab.truth[1][0]) < 0.2
@@ -57,7 +57,7 @@ def test_each_region_of_a_track(window, speech_tab, qtbot):
     t = doc.add_label_track("Parts")
     doc.add_region(t.id, 0.0, 4.7, "first")
     doc.add_region(t.id, 4.7, doc.duration, "second")
-    job = window.run_task(registry.get("vad"), {}, f"regions:{t.id}")
+    job = window.ctx.tasks.run_task(registry.get("vad"), {}, f"regions:{t.id}")
     qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
     assert len(doc.label_tracks[-1]) == 2
 
@@ -73,8 +73,8 @@ def _slow_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False
 def test_cancel_within_a_second_and_nothing_changes(window, speech_tab, qtbot, monkeypatch):
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
-    job = window.run_task(spec, {})
-    second = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
+    second = window.ctx.tasks.run_task(spec, {})
     assert job.state == "running" and second.state == "queued"        # one at a time
     qtbot.waitUntil(lambda: job.fraction > 0.03, timeout=5000)
     assert job.eta is not None
@@ -97,7 +97,7 @@ def _broken_runner(samples, rate, params, checkpoint=None, cancelled=lambda: Fal
 def test_a_failing_task_is_a_message_with_details(window, speech_tab, qtbot, monkeypatch):
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _broken_runner)
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     qtbot.waitUntil(lambda: job.state == "failed", timeout=5000)
     box = window.messages[-1]
     assert "not found" in box.text() and "Traceback" in box.detailedText()
@@ -108,7 +108,7 @@ def test_a_failing_task_is_a_message_with_details(window, speech_tab, qtbot, mon
 def test_the_window_stays_responsive_while_a_task_runs(window, speech_tab, qtbot, monkeypatch):
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     ticks = []
     from PySide6.QtCore import QTimer
 
@@ -127,10 +127,10 @@ def test_the_window_stays_responsive_while_a_task_runs(window, speech_tab, qtbot
 def test_closing_the_tab_cancels_its_jobs(window, speech_tab, qtbot, monkeypatch):
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _slow_runner)
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     qtbot.waitUntil(lambda: job.fraction > 0, timeout=5000)
     t = time.monotonic()
-    window.close_current()
+    window.ctx.files.close_current()
     took = time.monotonic() - t
     assert job.state == "cancelled" and window.tabs.count() == 0
     # it stopped, it did not run to the end (20 s) while the window waited
@@ -148,7 +148,7 @@ def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab
     folder = tiny_ctc(tmp_path / "ctc")
     speech_tab.document.add_label_track("Notes")       # what the transcript view shows until then
     panel = window.understand_panel
-    window.toggle_understand(True)
+    window.ctx.view.show_dock("understand", True)
     panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
                               .index("Speech recognition"))
     assert panel.model.isEnabled() and panel.model.itemText(0) == "openai/whisper-small"
@@ -168,12 +168,12 @@ def test_speech_recognition_from_the_panel_with_a_local_model(window, speech_tab
 def test_the_device_preference_reaches_the_job(window, speech_tab, qtbot):
     from workbench.tasks.models import choose_device
 
-    window.show_preferences()
-    dialog = window._preferences
+    window.ctx.view.show_preferences()
+    dialog = window.ctx.view._preferences
     dialog.device.setCurrentIndex(dialog.device.findData("cpu"))
     dialog.accept()
     assert window.settings.device == "cpu"
-    job = window.run_task(registry.get("vad"), {})
+    job = window.ctx.tasks.run_task(registry.get("vad"), {})
     qtbot.waitUntil(lambda: job.state == "done", timeout=30000)
     assert job.device == "cpu"
     assert choose_device("auto") in ("cpu", "cuda", "mps") and choose_device("cpu") == "cpu"
@@ -193,7 +193,7 @@ def test_results_appear_while_the_job_runs_and_land_as_one_step(window, speech_t
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _streaming_runner)
     tl = speech_tab.timeline
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     qtbot.waitUntil(lambda: job.found >= 2, timeout=5000)
     previews = [lane for lane in tl.lanes if lane.kind == "labels"]
     assert len(previews) == 1 and previews[0].track.name == "Voice activity …"
@@ -210,7 +210,7 @@ def test_results_appear_while_the_job_runs_and_land_as_one_step(window, speech_t
 def test_a_cancelled_job_leaves_no_preview(window, speech_tab, qtbot, monkeypatch):
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _streaming_runner)
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     qtbot.waitUntil(lambda: job.found >= 1, timeout=5000)
     window.job_queue.cancel(job)
     qtbot.waitUntil(lambda: job.state == "cancelled", timeout=3000)
@@ -240,7 +240,7 @@ def test_a_hub_model_downloads_in_the_job_then_runs(window, speech_tab, qtbot, t
         hub.rate = 150_000
         messages = []
         window.job_queue.changed.connect(lambda job: messages.append(job.message))
-        job = window.run_task(registry.get("tag"), {"threshold": 0.0}, model="test-org/tiny-ast")
+        job = window.ctx.tasks.run_task(registry.get("tag"), {"threshold": 0.0}, model="test-org/tiny-ast")
         qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=60000)
     assert job.state == "done", job.error
     assert any("Downloading test-org/tiny-ast" in m and "model.safetensors" in m and " KB of " in m
@@ -265,7 +265,7 @@ def test_gpu_out_of_memory_offers_the_cpu(window, speech_tab, qtbot, monkeypatch
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _oom_on_gpu)
     window.settings.device = "cuda"
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     qtbot.waitUntil(lambda: job.state == "failed", timeout=5000)
     box = window.messages[-1]
     assert "ran out of memory" in box.text() and "CPU" in box.text() and "OutOfMemoryError" in box.detailedText()
@@ -283,7 +283,7 @@ def test_speech_recognition_from_the_panel_with_real_weights(window, open_loaded
     path, truth = sentences
     tab = open_loaded(path)
     panel = window.understand_panel
-    window.toggle_understand(True)
+    window.ctx.view.show_dock("understand", True)
     panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
                               .index("Speech recognition"))
     panel.model.setEditText(real_whisper)
@@ -305,7 +305,7 @@ def test_units_in_the_form_and_browse_for_a_model_folder(window, speech_tab, qtb
     from PySide6.QtWidgets import QFileDialog
 
     panel = window.understand_panel
-    window.toggle_understand(True)
+    window.ctx.view.show_dock("understand", True)
     panel.tasks.setCurrentRow([panel.tasks.item(i).text() for i in range(panel.tasks.count())]
                               .index("Speech recognition"))
     monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(tmp_path))
@@ -334,7 +334,7 @@ def test_cancel_offers_to_keep_what_was_found(window, speech_tab, qtbot, monkeyp
     spec = registry.get("vad")
     monkeypatch.setattr(type(spec), "runner", lambda self: _finds_then_waits)
     doc = speech_tab.document
-    job = window.run_task(spec, {})
+    job = window.ctx.tasks.run_task(spec, {})
     qtbot.waitUntil(lambda: job.found >= 3, timeout=5000)
     window.job_queue.cancel(job)
     qtbot.waitUntil(lambda: any("Keep the 3 regions" in b.text() for b in window.messages), timeout=5000)
@@ -361,7 +361,7 @@ def test_enroll_named_speakers_from_the_panel_then_identify_them(window, open_lo
     doc.add_label_track("Speakers", [Region(a, b, who) for a, b, who in truth])
     steps = doc.history.undo_title
     panel = window.understand_panel
-    window.toggle_understand(True)
+    window.ctx.view.show_dock("understand", True)
     panel.set_values("enroll", {"library": str(tmp_path / "voices.json")})
     assert panel.input.currentText() == "Each region of “Speakers”"    # made for regions
     with qtbot.waitSignal(window.job_queue.finished, timeout=120000):
@@ -370,7 +370,7 @@ def test_enroll_named_speakers_from_the_panel_then_identify_them(window, open_lo
     assert job.state == "done", job.error
     assert len(doc.label_tracks) == 1 and doc.history.undo_title == steps
     assert "Ann:" in window.status_text.text() and "enrolled" in window.status_text.text()
-    job = window.run_task(registry.get("identify"), {"library": str(tmp_path / "voices.json")}, "file")
+    job = window.ctx.tasks.run_task(registry.get("identify"), {"library": str(tmp_path / "voices.json")}, "file")
     qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=120000)
     assert job.state == "done", job.error
     assert {r.text for r in doc.label_tracks[-1]} == {"Ann", "Bob", "Cal"}

@@ -151,7 +151,7 @@ def test_broken_file_gets_a_message_and_nothing_else_is_affected(window, open_lo
     good.document.set_selection(1.0, 2.0)
     bad = tmp_path / "notes.wav"
     bad.write_text("meeting notes, not audio\n" * 10)
-    assert window.open_file(bad) is None
+    assert window.ctx.files.open_file(bad) is None
     assert window.tabs.count() == 1 and window.current_tab() is good
     assert good.document.selection == (1.0, 2.0)
     box = window.messages[-1]
@@ -171,7 +171,7 @@ def test_truncated_file_opens_with_a_warning(window, open_loaded, ten_seconds, t
 def test_compressed_file_decodes_in_the_background_with_progress(window, qtbot, tmp_path):
     path = write(tmp_path / "long.flac", signal(48000 * 60, 2), 48000, "FLAC", "PCM_16")
     seen = []
-    tab = window.open_file(path)
+    tab = window.ctx.files.open_file(path)
     tab.worker.progress.connect(seen.append)
     assert window.tabs.count() == 1         # the tab is there at once, while decoding
     qtbot.waitUntil(lambda: tab.loaded, timeout=30000)
@@ -182,11 +182,11 @@ def test_compressed_file_decodes_in_the_background_with_progress(window, qtbot, 
 
 def test_closing_a_tab_while_decoding_cancels_it(window, qtbot, tmp_path):
     path = write(tmp_path / "long.flac", signal(48000 * 60, 2), 48000, "FLAC", "PCM_16")
-    tab = window.open_file(path)
+    tab = window.ctx.files.open_file(path)
     worker = tab.worker
     src = tab.document.first_source
     t = time.monotonic()
-    window.close_current()
+    window.ctx.files.close_current()
     took = time.monotonic() - t
     assert worker.isFinished()
     assert window.tabs.count() == 0 and window.stack.currentIndex() == 0
@@ -212,7 +212,7 @@ def test_drop_files_onto_the_window(window, qtbot, ten_seconds):
 
 def test_recent_files_menu_reopens(window, open_loaded, ten_seconds, qtbot):
     open_loaded(ten_seconds)
-    window.close_current()
+    window.ctx.files.close_current()
     actions = window.recent_menu.actions()
     assert actions and actions[0].text() == str(ten_seconds.resolve())
     actions[0].trigger()
@@ -239,8 +239,8 @@ def test_preferences_apply_and_persist(window, open_loaded, ten_seconds, qtbot, 
     monkeypatch.setenv("WORKBENCH_CONFIG_DIR", str(tmp_path / "cfg"))
     window._save_settings = True
     tab = open_loaded(ten_seconds)
-    window.show_preferences()
-    dialog = window._preferences
+    window.ctx.view.show_preferences()
+    dialog = window.ctx.view._preferences
     dialog.theme.setCurrentIndex(dialog.theme.findData("dark"))
     dialog.n_fft.setCurrentIndex(dialog.n_fft.findData(4096))
     dialog.colormap.setCurrentIndex(dialog.colormap.findData("viridis"))

@@ -10,7 +10,7 @@ from conftest import click, lane_point
 @pytest.fixture
 def two(window, open_loaded, tmp_path, qtbot):
     tab = open_loaded(write(tmp_path / "a.wav", signal(48000 * 2, 2, seed=1), 48000, "WAV", "FLOAT"))
-    window.import_audio(str(write(tmp_path / "b.wav", signal(48000 * 3, 1, seed=2), 48000, "WAV", "FLOAT")))
+    window.ctx.edits.import_audio(str(write(tmp_path / "b.wav", signal(48000 * 3, 1, seed=2), 48000, "WAV", "FLOAT")))
     qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
     return tab
 
@@ -28,7 +28,7 @@ def test_edits_on_all_tracks_or_the_clicked_one(window, two, qtbot):
     doc = two.document
     a, b = doc.tracks
     doc.set_selection(0.5, 1.0)
-    window.silence_audio()
+    window.ctx.edits.silence_audio()
     assert np.all(audio_of(a).read(24000, 48000) == 0) and np.all(audio_of(b).read(24000, 48000) == 0)
     doc.history.undo()
     window.actions_by_id["select.all_tracks"].trigger()            # off: the clicked track only
@@ -36,7 +36,7 @@ def test_edits_on_all_tracks_or_the_clicked_one(window, two, qtbot):
     click(two.timeline.graphics.viewport(), lane_point(b_lane, 1.5))
     assert doc.focused_track is b and b_lane.plot.getAxis("left").labelText.startswith("▶")
     doc.set_selection(0.5, 1.0)
-    window.silence_audio()
+    window.ctx.edits.silence_audio()
     assert np.all(audio_of(b).read(24000, 48000) == 0)
     assert np.abs(audio_of(a).read(24000, 48000)).max() > 0.1
 
@@ -46,22 +46,22 @@ def test_mixdown_plays_and_exports(window, open_loaded, tmp_path, qtbot, recorde
     x = (0.3 * chirp(rate, rate, 300, 2000)).astype(np.float32)
     tab = open_loaded(write(tmp_path / "x.wav", np.stack([x, x], 1), rate, "WAV", "FLOAT"))
     y = (0.3 * chirp(rate, rate, 2000, 300)).astype(np.float32)
-    window.import_audio(str(write(tmp_path / "y.wav", y[:, None], rate, "WAV", "FLOAT")))
+    window.ctx.edits.import_audio(str(write(tmp_path / "y.wav", y[:, None], rate, "WAV", "FLOAT")))
     qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
     mix = np.stack([x + y, x + y], 1)
-    worker = window.export_audio(str(tmp_path / "mix.wav"), subtype="FLOAT")
+    worker = window.ctx.files.export_audio(str(tmp_path / "mix.wav"), subtype="FLOAT")
     qtbot.waitUntil(worker.isFinished, timeout=10000)
     got, _ = sf.read(tmp_path / "mix.wav", dtype="float32")
     np.testing.assert_allclose(got, mix, atol=1e-6)
     rec = recorder()
-    window.play_stop()
+    window.ctx.view.play()
     qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
     heard, sent = played_part(rec.stop(), mix)
     np.testing.assert_allclose(heard, sent, atol=1e-5)
 
 
 def test_project_with_two_tracks_reopens(window, two, tmp_path):
-    window.save_as(path=tmp_path / "two.awproj")
-    window.close_current()
-    again = window.open_file(tmp_path / "two.awproj")
+    window.ctx.files.save_as(path=tmp_path / "two.awproj")
+    window.ctx.files.close_current()
+    again = window.ctx.files.open_file(tmp_path / "two.awproj")
     assert [t.name for t in again.document.tracks] == ["a.wav", "b.wav"]

@@ -61,8 +61,8 @@ def test_meter_shows_the_playing_level(window, tab, qtbot, null_sink):
 
 def test_project_rate_is_set_in_preferences_and_undoes(window, tab, qtbot):
     doc = tab.document
-    window.show_preferences()
-    dialog = window._preferences
+    window.ctx.view.show_preferences()
+    dialog = window.ctx.view._preferences
     dialog.rate.setCurrentIndex(dialog.rate.findData(44100))
     dialog.accept()
     assert doc.sample_rate == 44100 and doc.mix().sample_rate == 44100

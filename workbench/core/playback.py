@@ -27,9 +27,18 @@ def _sounddevice():
 
 def output_devices() -> list[str]:
     """Names of the devices that can play, or [] when there is no audio system."""
+    return _devices("max_output_channels")
+
+
+def input_devices() -> list[str]:
+    """Names of the devices that can record, or [] when there is no audio system."""
+    return _devices("max_input_channels")
+
+
+def _devices(channels: str) -> list[str]:
     try:
         sd = _sounddevice()
-        return [d["name"] for d in sd.query_devices() if d["max_output_channels"] > 0]
+        return [d["name"] for d in sd.query_devices() if d[channels] > 0]
     except Exception:
         return []
 

@@ -59,10 +59,10 @@ def run_gui(files: list[str], theme: str | None = None, exit_when_shown: bool = 
         window._first_paint = FirstPaint(window)
         window.installEventFilter(window._first_paint)
     if files:  # opened before the first paint, so the window never shows an empty state first
-        window.open_files(files)
+        window.ctx.files.open_files(files)
     window.show()
     if not exit_when_shown:  # after a crash: offer the work the last session did not save
-        QTimer.singleShot(0, window.offer_recovery)
+        QTimer.singleShot(0, window.ctx.files.offer_recovery)
     code = app.exec()
     if exit_when_shown:
         os._exit(code)  # skip interpreter teardown: the figure is the time to the first paint

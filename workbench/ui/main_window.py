@@ -1,24 +1,23 @@
 """The main window: tabs of open recordings, menus from the action table, docks, status bar.
 
-Wiring only, and split by area: opening, saving and recovery in window_files.py, label and audio
-edits in window_edits.py, tasks and jobs in window_tasks.py; this file builds the window and holds
-the view, theme and settings handlers."""
+It builds the widgets and the menus, and shows state (titles, the status bar, which actions are
+enabled).  What the commands do lives in the controllers (``ui/controllers``: files, edits, tasks,
+view), reached through ``window.ctx``; the menus are built from ``ui/actions.py``, whose callbacks
+take that context."""
 from __future__ import annotations
-
-from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
-from workbench.core.playback import output_devices
 from workbench.core.settings import Settings
-from workbench.dsp.spectrogram import SpectrogramParams
 from workbench.ui import theme as themes
 from workbench.ui.recording import RecordController
 from workbench.ui.transport import TransportBar
 from workbench.ui.actions import ACTIONS
+from workbench.ui.controllers import Context
+from workbench.ui.controllers.files import DocumentTab
 from workbench.ui.docks import HistoryDock, RegionListDock
 from workbench.ui.generated import GeneratedDock
 from workbench.ui.jobs import JobQueue, JobsDock
@@ -27,10 +26,6 @@ from workbench.ui.tasks_panel import TaskPanel
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.scores import ScoresDock
 from workbench.ui.transcript import TranscriptDock
-from workbench.ui.window_edits import EditsMixin
-from workbench.ui.window_files import FilesMixin
-from workbench.ui.window_tasks import TasksMixin
-
 
 
 def collect_garbage_on_gui_thread() -> None:
@@ -54,7 +49,7 @@ class WelcomePage(QWidget):
         hint = QLabel("Open a recording to see its waveform and spectrogram.<br>"
                       "Drop audio files here, or press <b>Ctrl+O</b>.")
         button = QPushButton("Open a recording…")
-        button.clicked.connect(window.open_dialog)
+        button.clicked.connect(window.ctx.files.open_dialog)
         for w in (title, hint):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(w)
@@ -62,11 +57,12 @@ class WelcomePage(QWidget):
         layout.addStretch(3)
 
 
-class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
+class MainWindow(QMainWindow):
     def __init__(self, settings: Settings | None = None, save_settings: bool = True) -> None:
         super().__init__()
         collect_garbage_on_gui_thread()
         self.settings = settings or Settings()
+        self.ctx = Context(self)
         self._save_settings = save_settings
         self.theme = themes.resolve(self.settings.theme)
         self.messages: list[QMessageBox] = []     # open notices (tests read them)
@@ -78,7 +74,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.tabs.setDocumentMode(True)
         self.tabs.setTabsClosable(True)
         self.tabs.setMovable(True)
-        self.tabs.tabCloseRequested.connect(self.close_tab)
+        self.tabs.tabCloseRequested.connect(self.ctx.files.close_tab)
         self.tabs.currentChanged.connect(self._current_changed)
         self.stack = QStackedWidget()
         self.stack.addWidget(WelcomePage(self))
@@ -111,12 +107,12 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
 
         self.understand_panel = TaskPanel("understand", "Understand", self)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.understand_panel)
-        self.understand_panel.run_requested.connect(self.run_task)
+        self.understand_panel.run_requested.connect(self.ctx.tasks.run_task)
         self.understand_panel.hide()
         self.generate_panel = TaskPanel("generate", "Generate", self, where=self.settings.generate_where)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.generate_panel)
         self.tabifyDockWidget(self.understand_panel, self.generate_panel)
-        self.generate_panel.run_requested.connect(self.generate)
+        self.generate_panel.run_requested.connect(self.ctx.tasks.generate)
         self.generate_panel.hide()
         self.transcript_dock = TranscriptDock(self)
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.transcript_dock)
@@ -127,8 +123,8 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.tabifyDockWidget(self.regions_dock, self.scores_dock)
         self.scores_dock.hide()
         self.job_queue = JobQueue(self)
-        self.job_queue.finished.connect(self._job_finished)
-        self.job_queue.partial.connect(self._job_partial)
+        self.job_queue.finished.connect(self.ctx.tasks._job_finished)
+        self.job_queue.partial.connect(self.ctx.tasks._job_partial)
         self.jobs_dock = JobsDock(self.job_queue, self)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
         self.jobs_dock.hide()
@@ -138,11 +134,12 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.generated_dock)
         self.tabifyDockWidget(self.regions_dock, self.generated_dock)
         self.generated_dock.hide()
-        self.generated_dock.insert_requested.connect(self.insert_generated)
-        self.generated_dock.again_requested.connect(self.generate_again)
-        self.generated_dock.settings_requested.connect(self.use_generated_settings)
-        self.generated_dock.check_requested.connect(self.check_generated)
-        self.job_queue.generated.connect(self._job_generated)
+        tasks = self.ctx.tasks
+        self.generated_dock.insert_requested.connect(tasks.insert_generated)
+        self.generated_dock.again_requested.connect(tasks.generate_again)
+        self.generated_dock.settings_requested.connect(tasks.use_generated_settings)
+        self.generated_dock.check_requested.connect(tasks.check_generated)
+        self.job_queue.generated.connect(tasks._job_generated)
 
         self.playback = PlaybackController(self.settings.output_device, self)
         self.playback.problem.connect(lambda text: self.show_status(f"Playback: {text}"))
@@ -166,7 +163,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self._apply_theme()
         self._follow_system_theme()
         self.autosave_timer = QTimer(self)
-        self.autosave_timer.timeout.connect(self.autosave)
+        self.autosave_timer.timeout.connect(self.ctx.files.autosave)
         if self.settings.autosave_seconds > 0:
             self.autosave_timer.start(max(5, self.settings.autosave_seconds) * 1000)
 
@@ -193,17 +190,30 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
             if spec.group:
                 action.setCheckable(True)
                 groups.setdefault(spec.group, QActionGroup(self)).addAction(action)
-            action.triggered.connect(getattr(self, spec.handler))
+            action.triggered.connect(self._runner(spec))
             menu.addAction(action)
             self.addAction(action)  # shortcuts work even when the menu bar is hidden
             self.actions_by_id[spec.id] = action
         self._update_enabled()
 
+    def _runner(self, spec):
+        """The slot of an action: its callback with the context (and the checked state when it is
+        checkable); one that needs a document does nothing without one."""
+        def run(checked: bool = False):
+            if spec.needs_document and self.ctx.document is None:
+                return None
+            return spec.callback(self.ctx, checked) if spec.checkable else spec.callback(self.ctx)
+        return run
+
+    def trigger(self, action_id: str) -> None:
+        """Run a command by its id, as its menu item or shortcut would."""
+        self.actions_by_id[action_id].trigger()
+
     def _rebuild_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_files:
             action = self.recent_menu.addAction(path)
-            action.triggered.connect(lambda _=False, p=path: self.open_files([p]))
+            action.triggered.connect(lambda _=False, p=path: self.ctx.files.open_files([p]))
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
 
     def _update_enabled(self) -> None:
@@ -213,7 +223,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
                 self.actions_by_id[spec.id].setEnabled(has_doc)
 
     def _update_undo_actions(self) -> None:
-        doc = self._doc() if hasattr(self, "tabs") else None
+        doc = self.ctx.document if hasattr(self, "tabs") else None
         undo, redo = self.actions_by_id["edit.undo"], self.actions_by_id["edit.redo"]
         undo.setEnabled(bool(doc and doc.history.can_undo))
         redo.setEnabled(bool(doc and doc.history.can_redo))
@@ -222,7 +232,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
 
     def _sync_view_actions(self) -> None:
         self.actions_by_id[f"view.mode.{self.settings.view_mode}"].setChecked(True)
-        self.actions_by_id[f"view.scale.{self.spectrogram_params().scale}"].setChecked(True)
+        self.actions_by_id[f"view.scale.{self.ctx.view.spectrogram_params().scale}"].setChecked(True)
 
     def _follow_system_theme(self) -> None:
         signal = getattr(QGuiApplication.styleHints(), "colorSchemeChanged", None)
@@ -236,29 +246,36 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
             tab.timeline.apply_theme(self.theme)
 
 
+    # -- tabs -------------------------------------------------------------------------------------
+    def all_tabs(self) -> list[DocumentTab]:
+        return [self.tabs.widget(i) for i in range(self.tabs.count())]
 
+    def current_tab(self) -> DocumentTab | None:
+        return self.tabs.currentWidget()
 
+    def current_timeline(self):
+        tab = self.current_tab()
+        return tab.timeline if tab else None
 
+    def _update_title(self, tab: DocumentTab) -> None:
+        idx = self.tabs.indexOf(tab)
+        if idx < 0:
+            return
+        doc = tab.document
+        mark = " •" if doc.history.modified else ""
+        self.tabs.setTabText(idx, doc.title + mark)
+        if tab is self.current_tab():
+            self.setWindowTitle(f"{doc.title}{mark} — Audio Workbench")
 
+    def dragEnterEvent(self, ev) -> None:
+        if ev.mimeData().hasUrls():
+            ev.acceptProposedAction()
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
+    def dropEvent(self, ev) -> None:
+        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
+        if paths:
+            ev.acceptProposedAction()
+            self.ctx.files.open_files(paths)
 
     def _current_changed(self, _index: int) -> None:
         tab = self.current_tab()
@@ -322,204 +339,6 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
         self.statusBar().showMessage(f"Pointer {format_time(t)}", 2000)
 
 
-
-    # -- action handlers (named in the action table) --------------------------------------------------
-    def _timeline_call(self, name: str) -> None:
-        timeline = self.current_timeline()
-        if timeline is not None:
-            getattr(timeline, name)()
-
-    def zoom_in(self) -> None:
-        self._timeline_call("zoom_in")
-
-    def zoom_out(self) -> None:
-        self._timeline_call("zoom_out")
-
-    def zoom_normal(self) -> None:
-        self._timeline_call("zoom_normal")
-
-    def zoom_to_selection(self) -> None:
-        self._timeline_call("zoom_to_selection")
-
-    def fit(self) -> None:
-        self._timeline_call("fit")
-
-    def select_all(self) -> None:
-        tab = self.current_tab()
-        if tab:
-            tab.document.set_selection(0.0, tab.document.duration)
-
-    def select_none(self) -> None:
-        tab = self.current_tab()
-        if tab:
-            tab.document.set_selection(None)
-
-    def cursor_to_start(self) -> None:
-        tab = self.current_tab()
-        if tab:
-            tab.document.set_selection(None)
-            tab.document.set_cursor(0.0)
-            tab.timeline.scroll_to(0.0)
-
-    def cursor_to_end(self) -> None:
-        tab = self.current_tab()
-        if tab:
-            tab.document.set_selection(None)
-            tab.document.set_cursor(tab.document.duration)
-            tab.timeline.scroll_to(tab.document.duration)
-
-    def play_stop(self) -> None:
-        timeline = self.current_timeline()
-        if timeline is not None:
-            self.playback.toggle(timeline)
-
-    def record_stop(self) -> None:
-        if self.recorder.recording:
-            track = self.recorder.stop()
-            if track is not None:
-                self.show_status(f"Recorded {track.clips[0].duration:.2f} s into “{track.name}”")
-            return
-        tab = self.current_tab()
-        if tab is not None:
-            self.playback.stop()
-            self.recorder.start(tab.document, self.settings.input_device)
-
-    def play_looped(self) -> None:
-        timeline = self.current_timeline()
-        if timeline is not None:
-            self.playback.toggle(timeline, loop=True)
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-    def toggle_regions(self, on: bool) -> None:
-        self.regions_dock.setVisible(on)
-        if on:
-            self.regions_dock.raise_()
-            self.resizeDocks([self.regions_dock], [max(380, self.width() // 4)], Qt.Orientation.Horizontal)
-
-    def toggle_history(self, on: bool) -> None:
-        self.history_dock.setVisible(on)
-        if on:
-            self.history_dock.raise_()
-
-
-
-    def _set_mode(self, mode: str) -> None:
-        self.settings.view_mode = mode
-        for tab in self.all_tabs():
-            tab.timeline.set_mode(mode)
-
-    def show_waveform(self) -> None:
-        self._set_mode("waveform")
-
-    def show_spectrogram(self) -> None:
-        self._set_mode("spectrogram")
-
-    def show_split(self) -> None:
-        self._set_mode("split")
-
-    def _set_scale(self, scale: str) -> None:
-        params = self.spectrogram_params().with_(scale=scale)
-        default = SpectrogramParams().scale
-        self.settings.spectrogram = {k: v for k, v in {**self.settings.spectrogram, "scale": scale}.items()
-                                     if k != "scale" or scale != default}
-        for tab in self.all_tabs():
-            tab.timeline.set_params(params)
-
-    def scale_linear(self) -> None:
-        self._set_scale("linear")
-
-    def scale_log(self) -> None:
-        self._set_scale("log")
-
-    def scale_mel(self) -> None:
-        self._set_scale("mel")
-
-    def show_preferences(self) -> None:
-        from workbench.ui.dialogs.preferences import PreferencesDialog
-
-        tab = self.current_tab()
-        doc = tab.document if tab else None
-        dialog = PreferencesDialog(self.settings, output_devices(), self,
-                                   project_rate=doc.sample_rate if doc else None)
-        self._preferences = dialog
-
-        def accepted():
-            self.apply_settings(dialog.result_settings())
-            rate = dialog.result_rate()
-            if doc is not None and rate and rate != doc.sample_rate:
-                doc.set_sample_rate(rate)
-                self.show_status(f"Project rate {rate} Hz (Ctrl+Z goes back)")
-
-        dialog.accepted.connect(accepted)
-        dialog.open()
-
-    def apply_settings(self, new: Settings) -> None:
-        old = self.settings
-        self.settings = replace(new, recent_files=old.recent_files)
-        if new.output_device != old.output_device:
-            self.playback.set_device(new.output_device)
-        if new.theme != old.theme:
-            self._apply_theme()
-        params = self.spectrogram_params()
-        for tab in self.all_tabs():
-            tab.timeline.set_mode(new.view_mode)
-            tab.timeline.set_params(params)
-        self._sync_view_actions()
-        self._persist()
-
-
-    def show_about(self):
-        from workbench.ui.dialogs.about import AboutDialog
-
-        dialog = AboutDialog(self)
-        dialog.show()
-        return dialog
-
-    def open_demo(self):
-        """Help ▸ Open Demo Recording: the short recording that ships with the workbench."""
-        from workbench.core.paths import demo_recording
-
-        demo = demo_recording()
-        if demo is None:
-            self.show_status("The demo recording is not part of this install (resources/demo)")
-            return None
-        tabs = self.open_files([str(demo)])
-        return tabs[0] if tabs else None
-
     # -- closing ---------------------------------------------------------------------------------------
     def _persist(self) -> None:
         if self._save_settings:
@@ -531,7 +350,7 @@ class MainWindow(FilesMixin, EditsMixin, TasksMixin, QMainWindow):
     def closeEvent(self, ev) -> None:
         for tab in self.all_tabs():
             self.tabs.setCurrentWidget(tab)
-            if not self.close_tab(self.tabs.indexOf(tab)):
+            if not self.ctx.files.close_tab(self.tabs.indexOf(tab)):
                 ev.ignore()
                 return
         self.playback.stop()

@@ -106,7 +106,7 @@ def _open_demo(state, scratch) -> str:
     if demo is None:
         raise StepFailed("the demo recording (resources/demo/demo.flac) is not part of this install")
     window, app = state["window"], state["app"]
-    tabs = window.open_files([str(demo)])
+    tabs = window.ctx.files.open_files([str(demo)])
     if not tabs:
         raise StepFailed(f"{demo} did not open{_messages(window)}")
     tab = tabs[0]
@@ -138,7 +138,7 @@ def _voice_activity(state, scratch) -> str:
     from workbench.tasks import registry
 
     window, app = state["window"], state["app"]
-    job = window.run_task(registry.get("vad"), {}, "file")
+    job = window.ctx.tasks.run_task(registry.get("vad"), {}, "file")
     if job is None:
         raise StepFailed(f"the task did not start{_messages(window)}")
     _wait(app, lambda: job.state in ("done", "failed", "cancelled"), 180, "voice activity")
@@ -163,7 +163,7 @@ def _tone(state, scratch) -> str:
 
     window, app, tab = state["window"], state["app"], state["tab"]
     tab.document.set_cursor(1.0)
-    job = window.generate(registry.get("tone"), {"frequency": 440.0, "duration": 2.0}, where="new track")
+    job = window.ctx.tasks.generate(registry.get("tone"), {"frequency": 440.0, "duration": 2.0}, where="new track")
     if job is None:
         raise StepFailed(f"the task did not start{_messages(window)}")
     _wait(app, lambda: job.state in ("done", "failed", "cancelled"), 60, "the tone")
@@ -183,7 +183,7 @@ def _tone(state, scratch) -> str:
 def _save(state, scratch) -> str:
     window, tab = state["window"], state["tab"]
     path = scratch / "self-test.awproj"
-    if not window.save_as(tab, path) or not path.is_file():
+    if not window.ctx.files.save_as(tab, path) or not path.is_file():
         raise StepFailed(f"{path} was not written{_messages(window)}")
     state["project"] = path
     return f"{path.name}, {sum(f.stat().st_size for f in scratch.rglob('*') if f.is_file()) // 1024} kB"
@@ -195,7 +195,7 @@ def _reopen(state, scratch) -> str:
     from workbench.core.mix import Mix
 
     window = state["window"]
-    tab = window.open_project(state["project"])
+    tab = window.ctx.files.open_project(state["project"])
     if tab is None:
         raise StepFailed(f"the project did not open{_messages(window)}")
     doc = tab.document

@@ -1,4 +1,4 @@
-"""Preferences: theme, output device, the default view and spectrogram settings."""
+"""Preferences: theme, output and input devices, the default view and spectrogram settings."""
 from __future__ import annotations
 
 from dataclasses import asdict, replace
@@ -20,23 +20,31 @@ def _combo(items, current) -> QComboBox:
     return box
 
 
+def _device_combo(devices: list[str], current: str | None, kind: str) -> QComboBox:
+    """The system default, the devices there are, and the chosen one even when it is unplugged
+    (so that choosing nothing new keeps it)."""
+    items = [(None, "System default")] + [(d, d) for d in devices]
+    if current and current not in devices:
+        items.append((current, f"{current} (not connected)"))
+    box = _combo(items, current)
+    if not devices:
+        box.setToolTip(f"No {kind} device was found (is PortAudio installed?)")
+    return box
+
+
 class PreferencesDialog(QDialog):
     RATES = (8000, 11025, 16000, 22050, 24000, 32000, 44100, 48000, 88200, 96000, 176400, 192000)
 
     def __init__(self, settings: Settings, devices: list[str], parent=None,
-                 project_rate: int | None = None) -> None:
+                 project_rate: int | None = None, inputs: list[str] = ()) -> None:
         super().__init__(parent)
         self.setWindowTitle("Preferences")
         self._settings = settings
         p = spec.SpectrogramParams(**settings.spectrogram)
         self.theme = _combo([("system", "Follow the system"), ("light", "Light"), ("dark", "Dark")],
                             settings.theme)
-        dev_items = [(None, "System default")] + [(d, d) for d in devices]
-        if settings.output_device and settings.output_device not in devices:
-            dev_items.append((settings.output_device, f"{settings.output_device} (not connected)"))
-        self.output = _combo(dev_items, settings.output_device)
-        if not devices:
-            self.output.setToolTip("No output device was found (is PortAudio installed?)")
+        self.output = _device_combo(devices, settings.output_device, "output")
+        self.input = _device_combo(list(inputs), settings.input_device, "input")
         self.device = _combo([("auto", "Best available (GPU if there is one)"), ("cpu", "CPU"),
                               ("cuda", "NVIDIA GPU (CUDA)"), ("mps", "Apple GPU (MPS)")], settings.device)
         self.view_mode = _combo([("waveform", "Waveform"), ("spectrogram", "Spectrogram"),
@@ -58,6 +66,7 @@ class PreferencesDialog(QDialog):
         form = QFormLayout(general)
         form.addRow("Theme", self.theme)
         form.addRow("Output device", self.output)
+        form.addRow("Record from", self.input)
         form.addRow("View", self.view_mode)
         form.addRow("Run models on", self.device)
         spectro = QGroupBox("Spectrogram")
@@ -98,7 +107,8 @@ class PreferencesDialog(QDialog):
             colormap=self.colormap.currentData(), db_range=self.db_range.value(),
             db_top=self.db_top.value(), min_freq=self.min_freq.value())
         return replace(self._settings, theme=self.theme.currentData(),
-                       output_device=self.output.currentData(), device=self.device.currentData(),
+                       output_device=self.output.currentData(), input_device=self.input.currentData(),
+                       device=self.device.currentData(),
                        view_mode=self.view_mode.currentData(), spectrogram=_diff(params))
 
 

@@ -1,6 +1,6 @@
 """Opening recordings and projects, loading, saving, bundles, audio export, autosave and crash
-recovery, closing tabs, dropping files: the MainWindow's file handling (a mixin: it uses the
-window's tabs, settings, status bar and messages)."""
+recovery, closing tabs: the file controller (it uses the window's tabs, settings, status bar and
+messages)."""
 from __future__ import annotations
 
 import time
@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 from workbench.core import project as projects
 from workbench.core.audio import AudioOpenError, open_audio
 from workbench.core.document import Document
-from workbench.dsp.spectrogram import SpectrogramParams
+from workbench.ui.controllers import Controller
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.timeline.view import TimelineView
 from workbench.ui.workers import GeneratorWorker
@@ -43,23 +43,21 @@ class DocumentTab(QWidget):
         layout.addWidget(timeline)
 
 
-class FilesMixin:
-    def all_tabs(self) -> list[DocumentTab]:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())]
+class FileController(Controller):
+    def open_demo(self):
+        """Help ▸ Open the Demo Recording: the short recording that ships with the workbench."""
+        from workbench.core.paths import demo_recording
 
-    def current_tab(self) -> DocumentTab | None:
-        return self.tabs.currentWidget()
-
-    def current_timeline(self) -> TimelineView | None:
-        tab = self.current_tab()
-        return tab.timeline if tab else None
-
-    def spectrogram_params(self) -> SpectrogramParams:
-        return SpectrogramParams(**self.settings.spectrogram)
+        demo = demo_recording()
+        if demo is None:
+            self.window.show_status("The demo recording is not part of this install (resources/demo)")
+            return None
+        tabs = self.open_files([str(demo)])
+        return tabs[0] if tabs else None
 
     def open_dialog(self) -> None:
-        start = str(Path(self.settings.recent_files[0]).parent) if self.settings.recent_files else ""
-        paths, _ = QFileDialog.getOpenFileNames(self, "Open recordings", start, AUDIO_FILTER)
+        start = str(Path(self.window.settings.recent_files[0]).parent) if self.window.settings.recent_files else ""
+        paths, _ = QFileDialog.getOpenFileNames(self.window, "Open recordings", start, AUDIO_FILTER)
         self.open_files(paths)
 
     def open_files(self, paths) -> list[DocumentTab]:
@@ -73,7 +71,7 @@ class FilesMixin:
         try:
             source = open_audio(path)
         except AudioOpenError as exc:
-            self.notify(QMessageBox.Icon.Warning, "Cannot open file", str(exc),
+            self.window.notify(QMessageBox.Icon.Warning, "Cannot open file", str(exc),
                         f"File: {exc.path}\nProblem: {exc.problem}")
             return None
         doc = Document()
@@ -88,12 +86,12 @@ class FilesMixin:
         try:
             doc, missing = doc_missing or projects.load_project(path, outside=self.ask_outside)
         except (projects.ProjectError, AudioOpenError, OSError) as exc:
-            self.notify(QMessageBox.Icon.Warning, "Cannot open project", str(exc))
+            self.window.notify(QMessageBox.Icon.Warning, "Cannot open project", str(exc))
             return None
         tab = self._add_document(doc, path)
         tab.loaded = True
-        self._update_info()
-        self.show_status(f"Opened project {doc.title}")
+        self.window._update_info()
+        self.window.show_status(f"Opened project {doc.title}")
         if missing:
             self._offer_relink(tab, missing)
         return tab
@@ -106,7 +104,7 @@ class FilesMixin:
         box = QMessageBox(QMessageBox.Icon.Question, "Read files outside the project?",
                           f"“{project.name}” reads audio from outside its own folder:\n{shown}\n\n"
                           f"Read these files only if you trust where the project came from. "
-                          f"Without them the rest opens, and you can relink them later.", parent=self)
+                          f"Without them the rest opens, and you can relink them later.", parent=self.window)
         read = box.addButton("Read Them", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Open Without Them", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(read)
@@ -119,7 +117,7 @@ class FilesMixin:
                else "are not where the project says or were not read")
         if not any(m.get("declined") for m in missing):
             why = "are not where the project says"
-        box = self.notify(QMessageBox.Icon.Warning, "Audio files are missing",
+        box = self.window.notify(QMessageBox.Icon.Warning, "Audio files are missing",
                           f"{len(missing)} audio file(s) of “{tab.document.title}” {why}. The rest is "
                           f"open; these play as silence until you relink them:\n{names}")
         button = box.addButton("Relink…", QMessageBox.ButtonRole.ActionRole)
@@ -128,7 +126,7 @@ class FilesMixin:
     def relink(self, tab: DocumentTab, missing: list[dict], chooser=None) -> None:
         """Ask where each missing file went (``chooser(old_path) -> new path or None``)."""
         chooser = chooser or (lambda old: QFileDialog.getOpenFileName(
-            self, f"Where is {Path(old).name}?", str(Path(old).parent), AUDIO_FILTER)[0])
+            self.window, f"Where is {Path(old).name}?", str(Path(old).parent), AUDIO_FILTER)[0])
         for m in list(missing):
             new = chooser(m["path"])
             if not new:
@@ -137,63 +135,53 @@ class FilesMixin:
                 projects.relink(tab.document, m["source"], new)
                 missing.remove(m)
             except AudioOpenError as exc:
-                self.notify(QMessageBox.Icon.Warning, "Cannot relink", str(exc))
+                self.window.notify(QMessageBox.Icon.Warning, "Cannot relink", str(exc))
         tab.timeline.rebuild()
         if not missing:
-            self.show_status("All audio files found")
+            self.window.show_status("All audio files found")
 
     def _add_document(self, doc: Document, path: Path) -> DocumentTab:
-        timeline = TimelineView(doc, self.spectrogram_params(), self.settings.view_mode, self.theme)
-        timeline.snap_to_zero = self.actions_by_id["edit.snap"].isChecked()
-        doc.sync_lock = self.actions_by_id["edit.sync_lock"].isChecked()
-        doc.edit_all_tracks = self.actions_by_id["select.all_tracks"].isChecked()
-        doc.ripple = self.actions_by_id["clip.ripple"].isChecked()
-        doc.history.changed.connect(self._update_undo_actions)
-        doc.tracks_changed.connect(self._update_info)
-        doc.rate_changed.connect(lambda _rate: self._update_info())
-        timeline.view_changed.connect(self._update_position)
-        timeline.hover_time.connect(self._hovered)
-        timeline.message.connect(self.show_status)
-        timeline.files_dropped.connect(lambda paths, t, track: [self.import_audio(p, t, track) for p in paths])
-        timeline.generated_dropped.connect(self.drop_generated)
-        doc.cursor_changed.connect(self._update_position)
-        doc.selection_changed.connect(self._update_position)
+        timeline = TimelineView(doc, self.ctx.view.spectrogram_params(), self.window.settings.view_mode, self.window.theme)
+        timeline.snap_to_zero = self.window.actions_by_id["edit.snap"].isChecked()
+        doc.sync_lock = self.window.actions_by_id["edit.sync_lock"].isChecked()
+        doc.edit_all_tracks = self.window.actions_by_id["select.all_tracks"].isChecked()
+        doc.ripple = self.window.actions_by_id["clip.ripple"].isChecked()
+        doc.history.changed.connect(self.window._update_undo_actions)
+        doc.tracks_changed.connect(self.window._update_info)
+        doc.rate_changed.connect(lambda _rate: self.window._update_info())
+        timeline.view_changed.connect(self.window._update_position)
+        timeline.hover_time.connect(self.window._hovered)
+        timeline.message.connect(self.window.show_status)
+        timeline.files_dropped.connect(lambda paths, t, track: [self.ctx.edits.import_audio(p, t, track) for p in paths])
+        timeline.generated_dropped.connect(self.ctx.tasks.drop_generated)
+        doc.cursor_changed.connect(self.window._update_position)
+        doc.selection_changed.connect(self.window._update_position)
         tab = DocumentTab(doc, timeline)
-        self.tabs.addTab(tab, doc.title)
-        self.tabs.setTabToolTip(self.tabs.indexOf(tab), str(path))
-        doc.history.changed.connect(lambda: self._update_title(tab))
-        self.tabs.setCurrentWidget(tab)
-        self.stack.setCurrentIndex(1)
-        self._update_enabled()
-        self.settings.add_recent(path)
-        self._rebuild_recent()
-        self._update_title(tab)
+        self.window.tabs.addTab(tab, doc.title)
+        self.window.tabs.setTabToolTip(self.window.tabs.indexOf(tab), str(path))
+        doc.history.changed.connect(lambda: self.window._update_title(tab))
+        self.window.tabs.setCurrentWidget(tab)
+        self.window.stack.setCurrentIndex(1)
+        self.window._update_enabled()
+        self.window.settings.add_recent(path)
+        self.window._rebuild_recent()
+        self.window._update_title(tab)
         return tab
-
-    def _update_title(self, tab: DocumentTab) -> None:
-        idx = self.tabs.indexOf(tab)
-        if idx < 0:
-            return
-        doc = tab.document
-        mark = " •" if doc.history.modified else ""
-        self.tabs.setTabText(idx, doc.title + mark)
-        if tab is self.current_tab():
-            self.setWindowTitle(f"{doc.title}{mark} — Audio Workbench")
 
     def _start_load(self, tab: DocumentTab, source=None) -> None:
         """Scan or decode ``source`` (the tab's first file when None) on a worker; when it
         fails, the tab closes (its first file) or the import is undone (a later one)."""
         first = source is None
         source = source or tab.document.first_source
-        worker = GeneratorWorker(source.load, self)
+        worker = GeneratorWorker(source.load, self.window)
         tab.worker = worker
         started = time.monotonic()
         last = [0.0]
 
         def progressed(fraction: float) -> None:
-            if tab is self.current_tab():
-                self.progress.setValue(int(fraction * 1000))
-                self.progress.show()
+            if tab is self.window.current_tab():
+                self.window.progress.setValue(int(fraction * 1000))
+                self.window.progress.show()
             now = time.monotonic()
             if now - last[0] >= LOAD_REDRAW_S:  # let the waveform grow while decoding
                 last[0] = now
@@ -203,21 +191,21 @@ class FilesMixin:
         def finished(_result) -> None:
             tab.loaded = True
             tab.worker = None
-            self.progress.hide()
+            self.window.progress.hide()
             tab.document.source_loaded(source)
             tab.timeline.rebuild()
             tab.timeline.fit()
             info = source.info
-            self.show_status(f"Opened {source.path.name}: {info.describe()}, "
+            self.window.show_status(f"Opened {source.path.name}: {info.describe()}, "
                              f"{format_time(info.duration)} (in {time.monotonic() - started:.2f} s)")
-            self._update_info()
+            self.window._update_info()
             if info.warnings:
-                self.notify(QMessageBox.Icon.Warning, "File opened with problems",
+                self.window.notify(QMessageBox.Icon.Warning, "File opened with problems",
                             f"“{source.path.name}” was opened, but: " + "; ".join(info.warnings),
                             f"File: {source.path}")
 
         def failed(exc, details: str) -> None:
-            self.progress.hide()
+            self.window.progress.hide()
             tab.worker = None
             if first:
                 self._remove_tab(tab)
@@ -226,24 +214,24 @@ class FilesMixin:
                 tab.document.history.undo()
             problem = str(exc) if isinstance(exc, AudioOpenError) else \
                 f"Cannot open “{source.path.name}”: {exc}"
-            self.notify(QMessageBox.Icon.Warning, "Cannot open file", problem, details)
+            self.window.notify(QMessageBox.Icon.Warning, "Cannot open file", problem, details)
 
         worker.progress.connect(progressed)
         worker.done.connect(finished)
         worker.failed.connect(failed)
-        worker.cancelled.connect(lambda: self.progress.hide())
+        worker.cancelled.connect(lambda: self.window.progress.hide())
         worker.start()
 
     def close_current(self) -> None:
-        if self.current_tab() is not None:
-            self.close_tab(self.tabs.currentIndex())
+        if self.window.current_tab() is not None:
+            self.close_tab(self.window.tabs.currentIndex())
 
     def close_tab(self, index: int) -> bool:
-        tab = self.tabs.widget(index)
+        tab = self.window.tabs.widget(index)
         if tab is None:
             return True
-        if self.recorder.recording and self.recorder.doc is tab.document:
-            self.recorder.stop()          # the take becomes an edit, so the prompt below covers it
+        if self.window.recorder.recording and self.window.recorder.doc is tab.document:
+            self.window.recorder.stop()          # the take becomes an edit, so the prompt below covers it
         if tab.document.history.modified:
             answer = self.ask_unsaved(tab.document)
             if answer == "cancel":
@@ -259,13 +247,13 @@ class FilesMixin:
         box = QMessageBox(QMessageBox.Icon.Question, "Unsaved changes",
                           f"Save the changes to “{doc.title}” before closing?",
                           QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
+                          | QMessageBox.StandardButton.Cancel, self.window)
         answer = box.exec()
         return {QMessageBox.StandardButton.Save: "save",
                 QMessageBox.StandardButton.Discard: "discard"}.get(QMessageBox.StandardButton(answer), "cancel")
 
     def save(self, tab=None) -> bool:
-        tab = tab if isinstance(tab, DocumentTab) else self.current_tab()
+        tab = tab if isinstance(tab, DocumentTab) else self.window.current_tab()
         if tab is None:
             return False
         if tab.document.path is None:
@@ -273,13 +261,13 @@ class FilesMixin:
         return self._save_to(tab, tab.document.path)
 
     def save_as(self, tab=None, path=None) -> bool:
-        tab = tab if isinstance(tab, DocumentTab) else self.current_tab()
+        tab = tab if isinstance(tab, DocumentTab) else self.window.current_tab()
         if tab is None:
             return False
         if not path:
             src = tab.document.first_source
             start = str(Path(src.path).with_suffix(".awproj")) if src is not None else ""
-            path, _ = QFileDialog.getSaveFileName(self, "Save project", start, PROJECT_FILTER)
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save project", start, PROJECT_FILTER)
             if not path:
                 return False
         return self._save_to(tab, Path(path))
@@ -289,40 +277,40 @@ class FilesMixin:
             saved = projects.save_project(tab.document, path)
         except OSError as exc:
             why = "the disk is full" if exc.errno == 28 else (exc.strerror or str(exc))
-            self.notify(QMessageBox.Icon.Critical, "Project not saved",
+            self.window.notify(QMessageBox.Icon.Critical, "Project not saved",
                         f"“{Path(path).name}” could not be saved: {why}. Your work is still open "
                         f"and the last saved version is untouched.")
             return False
         projects.remove_recovery(tab.key)
-        self.settings.add_recent(saved)
-        self._rebuild_recent()
-        self._update_title(tab)
-        self.tabs.setTabToolTip(self.tabs.indexOf(tab), str(saved))
-        self.show_status(f"Saved {saved}")
+        self.window.settings.add_recent(saved)
+        self.window._rebuild_recent()
+        self.window._update_title(tab)
+        self.window.tabs.setTabToolTip(self.window.tabs.indexOf(tab), str(saved))
+        self.window.show_status(f"Saved {saved}")
         return True
 
     def save_bundle(self, path=None) -> None:
-        tab = self.current_tab()
+        tab = self.window.current_tab()
         if tab is None:
             return
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "Save as bundle", "", BUNDLE_FILTER)
+            path, _ = QFileDialog.getSaveFileName(self.window, "Save as bundle", "", BUNDLE_FILTER)
             if not path:
                 return
         try:
             saved = projects.save_bundle(tab.document, path)
         except OSError as exc:
-            self.notify(QMessageBox.Icon.Critical, "Bundle not saved", f"{Path(path).name}: {exc}")
+            self.window.notify(QMessageBox.Icon.Critical, "Bundle not saved", f"{Path(path).name}: {exc}")
             return
-        self.show_status(f"Saved bundle {saved} ({saved.stat().st_size / 1e6:.1f} MB)")
+        self.window.show_status(f"Saved bundle {saved} ({saved.stat().st_size / 1e6:.1f} MB)")
 
     def export_audio_dialog(self) -> None:
         from workbench.ui.dialogs.export import ExportDialog
 
-        tab = self.current_tab()
+        tab = self.window.current_tab()
         if tab is None:
             return
-        dialog = ExportDialog(tab.document, self)
+        dialog = ExportDialog(tab.document, self.window)
         self._export_dialog = dialog
         dialog.accepted.connect(lambda: self.export_audio(**dialog.choices()))
         dialog.open()
@@ -330,27 +318,27 @@ class FilesMixin:
     def export_audio(self, path, selection_only=False, sample_rate=None, subtype=None) -> GeneratorWorker | None:
         from workbench.formats.export import ExportError, export_audio
 
-        doc = self._doc()
+        doc = self.ctx.document
         if doc is None:
             return None
         start, end = doc.selection if (selection_only and doc.selection) else (None, None)
         worker = GeneratorWorker(lambda cancelled: export_audio(doc, path, start, end, sample_rate,
-                                                                subtype, cancelled), self)
-        self.progress.show()
-        worker.progress.connect(lambda f: self.progress.setValue(int(f * 1000)))
+                                                                subtype, cancelled), self.window)
+        self.window.progress.show()
+        worker.progress.connect(lambda f: self.window.progress.setValue(int(f * 1000)))
 
         def done(_):
-            self.progress.hide()
-            self.show_status(f"Exported {Path(path).name}")
+            self.window.progress.hide()
+            self.window.show_status(f"Exported {Path(path).name}")
 
         def failed(exc, details):
-            self.progress.hide()
+            self.window.progress.hide()
             text = str(exc) if isinstance(exc, ExportError) else f"The export failed: {exc}"
-            self.notify(QMessageBox.Icon.Warning, "Export failed", text, details)
+            self.window.notify(QMessageBox.Icon.Warning, "Export failed", text, details)
 
         worker.done.connect(done)
         worker.failed.connect(failed)
-        worker.cancelled.connect(lambda: self.progress.hide())
+        worker.cancelled.connect(lambda: self.window.progress.hide())
         self._export_worker = worker
         worker.start()
         return worker
@@ -358,7 +346,7 @@ class FilesMixin:
     def autosave(self) -> int:
         """Write a recovery file for every tab changed since the last one; returns how many."""
         written = 0
-        for tab in self.all_tabs():
+        for tab in self.window.all_tabs():
             doc = tab.document
             if not tab.loaded:
                 continue
@@ -369,7 +357,7 @@ class FilesMixin:
                     tab.autosaved_at = state
                     written += 1
                 except OSError as exc:
-                    self.show_status(f"Autosave failed: {exc}")
+                    self.window.show_status(f"Autosave failed: {exc}")
             elif not doc.history.modified:
                 projects.remove_recovery(tab.key)
         return written
@@ -381,7 +369,7 @@ class FilesMixin:
             return 0
         names = "\n".join(f"• {e['title']} (autosaved {e['saved']})" for e in entries)
         ask = ask or (lambda: QMessageBox.question(
-            self, "Restore unsaved work?",
+            self.window, "Restore unsaved work?",
             f"Audio Workbench did not close normally. Restore the unsaved work?\n{names}")
             == QMessageBox.StandardButton.Yes)
         restored = 0
@@ -390,7 +378,7 @@ class FilesMixin:
                 try:
                     doc, missing = projects.restore_recovery(e)
                 except Exception as exc:  # noqa: BLE001 - a damaged recovery file is reported
-                    self.notify(QMessageBox.Icon.Warning, "Cannot restore", f"{e['title']}: {exc}")
+                    self.window.notify(QMessageBox.Icon.Warning, "Cannot restore", f"{e['title']}: {exc}")
                     continue
                 tab = self.open_project(e["file"], (doc, missing))
                 if tab is not None:
@@ -401,34 +389,24 @@ class FilesMixin:
         return restored
 
     def _remove_tab(self, tab: DocumentTab) -> None:
-        self.job_queue.cancel_all(tab.document)
-        if self.playback.timeline is tab.timeline:
-            self.playback.stop()
+        self.window.job_queue.cancel_all(tab.document)
+        if self.window.playback.timeline is tab.timeline:
+            self.window.playback.stop()
         if tab.worker is not None:
             tab.worker.cancel()
             tab.worker.wait(5000)
-        idx = self.tabs.indexOf(tab)
+        idx = self.window.tabs.indexOf(tab)
         if idx >= 0:
-            self.tabs.removeTab(idx)
+            self.window.tabs.removeTab(idx)
         tab.timeline.close()
         tab.document.close()
         tab.deleteLater()
-        if self.tabs.count() == 0:
-            self.setWindowTitle("Audio Workbench")
-            self.stack.setCurrentIndex(0)
-            self.info_label.clear()
-            self.position_label.clear()
-        self._update_enabled()
-
-    def dragEnterEvent(self, ev) -> None:
-        if ev.mimeData().hasUrls():
-            ev.acceptProposedAction()
-
-    def dropEvent(self, ev) -> None:
-        paths = [u.toLocalFile() for u in ev.mimeData().urls() if u.isLocalFile()]
-        if paths:
-            ev.acceptProposedAction()
-            self.open_files(paths)
+        if self.window.tabs.count() == 0:
+            self.window.setWindowTitle("Audio Workbench")
+            self.window.stack.setCurrentIndex(0)
+            self.window.info_label.clear()
+            self.window.position_label.clear()
+        self.window._update_enabled()
 
 
 class _Restored:

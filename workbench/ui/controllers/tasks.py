@@ -1,47 +1,32 @@
-"""Tasks and jobs: the Understand panel's Run, the Jobs dock, partial results on the timeline,
-the transcript view, the Models dialog: the MainWindow's task handlers (a mixin)."""
+"""Tasks and jobs: the Understand and Generate panels' Run, the jobs they make, partial results
+on the timeline, the Generated list and its flows, the Models dialog: the task controller."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, ranges_for
+from workbench.ui.controllers import Controller
 from workbench.ui.jobs import Job
 
 
-class TasksMixin:
-    def toggle_understand(self, on: bool) -> None:
-        self.understand_panel.setVisible(on)
-
-    def toggle_transcript(self, on: bool) -> None:
-        self.transcript_dock.setVisible(on)
-        if on:
-            self.transcript_dock.raise_()
-
-    def toggle_scores(self, on: bool) -> None:
-        self.scores_dock.setVisible(on)
-        if on:
-            self.scores_dock.raise_()
-
-    def toggle_generate(self, on: bool) -> None:
-        self.generate_panel.setVisible(on)
-
+class TaskController(Controller):
     def generate(self, spec, params: dict, where: str = "cursor", model: str = "", _channel: str = ""):
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
         selection (``where``), remembered for next time."""
-        doc = self._doc()
+        doc = self.ctx.document
         params = self._checked(spec, params) if doc is not None else None
         if params is None:
             return None
         if where == "replace selection" and not doc.selection:
-            self.show_status("Select the audio to replace first (or put the clip at the cursor)")
+            self.window.show_status("Select the audio to replace first (or put the clip at the cursor)")
             return None
-        self.settings.generate_where = where
-        checking = spec.id == "tts" and self.generated_dock.check_new.isChecked()
+        self.window.settings.generate_where = where
+        checking = spec.id == "tts" and self.window.generated_dock.check_new.isChecked()
         reads = spec.extra.get("reads_selection") and doc.selection and doc.selection[1] > doc.selection[0]
-        job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.settings.device,
+        job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.window.settings.device,
                   where="dock" if checking else where, selection=tuple(doc.selection) if reads else None)
-        self.job_queue.submit(job)
+        self.window.job_queue.submit(job)
         if checking:       # the clips wait in the list until checked; the clearest is placed
             from workbench.ui.asyncloop import start
 
@@ -49,20 +34,15 @@ class TasksMixin:
         return job
 
     # -- the Generated list ------------------------------------------------------------------
-    def toggle_generated(self, on: bool) -> None:
-        self.generated_dock.setVisible(on)
-        if on:
-            self.generated_dock.raise_()
-
     def _job_generated(self, job, result, sources) -> None:
         for output, source in zip(result.audio, sources):
-            job.entries.append(self.generated_dock.add(
+            job.entries.append(self.window.generated_dock.add(
                 output, source, job.spec, output.provenance.get("params", job.params), job.model))
-        if not self.generated_dock.isVisible():
-            self.generated_dock.show()
-            self.generated_dock.raise_()
+        if not self.window.generated_dock.isVisible():
+            self.window.generated_dock.show()
+            self.window.generated_dock.raise_()
             # after the layout has placed it: the timeline keeps most of the width
-            QTimer.singleShot(0, lambda: self.resizeDocks([self.generated_dock], [330],
+            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.window.generated_dock], [330],
                                                           Qt.Orientation.Horizontal))
 
     def insert_generated(self, entry, where: str = "cursor"):
@@ -70,17 +50,17 @@ class TasksMixin:
         from workbench.tasks.apply import apply_result
         from workbench.tasks.events import TaskResult
 
-        doc = self._doc()
+        doc = self.ctx.document
         if doc is None:
             return None
         if where == "replace selection" and not doc.selection:
-            self.show_status("Select the audio to replace first (or put the clip at the cursor)")
+            self.window.show_status("Select the audio to replace first (or put the clip at the cursor)")
             return None
         output = type(entry.output)(entry.output.name, entry.output.samples, entry.output.rate,
                                     entry.output.provenance)      # one piece, placed by ``where``
         made = apply_result(doc, TaskResult(audio=[output]), where, f"Insert “{output.name}”",
                             sources=[entry.source])
-        self.show_status(f"“{output.name}” on “{made[0].name}” at {made[0].clips[-1].start:.3f} s"
+        self.window.show_status(f"“{output.name}” on “{made[0].name}” at {made[0].clips[-1].start:.3f} s"
                          if made and made[0].clips else f"“{output.name}” inserted")
         return made
 
@@ -89,19 +69,19 @@ class TasksMixin:
         where it fits, else on a new track."""
         from workbench.tasks.apply import clip_for
 
-        entry = self.generated_dock.entries.get(entry_id)
-        doc = self._doc()
+        entry = self.window.generated_dock.entries.get(entry_id)
+        doc = self.ctx.document
         if entry is None or doc is None:
             return
         clip = clip_for(entry.output, source=entry.source)
         landed = doc.drop_clip(clip, t, track.id if track is not None else None, f"Insert “{clip.name}”")
-        self.show_status(f"“{clip.name}” on “{landed.name}” at {t:.3f} s")
+        self.window.show_status(f"“{clip.name}” on “{landed.name}” at {t:.3f} s")
 
     def generate_again(self, entry):
         """The entry's task and settings again with a seed not used yet in the list."""
         import random
 
-        used = {e.params.get("seed") for e in self.generated_dock.entries.values()}
+        used = {e.params.get("seed") for e in self.window.generated_dock.entries.values()}
         seed = random.randrange(2 ** 31 - 1)
         while seed in used:
             seed = random.randrange(2 ** 31 - 1)
@@ -110,27 +90,27 @@ class TasksMixin:
             params["seed"] = seed
         params["variations"] = 1 if "variations" in params else params.get("variations")
         params = {k: v for k, v in params.items() if v is not None}
-        return self.generate(entry.spec, params, self.settings.generate_where, entry.model)
+        return self.generate(entry.spec, params, self.window.settings.generate_where, entry.model)
 
     # -- flows: coroutines awaiting jobs (qasync) ------------------------------------------------
     async def check_and_place(self, job, where: str):
         """Generate N, check each, show the best: awaits the Generate job, then one check job per
         clip; the clearest is selected in the list and put where the user asked."""
-        await self.job_queue.wait(job)
+        await self.window.job_queue.wait(job)
         if job.state != "done" or not job.entries:
             return None
         for entry in list(job.entries):
             if await self.check_speech(entry) is None:
                 return None        # a check failed or was cancelled: its message says why
-        dock = self.generated_dock
+        dock = self.window.generated_dock
         best = min(job.entries, key=lambda e: e.output.provenance.get("wer", float("inf")))
         dock.sort.setCurrentIndex(dock.sort.findData("wer"))
         dock.select(best.id)
-        if where != "dock" and job.doc is self._doc():
+        if where != "dock" and job.doc is self.ctx.document:
             self.insert_generated(best, where)
         wer = best.output.provenance["wer"]
         of = f"the clearest of {len(job.entries)}" if len(job.entries) > 1 else "checked"
-        self.show_status(f"{job.spec.title}: {of}: “{best.output.name}”, {wer * 100:.0f}% word errors "
+        self.window.show_status(f"{job.spec.title}: {of}: “{best.output.name}”, {wer * 100:.0f}% word errors "
                          f"(heard “{best.output.provenance.get('heard', '')[:60]}”)")
         return best
 
@@ -141,16 +121,16 @@ class TasksMixin:
         from workbench.tasks.check import check_speech
 
         text = entry.output.provenance.get("text") or entry.params.get("text", "")
-        asr = self.generated_dock.asr_model.currentText().strip()
-        device = self.settings.device
-        job = Job(registry.get("asr"), self._doc(), {}, [], asr, device=device,
+        asr = self.window.generated_dock.asr_model.currentText().strip()
+        device = self.window.settings.device
+        job = Job(registry.get("asr"), self.ctx.document, {}, [], asr, device=device,
                   run=lambda cancelled: check_speech(entry.source, text, asr or None, cancelled, device))
-        self.job_queue.submit(job)
-        await self.job_queue.wait(job)
+        self.window.job_queue.submit(job)
+        await self.window.job_queue.wait(job)
         if job.state != "done":
             return None
         wer, heard = job.result
-        self.generated_dock.set_wer(entry, wer, heard)
+        self.window.generated_dock.set_wer(entry, wer, heard)
         return wer
 
     def check_generated(self, entry):
@@ -159,45 +139,42 @@ class TasksMixin:
         return start(self.check_speech(entry))
 
     def use_generated_settings(self, entry) -> None:
-        self.generate_panel.set_values(entry.spec.id, entry.params, entry.model)
-        self.generate_panel.show()
-        self.generate_panel.raise_()
-        self.show_status(f"The Generate form holds the settings of “{entry.output.name}”")
+        self.window.generate_panel.set_values(entry.spec.id, entry.params, entry.model)
+        self.window.generate_panel.show()
+        self.window.generate_panel.raise_()
+        self.window.show_status(f"The Generate form holds the settings of “{entry.output.name}”")
 
     def _checked(self, spec, params: dict) -> dict | None:
         """The parameters parsed and range-checked, or None (and why, in the status bar)."""
         try:
             return spec.parse_params(params)
         except ValueError as exc:
-            self.show_status(str(exc))
+            self.window.show_status(str(exc))
             return None
-
-    def toggle_jobs(self, on: bool) -> None:
-        self.jobs_dock.setVisible(on)
 
     def run_task(self, spec, params: dict, what: str = "file", model: str = "", channel: str = "mix"):
         """Queue a task on the current document: the whole file, the selection, or each region
         of a label track.  Returns the job (None when there is nothing to run on)."""
-        doc = self._doc()
+        doc = self.ctx.document
         if doc is None:
             return None
         try:
             ranges = ranges_for(doc, what)
         except NothingToRun as exc:
-            self.show_status(str(exc))
+            self.window.show_status(str(exc))
             return None
         params = self._checked(spec, params)
         if params is None:
             return None
-        if not self.jobs_dock.isVisible():
-            self.jobs_dock.show()
-            self.resizeDocks([self.jobs_dock], [120], Qt.Orientation.Vertical)
-        job = self.job_queue.submit(Job(spec, doc, params, ranges, model, channel, device=self.settings.device))
-        self.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
+        if not self.window.jobs_dock.isVisible():
+            self.window.jobs_dock.show()
+            self.window.resizeDocks([self.window.jobs_dock], [120], Qt.Orientation.Vertical)
+        job = self.window.job_queue.submit(Job(spec, doc, params, ranges, model, channel, device=self.window.settings.device))
+        self.window.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job
 
     def _tab_of(self, doc):
-        return next((t for t in self.all_tabs() if t.document is doc), None)
+        return next((t for t in self.window.all_tabs() if t.document is doc), None)
 
     def _job_partial(self, job, regions) -> None:
         if job.run is not None:      # a check's transcript is not the user's: no preview lane
@@ -209,48 +186,48 @@ class TasksMixin:
     def _job_finished(self, job) -> None:
         if job.run is not None:        # a helper job (a check): its flow reports; failures are shown
             if job.state == "failed":
-                self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+                self.window.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
             return
         tab = self._tab_of(job.doc)
         if tab is not None:
             tab.timeline.clear_preview(id(job))
         if job.state == "done" and job.track_id is not None and job.doc.label_track(job.track_id).scores is not None:
-            self.scores_dock.show()                 # its threshold can move now: show where
-            self.scores_dock.raise_()
-            if self.current_tab() is tab:
-                self.scores_dock.show_track(job.track_id)
+            self.window.scores_dock.show()                 # its threshold can move now: show where
+            self.window.scores_dock.raise_()
+            if self.window.current_tab() is tab:
+                self.window.scores_dock.show_track(job.track_id)
         if job.state == "done" and job.spec.output_track == "Transcript":
-            self.transcript_dock.show()
-            self.transcript_dock.raise_()
-            if self.current_tab() is tab:       # the new transcript, not the track shown before
-                self.transcript_dock.show_track(job.track_id)
+            self.window.transcript_dock.show()
+            self.window.transcript_dock.raise_()
+            if self.window.current_tab() is tab:       # the new transcript, not the track shown before
+                self.window.transcript_dock.show_track(job.track_id)
         if job.state == "done" and job.spec.panel == "generate" and not job.made:
-            self.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
+            self.window.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
         elif job.state == "done" and job.spec.panel == "generate":
             names = ", ".join(f"“{t.name}”" for t in dict.fromkeys(job.made))
             where = "" if job.selection else f" at {job.doc.cursor:.3f} s"
-            self.show_status(f"{job.spec.title}:{where} on {names}")
+            self.window.show_status(f"{job.spec.title}:{where} on {names}")
         elif job.state == "done" and job.track_id is None:     # it wrote no track (enrolled voices)
             said = list(dict.fromkeys(job.notes))
             more = f" (and {len(said) - 3} more)" if len(said) > 3 else ""
-            self.show_status(f"{job.spec.title}: {'; '.join(said[-3:]) or 'done'}{more}")
+            self.window.show_status(f"{job.spec.title}: {'; '.join(said[-3:]) or 'done'}{more}")
         elif job.state == "done":
-            self.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
+            self.window.show_status(f"{job.spec.title}: {job.found} regions on “{job.doc.label_track(job.track_id).name}”")
         elif job.state == "failed":
-            box = self.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
+            box = self.window.notify(QMessageBox.Icon.Warning, f"{job.spec.title} failed", job.error, job.details)
             if job.out_of_memory and job.device != "cpu":
                 box.cpu_button = box.addButton("Run on the CPU", QMessageBox.ButtonRole.AcceptRole)
                 box.cpu_button.clicked.connect(lambda: self._rerun_on_cpu(job))
-        elif job.state == "cancelled" and job.found_so_far and job.doc in [t.document for t in self.all_tabs()]:
+        elif job.state == "cancelled" and job.found_so_far and job.doc in [t.document for t in self.window.all_tabs()]:
             self._offer_partial(job)
         elif job.state == "cancelled":
-            self.show_status(f"{job.spec.title}: cancelled, nothing changed")
+            self.window.show_status(f"{job.spec.title}: cancelled, nothing changed")
 
     def _offer_partial(self, job) -> None:
         """A long job cancelled part way: what it found so far is kept if the user says so, as
         its own undo step (nothing is added without asking)."""
         n = len(job.found_so_far)
-        box = self.notify(QMessageBox.Icon.Question, f"{job.spec.title} cancelled",
+        box = self.window.notify(QMessageBox.Icon.Question, f"{job.spec.title} cancelled",
                           f"{job.spec.title} was cancelled at {job.fraction * 100:.0f}%. Keep the {n} "
                           f"region{'s' if n != 1 else ''} it found so far?")
         box.setStandardButtons(QMessageBox.StandardButton.Discard)
@@ -261,22 +238,22 @@ class TasksMixin:
             name = doc._free_name(f"{job.spec.output_track} (part)")
             with doc.history.group(f"{job.spec.title}: keep {n} regions found before Cancel"):
                 doc.add_label_track(name, list(job.found_so_far))
-            self.show_status(f"Kept {n} regions on “{name}”")
+            self.window.show_status(f"Kept {n} regions on “{name}”")
 
         box.keep_button.clicked.connect(keep)
 
     def _rerun_on_cpu(self, job) -> None:
         """The same task, settings and ranges, on the CPU (offered when the GPU ran out of memory)."""
-        if job.doc not in [t.document for t in self.all_tabs()]:
+        if job.doc not in [t.document for t in self.window.all_tabs()]:
             return
         again = Job(job.spec, job.doc, job.params, job.ranges, job.model, job.channel, device="cpu",
                     where=job.where, selection=job.selection, run=job.run)   # a Generate job lands alike
-        self.job_queue.submit(again)
-        self.show_status(f"{job.spec.title}: running again on the CPU")
+        self.window.job_queue.submit(again)
+        self.window.show_status(f"{job.spec.title}: running again on the CPU")
 
     def show_models(self) -> None:
         from workbench.ui.dialogs.models import ModelsDialog
 
-        dialog = ModelsDialog(self)
+        dialog = ModelsDialog(self.window)
         self._models_dialog = dialog
         dialog.open()
