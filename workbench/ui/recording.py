@@ -46,7 +46,9 @@ class RecordController(QObject):
             return False
         n = sum(1 for t in doc.tracks if t.name.startswith("Recording")) + 1
         name = f"Recording {n}"
-        recorder = Recorder(self.folder_for(doc), doc.sample_rate, channels, device, name.replace(" ", "-"))
+        recorder = Recorder(self.folder_for(doc), doc.sample_rate, channels, device, name.replace(" ", "-"),
+                            note={"start": doc.cursor, "track": name,
+                                  "project": str(doc.path) if doc.path is not None else None})
         if not recorder.start():
             self.problem.emit(f"Cannot record: {recorder.problem}")
             return False

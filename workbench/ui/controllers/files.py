@@ -363,11 +363,18 @@ class FileController(Controller):
         return written
 
     def offer_recovery(self, ask=None) -> int:
-        """After a crash: offer the work the last session did not save.  Returns tabs restored."""
+        """After a crash: offer the work the last session did not save, and any recording it
+        was making (its raw take).  Returns how many tabs and takes were restored."""
+        from workbench.core import recording
+
         entries = projects.list_recoveries()
-        if not entries:
+        takes = recording.interrupted_takes()
+        if not entries and not takes:
             return 0
-        names = "\n".join(f"• {e['title']} (autosaved {e['saved']})" for e in entries)
+        names = "\n".join([f"• {e['title']} (autosaved {e['saved']})" for e in entries]
+                          + [f"• {t.get('track') or t['name']}: a recording cut short, "
+                             f"{format_time(t['frames'] / t['rate'])} (started {t.get('started', '?')})"
+                             for t in takes])
         ask = ask or (lambda: QMessageBox.question(
             self.window, "Restore unsaved work?",
             f"Audio Workbench did not close normally. Restore the unsaved work?\n{names}")
@@ -384,9 +391,48 @@ class FileController(Controller):
                 if tab is not None:
                     doc.history.push(_Restored())
                     restored += 1
-        for e in entries:
-            projects.remove_recovery(e["key"])
+            restored += sum(self._restore_take(t) for t in takes)
+            for e in entries:
+                projects.remove_recovery(e["key"])
+        else:
+            for e in entries:
+                projects.remove_recovery(e["key"])
+            for t in takes:     # kept on disk as FLAC, where the user can still find it
+                self._restore_take(t, place=False)
         return restored
+
+    def _restore_take(self, take: dict, place: bool = True) -> bool:
+        """An interrupted take as FLAC; placed (``place``) as a new track at the time it started,
+        in its project's tab (opened if needed), else in a tab of its own."""
+        from workbench.core import recording
+
+        try:
+            source = recording.recover_take(take)
+        except (OSError, AudioOpenError, RuntimeError) as exc:
+            self.window.notify(QMessageBox.Icon.Warning, "Cannot restore the recording",
+                               f"“{take['raw']}” could not be read back: {exc}. The raw file is left "
+                               f"where it is ({take['rate']} Hz, {take['channels']} channels, float32).")
+            return False
+        if not place:
+            self.window.show_status(f"The interrupted recording is kept as {source.path}")
+            return False
+        project = take.get("project")
+        tab = next((t for t in self.window.all_tabs() if project and t.document.path is not None
+                    and Path(t.document.path) == Path(project)), None)
+        if tab is None and project and Path(project).is_file():
+            tab = self.open_project(Path(project))
+        if tab is None:
+            return self.open_file(source.path) is not None
+        from workbench.core.edits import EditedAudio
+        from workbench.core.timeline import Clip
+
+        name = take.get("track") or source.path.stem
+        clip = Clip(EditedAudio.of(source), start=float(take.get("start", 0.0)), name=name,
+                    provenance={"recorded": take.get("device") or "default input", "at": take.get("started"),
+                                "file": str(source.path), "recovered": True})
+        tab.document.add_audio_track(name, [clip], title=f"Restore the interrupted recording “{name}”")
+        self.window.show_status(f"Restored the interrupted recording “{name}” ({source.path.name})")
+        return True
 
     def _remove_tab(self, tab: DocumentTab) -> None:
         self.window.job_queue.cancel_all(tab.document)
