@@ -65,3 +65,43 @@ def test_project_with_two_tracks_reopens(window, two, tmp_path):
     window.ctx.files.close_current()
     again = window.ctx.files.open_file(tmp_path / "two.awproj")
     assert [t.name for t in again.document.tracks] == ["a.wav", "b.wav"]
+
+
+def test_drag_a_header_to_reorder_tracks(window, two, tmp_path, qtbot):
+    """Drag the last track's header (by its background) above the first: a line shows where it
+    lands; the drop is one undo step; a drag that ends where it began changes nothing."""
+    from PySide6.QtCore import QPoint
+
+    from conftest import drag
+
+    window.ctx.edits.import_audio(str(write(tmp_path / "c.wav", signal(48000, 1, seed=3), 48000, "WAV", "FLOAT")))
+    qtbot.waitUntil(lambda: two.worker is None, timeout=10000)
+    doc, column = two.document, two.timeline.headers
+    qtbot.waitUntil(lambda: len(column.spans) == 3, timeout=5000)
+    a, b, c = doc.tracks
+    header = column.headers[c.id]
+    grab = next(QPoint(x, y) for y in range(4, header.height() - 4, 3) for x in range(4, header.width() - 4, 3)
+                if header.childAt(QPoint(x, y)) is None)       # the background, not a control
+    top_of_a = column.spans[a.id][0]
+    target = header.mapFromParent(QPoint(grab.x(), top_of_a + 2))
+    seen = []
+    qtbot.waitUntil(lambda: header.isVisible(), timeout=2000)
+    from conftest import send_mouse
+
+    send_mouse(header, "press", grab)
+    for step in range(1, 9):
+        qtbot.wait(20)
+        y = grab.y() + (target.y() - grab.y()) * step // 8
+        send_mouse(header, "move", QPoint(grab.x(), y))
+        seen.append(column.marker.isVisible())
+    send_mouse(header, "release", target)
+    assert seen[-1] and not column.marker.isVisible()
+    assert [t.name for t in doc.tracks] == ["c.wav", "a.wav", "b.wav"]
+    assert doc.history.undo_title == "Move track “c.wav”"
+    doc.history.undo()
+    assert [t.name for t in doc.tracks] == ["a.wav", "b.wav", "c.wav"]
+    qtbot.waitUntil(lambda: column.headers.get(b.id) is not None and column.headers[b.id].isVisible(),
+                    timeout=2000)
+    steps = len(doc.history.titles)
+    drag(column.headers[b.id], grab, grab + QPoint(0, 2))     # too short to be a drag
+    assert [t.name for t in doc.tracks] == ["a.wav", "b.wav", "c.wav"] and len(doc.history.titles) == steps

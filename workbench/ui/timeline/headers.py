@@ -1,5 +1,6 @@
 """Track headers: a column left of the lanes, one header per audio track beside its lanes, with
-its name (editable), mute, solo, gain and pan, remove, and move up/down.
+its name (editable), mute, solo, gain and pan, remove, and move up/down.  Drag a header by its
+background (as in Audacity) to put the track somewhere else: a line shows where it will land.
 
 Every control becomes a command on the document (a slider drag is one undo step); the headers
 follow the document's events, so undo moves the controls back.
@@ -9,8 +10,8 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QFrame, QGridLayout, QLabel, QLineEdit, QSlider, QToolButton,
-                               QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLabel, QLineEdit, QSlider,
+                               QToolButton, QWidget)
 
 WIDTH = 150
 _gestures = itertools.count(1)
@@ -28,6 +29,9 @@ class TrackHeader(QFrame):
         self.doc, self.track = doc, track
         self.setFrameShape(QFrame.Shape.StyledPanel)
         self.setObjectName("trackHeader")
+        self.setToolTip("Drag here to move the track")
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self._press_y: float | None = None      # where a press on the background began (drag to move)
         grid = QGridLayout(self)
         grid.setContentsMargins(4, 3, 4, 3)
         grid.setHorizontalSpacing(3)
@@ -109,6 +113,32 @@ class TrackHeader(QFrame):
         if 0 <= k < len(audio):
             self.doc.move_track(self.track.id, audio[k])
 
+    # -- drag to reorder (presses on the controls never get here: they take them) --------------
+    def mousePressEvent(self, ev) -> None:
+        if ev.button() == Qt.MouseButton.LeftButton:
+            self._press_y = ev.position().y()
+            ev.accept()
+            return
+        super().mousePressEvent(ev)
+
+    def mouseMoveEvent(self, ev) -> None:
+        column = self.parent()
+        if self._press_y is not None and isinstance(column, TrackHeaders):
+            if column.dragging is None and abs(ev.position().y() - self._press_y) < \
+                    QApplication.startDragDistance():
+                return
+            column.drag_to(self.track, self.mapToParent(ev.position().toPoint()).y())
+            ev.accept()
+            return
+        super().mouseMoveEvent(ev)
+
+    def mouseReleaseEvent(self, ev) -> None:
+        column = self.parent()
+        if self._press_y is not None and isinstance(column, TrackHeaders) and column.dragging is not None:
+            column.drop(self.mapToParent(ev.position().toPoint()).y())
+        self._press_y = None
+        super().mouseReleaseEvent(ev)
+
     def show_values(self) -> None:
         """The track's settings into the controls (after undo too), without sending them back."""
         t = self.track
@@ -141,6 +171,12 @@ class TrackHeaders(QWidget):
         self.doc = doc
         self.setFixedWidth(WIDTH)
         self.headers: dict[int, TrackHeader] = {}
+        self.spans: dict[int, tuple[int, int]] = {}
+        self.dragging = None             # the track whose header is being dragged
+        self.marker = QFrame(self)       # where it would land
+        self.marker.setFrameShape(QFrame.Shape.HLine)
+        self.marker.setStyleSheet("background: palette(highlight); border: none")
+        self.marker.hide()
         doc.track_changed.connect(self._changed)
 
     def _changed(self, track) -> None:
@@ -173,8 +209,38 @@ class TrackHeaders(QWidget):
             spans[lane.track.id] = (min(a, top), max(b, bottom))
         self.place(spans)
 
+    def landing(self, track, y: float) -> tuple[int, int]:
+        """Where a dragged track would go for a pointer at ``y``: (its new index in the
+        document's track list, the y of the line that shows it)."""
+        others = sorted(((span, tid) for tid, span in self.spans.items() if tid != track.id))
+        rest = [t for t in self.doc.track_list if t is not track]
+        for (top, bottom), tid in others:
+            if y < (top + bottom) / 2:
+                return rest.index(self.doc.track(tid)), top - 1
+        if not others:
+            return self.doc.track_list.index(track), 0
+        (_, bottom), tid = others[-1]
+        return rest.index(self.doc.track(tid)) + 1, bottom + 1
+
+    def drag_to(self, track, y: float) -> None:
+        self.dragging = track
+        _, line = self.landing(track, y)
+        self.marker.setGeometry(0, max(0, line - 2), WIDTH - 2, 4)
+        self.marker.show()
+        self.marker.raise_()
+
+    def drop(self, y: float) -> None:
+        """The dragged track moves to where the line was (one undo step; nothing when it is
+        where it was)."""
+        track, self.dragging = self.dragging, None
+        self.marker.hide()
+        if track is not None and track in self.doc.track_list:
+            index, _ = self.landing(track, y)
+            self.doc.move_track(track.id, index)
+
     def place(self, spans: dict[int, tuple[int, int]]) -> None:
         """``spans``: track id -> (top, bottom) in this widget's coordinates."""
+        self.spans = dict(spans)
         for track_id, header in self.headers.items():
             span = spans.get(track_id)
             if span is None:
