@@ -251,3 +251,32 @@ def test_preferences_apply_and_persist(window, open_loaded, ten_seconds, qtbot, 
     saved = Settings.load(tmp_path / "cfg" / "settings.json")
     assert saved.theme == "dark" and saved.spectrogram == {"n_fft": 4096, "colormap": "viridis"}
     qtbot.waitUntil(tab.timeline.spectrogram_complete, timeout=10000)
+
+
+def test_a_clip_above_the_project_rate_shows_its_whole_spectrum(window, open_loaded, tmp_path, qtbot):
+    """A 96 kHz recording with a 30 kHz tone, imported into a 48 kHz project: its spectrogram
+    lane is computed at 96 kHz, its axis reaches 48 kHz, and the tone is there (it used to be cut
+    at the project's 24 kHz Nyquist)."""
+    from audio_fixtures import write
+
+    t = np.arange(48000) / 48000
+    tab = open_loaded(write(tmp_path / "a.wav", (0.3 * np.sin(2 * np.pi * 440 * t)).astype(np.float32),
+                            48000, "WAV", "FLOAT"))
+    t96 = np.arange(96000) / 96000
+    window.ctx.edits.import_audio(str(write(tmp_path / "bat.wav", (0.5 * np.sin(2 * np.pi * 30000 * t96))
+                                            .astype(np.float32), 96000, "WAV", "FLOAT")))
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
+    tl = tab.timeline
+    assert tab.document.sample_rate == 48000
+    first, bat = [lane for lane in tl.lanes if lane.kind == "spec"]
+    assert first.rate == 48000 and bat.rate == 96000
+    assert bat.plot.getAxis("left").sample_rate == 96000
+    qtbot.waitUntil(tl.spectrogram_complete, timeout=10000)
+    first_tile = bat.images[min(bat.images, key=lambda k: (k[0], k[1]))]     # the one at 0 s
+    image = np.asarray(first_tile.image, np.float32).mean(axis=(1, 2))
+    from workbench.dsp.spectrogram import hz_to_scale
+
+    p = tl.params
+    row = int(len(image) * hz_to_scale(30000.0, p.scale, 96000, p.min_freq))
+    below = int(len(image) * hz_to_scale(24000.0, p.scale, 96000, p.min_freq))
+    assert image[row - 3: row + 4].max() > image[:below].max() + 60    # bright at 30 kHz, dark below 24

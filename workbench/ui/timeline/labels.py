@@ -34,6 +34,7 @@ class RegionLayer(ViewLayer):
         self.timeline = timeline
         self.track = track
         self.spectral = spectral
+        self.rate: int | None = None      # a spectrogram lane's rate (its frequency axis)
         self.visible: list[tuple[LabelTrack, Region]] = []
         self.theme = timeline.theme
         self.font = QFont()
@@ -70,7 +71,7 @@ class RegionLayer(ViewLayer):
             selected = sel is not None and sel[1] == r.id
             if self.spectral:
                 scale = self.timeline.params
-                sr = self.timeline.doc.sample_rate
+                sr = self.rate or self.timeline.doc.sample_rate
                 lo = hz_to_scale(r.low_hz or scale.min_freq, scale.scale, sr, scale.min_freq)
                 hi = hz_to_scale(r.high_hz or sr / 2, scale.scale, sr, scale.min_freq)
                 y0 = world.map(QPointF(0, float(hi))).y()

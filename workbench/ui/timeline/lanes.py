@@ -191,6 +191,30 @@ class _Lane:
             self.dots.setPen(None)
 
 
+def spectrum_rate(track, project_rate: int) -> int:
+    """The rate a track's spectrogram is computed at: the project's, or its highest clip's when
+    that is higher, so a 96 kHz recording in a 48 kHz project still shows what is above 24 kHz."""
+    return max([int(project_rate)] + [int(c.rate) for c in track.clips])
+
+
+
+def neighbours(tiles: SpectrogramTiles, a: float, b: float, pixels: int, hop: int) -> list:
+    """Tiles of the same zoom a view's width before and after [a, b] seconds, nearest first,
+    alternating after and before (people mostly move forward); the cached ones left out."""
+    span = b - a
+    _, after = tiles.keys_for(b, min(b + span, tiles.source.duration), pixels)
+    _, before = tiles.keys_for(max(0.0, a - span), a, pixels)
+    after.sort(key=lambda k: k[1])
+    before.sort(key=lambda k: -k[1])
+    order = [k for pair in zip(after, before) for k in pair] + after[len(before):] + before[len(after):]
+    seen, out = set(), []
+    for k in order:
+        if k[0] == hop and k not in seen and tiles.get(k) is None:
+            seen.add(k)
+            out.append(k)
+    return out
+
+
 _LUTS: dict[str, np.ndarray] = {}
 
 

@@ -19,7 +19,8 @@ from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
 from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
 from workbench.ui.timeline.drops import DropTarget
-from workbench.ui.timeline.lanes import COLORMAPS, _AudioLaneHandler, _Lane, _LaneViewBox, _lut  # noqa: F401
+from workbench.ui.timeline.lanes import (COLORMAPS, _AudioLaneHandler, _Lane, _LaneViewBox, _lut,  # noqa: F401
+                                         neighbours, spectrum_rate)
 from workbench.ui.timeline.headers import TrackHeaders
 from workbench.ui.timeline.overview import OverviewStrip
 from workbench.ui.timeline.labels import RegionEditor
@@ -28,7 +29,6 @@ MIN_SAMPLES_IN_VIEW = 16         # deepest zoom: 16 samples across the lane
 EDGE_GRAB_PX = 6                 # how close to a selection edge a drag grabs it
 SCROLL_UNITS = 1_000_000
 TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
-
 
 
 class _TileBridge(QObject):
@@ -142,9 +142,10 @@ class TimelineView(DropTarget, QWidget):
                 lane.clips = ClipLayer(self, track, bar=k == 0)
                 lane.plot.addItem(lane.clips, ignoreBounds=True)
                 lane.vb.handler = ClipLaneHandler(self, lane, lane.vb.handler)
-                if kind == "spec":
-                    left.configure(self.params.scale, rate, self.params.min_freq)
-                    lane.tiles = SpectrogramTiles(track.reader(rate), self.params, self._bridge.ready.emit,
+                if kind == "spec":    # at the track's own top rate: nothing above the project's Nyquist is lost
+                    lane.rate = lane.layer.rate = spectrum_rate(track, rate)
+                    left.configure(self.params.scale, lane.rate, self.params.min_freq)
+                    lane.tiles = SpectrogramTiles(track.reader(lane.rate), self.params, self._bridge.ready.emit,
                                                   lut=_lut(self.params.colormap))
                 self._add_lane(lane, row, 3 if kind == "spec" else 2)
                 row += 1
@@ -208,7 +209,7 @@ class TimelineView(DropTarget, QWidget):
                     lane.plot.removeItem(item)
                 lane.images.clear()
                 lane.tiles.set_params(params, _lut(params.colormap))
-                lane.plot.getAxis("left").configure(params.scale, self.doc.sample_rate, params.min_freq)
+                lane.plot.getAxis("left").configure(params.scale, lane.rate, params.min_freq)
         self.redraw()
 
     def apply_theme(self, theme: Theme) -> None:
@@ -306,9 +307,13 @@ class TimelineView(DropTarget, QWidget):
         """An edit (or the end of decoding) changed a track over [t0, t1]: the tiles there go,
         the others stay; envelopes are drawn anew."""
         rate = self.doc.sample_rate
+        if any(lane.kind == "spec" and lane.track is track and lane.rate != spectrum_rate(track, rate)
+               for lane in self.lanes):
+            self.rebuild()          # a clip of a higher rate arrived (or left): a new frequency axis
+            return
         for lane in self.lanes:
             if lane.kind == "spec" and lane.track is track:
-                gone = lane.tiles.set_source(track.reader(rate), t0, t1)
+                gone = lane.tiles.set_source(track.reader(lane.rate), t0, t1)
                 for key in gone:
                     item = lane.images.pop(key, None)
                     if item is not None:
@@ -436,11 +441,11 @@ class TimelineView(DropTarget, QWidget):
                 item.setZValue(-1)  # an old zoom level stands in until the new tiles arrive
         # Idle (the view complete): compute a view's width either side, nearest first, so the
         # next pan finds its tiles ready.  A later wish of the view replaces this one at once.
-        tiles.want(missing or _neighbours(tiles, a - off, b - off, pixels, hop))
+        tiles.want(missing or neighbours(tiles, a - off, b - off, pixels, hop))
 
     def _place_tile(self, lane: _Lane, key: tuple, data: np.ndarray) -> None:
         hop, index = key
-        sr = self.doc.sample_rate
+        sr = lane.rate
         # RGB made by the tile workers: painting it is a blit, nothing left for the GUI thread
         item = pg.ImageItem(data, levels=None, autoLevels=False)
         start = (index * spec.TILE_COLUMNS - 0.5) * hop / sr
@@ -579,20 +584,3 @@ class TimelineView(DropTarget, QWidget):
         if self.lanes and self.master.sceneBoundingRect().contains(scene_pos) or any(
                 lane.vb.sceneBoundingRect().contains(scene_pos) for lane in self.lanes):
             self.hover_time.emit(self.master.mapSceneToView(scene_pos).x())
-
-
-def _neighbours(tiles: SpectrogramTiles, a: float, b: float, pixels: int, hop: int) -> list:
-    """Tiles of the same zoom a view's width before and after [a, b] seconds, nearest first,
-    alternating after and before (people mostly move forward); the cached ones left out."""
-    span = b - a
-    _, after = tiles.keys_for(b, min(b + span, tiles.source.duration), pixels)
-    _, before = tiles.keys_for(max(0.0, a - span), a, pixels)
-    after.sort(key=lambda k: k[1])
-    before.sort(key=lambda k: -k[1])
-    order = [k for pair in zip(after, before) for k in pair] + after[len(before):] + before[len(after):]
-    seen, out = set(), []
-    for k in order:
-        if k[0] == hop and k not in seen and tiles.get(k) is None:
-            seen.add(k)
-            out.append(k)
-    return out
