@@ -15,6 +15,12 @@ from workbench.core.timeline import AudioTrack, Clip
 LIVE_MS = 100
 
 
+def take_clip(source, start: float, name: str, device, at, **more) -> Clip:
+    """A recorded take as a clip, with where and when it was recorded in its provenance."""
+    return Clip(EditedAudio.of(source), start=start, name=name,
+                provenance={"recorded": device or "default input", "at": at, "file": str(source.path), **more})
+
+
 class RecordController(QObject):
     state_changed = Signal(bool)      # recording?
     problem = Signal(str)
@@ -79,8 +85,6 @@ class RecordController(QObject):
         self.state_changed.emit(False)
         if source is None:
             return None
-        clip = Clip(EditedAudio.of(source), start=self.start_time, name=temp.name,
-                    provenance={"recorded": recorder.device or "default input",
-                                "at": time.strftime("%Y-%m-%dT%H:%M:%S"), "file": str(source.path),
-                                "dropped_blocks": recorder.dropped})
+        clip = take_clip(source, self.start_time, temp.name, recorder.device,
+                         time.strftime("%Y-%m-%dT%H:%M:%S"), dropped_blocks=recorder.dropped)
         return doc.add_audio_track(temp.name, [clip], title=f"Record “{temp.name}”")

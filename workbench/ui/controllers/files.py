@@ -380,7 +380,8 @@ class FileController(Controller):
             f"Audio Workbench did not close normally. Restore the unsaved work?\n{names}")
             == QMessageBox.StandardButton.Yes)
         restored = 0
-        if ask():
+        restore = ask()
+        if restore:
             for e in entries:
                 try:
                     doc, missing = projects.restore_recovery(e)
@@ -391,14 +392,10 @@ class FileController(Controller):
                 if tab is not None:
                     doc.history.push(_Restored())
                     restored += 1
-            restored += sum(self._restore_take(t) for t in takes)
-            for e in entries:
-                projects.remove_recovery(e["key"])
-        else:
-            for e in entries:
-                projects.remove_recovery(e["key"])
-            for t in takes:     # kept on disk as FLAC, where the user can still find it
-                self._restore_take(t, place=False)
+        # a take the user did not want back is still kept on disk as FLAC, where they can find it
+        restored += sum(self._restore_take(t, place=restore) for t in takes)
+        for e in entries:
+            projects.remove_recovery(e["key"])
         return restored
 
     def _restore_take(self, take: dict, place: bool = True) -> bool:
@@ -423,13 +420,11 @@ class FileController(Controller):
             tab = self.open_project(Path(project))
         if tab is None:
             return self.open_file(source.path) is not None
-        from workbench.core.edits import EditedAudio
-        from workbench.core.timeline import Clip
+        from workbench.ui.recording import take_clip
 
         name = take.get("track") or source.path.stem
-        clip = Clip(EditedAudio.of(source), start=float(take.get("start", 0.0)), name=name,
-                    provenance={"recorded": take.get("device") or "default input", "at": take.get("started"),
-                                "file": str(source.path), "recovered": True})
+        clip = take_clip(source, float(take.get("start", 0.0)), name, take.get("device"), take.get("started"),
+                         recovered=True)
         tab.document.add_audio_track(name, [clip], title=f"Restore the interrupted recording “{name}”")
         self.window.show_status(f"Restored the interrupted recording “{name}” ({source.path.name})")
         return True
