@@ -373,7 +373,7 @@ class FileController(Controller):
             return 0
         names = "\n".join([f"• {e['title']} (autosaved {e['saved']})" for e in entries]
                           + [f"• {t.get('track') or t['name']}: a recording cut short, "
-                             f"{format_time(t['frames'] / t['rate'])} (started {t.get('started', '?')})"
+                             f"{format_time(t['frames'] / t['rate'])} (started {str(t.get('started', '?')).replace('T', ' ')})"
                              for t in takes])
         ask = ask or (lambda: QMessageBox.question(
             self.window, "Restore unsaved work?",
