@@ -44,10 +44,8 @@ def open_loaded(window, qtbot):
 
 def lane_point(lane, t: float, y: float | None = None) -> QPoint:
     """Widget coordinates (of the graphics view's viewport) of time t in a lane."""
-    if y is None:
-        y = sum(lane.vb.viewRange()[1]) / 2
-    scene = lane.vb.mapViewToScene(QPointF(t, y))
-    view = lane.vb.scene().views()[0]
+    scene = lane.scene_point(t, y)      # y: the lane's own value (the middle when None)
+    view = lane.scene().views()[0]
     return view.mapFromScene(scene)
 
 

@@ -24,7 +24,7 @@ def two_tracks(window, open_loaded, tmp_path):
 def bar_point(lane, t):
     """A point on the name bar of ``lane`` (its top 16 px) at time t."""
     p = lane_point(lane, t)
-    top = lane.vb.scene().views()[0].mapFromScene(lane.vb.sceneBoundingRect().topLeft()).y()
+    top = lane.scene().views()[0].mapFromScene(lane.sceneBoundingRect().topLeft()).y()
     return QPoint(p.x(), top + 8)
 
 
@@ -64,7 +64,7 @@ def test_trim_split_and_delete_a_clip(window, two_tracks, qtbot):
     doc = tab.document
     ta, tb = doc.tracks
     viewport = tab.timeline.graphics.viewport()
-    spp = 5.0 / first_lane(tab, tb).vb.width()
+    spp = 5.0 / first_lane(tab, tb).plot_width()
     # the right end of B's bar, dragged left: the clip ends earlier, one undo step
     drag(viewport, bar_point(first_lane(tab, tb), 4.0 - 2 * spp), lane_point(first_lane(tab, tb), 3.6),
          steps=10)
@@ -126,7 +126,7 @@ def test_track_headers_mute_solo_gain_pan_rename_move_remove(window, two_tracks,
     qtbot.waitUntil(lambda: hb.isVisible() and hb.height() > 40)
     # beside its own lanes: B's header starts where B's first lane does
     lane_top = tab.timeline.graphics.viewport().mapToGlobal(tab.timeline.graphics.mapFromScene(
-        first_lane(tab, tb).plot.sceneBoundingRect().topLeft())).y()
+        first_lane(tab, tb).sceneBoundingRect().topLeft())).y()
     assert abs(hb.mapToGlobal(hb.rect().topLeft()).y() - lane_top) <= 2
     qtbot.mouseClick(hb.mute, Qt.MouseButton.LeftButton)
     assert tb.mute and doc.history.undo_title.startswith("Set mute")
@@ -166,7 +166,7 @@ def test_a_drag_over_some_tracks_selects_just_those(window, two_tracks, tmp_path
     drag(viewport, lane_point(first_lane(tab, ta), 0.5), lane_point(first_lane(tab, tb), 1.5))
     assert doc.selection == (pytest.approx(0.5, abs=0.03), pytest.approx(1.5, abs=0.03))
     assert doc.selected_tracks == {ta.id, tb.id}
-    assert [lane.selection.isVisible() for lane in tab.timeline.lanes if lane.track is tc] == [False, False]
+    assert [lane.selection_shown for lane in tab.timeline.lanes if lane.track is tc] == [False, False]
     c_audio = tc.reader(48000).read(0, 48000 * 5)
     doc.delete_audio()
     np.testing.assert_array_equal(tc.reader(48000).read(0, 48000 * 5), c_audio)   # C untouched

@@ -38,7 +38,7 @@ def test_silence_redraws_the_waveform_and_delete_key_deletes_audio(window, tab, 
     doc.set_selection(0.0, 5.0)
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     tab.timeline.fit()
-    x, y = tab.timeline.lanes[0].curve.getData()
+    x, y = tab.timeline.lanes[0].getData()
     first_half = y[::2][x[::2] < 4.9]
     assert np.all(first_half == 0) and y.max() > 0.5
     doc.set_selection(5.0, 6.0)

@@ -78,7 +78,7 @@ def test_the_list_inserts_drags_regenerates_and_gives_settings_back(window, tab,
     mime = dock.list.mimeData([dock.list.currentItem()])
     assert bytes(mime.data(GENERATED_MIME)).decode() == str(entry.id)
     lane = next(lane for lane in timeline.lanes if lane.track is doc.tracks[1])
-    scene = lane.vb.mapViewToScene(QPointF(1.5, sum(lane.vb.viewRange()[1]) / 2))
+    scene = lane.scene_point(1.5)
     pos = timeline.graphics.mapFromScene(scene)
     drop = QDropEvent(QPointF(pos), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                       Qt.KeyboardModifier.NoModifier)

@@ -27,8 +27,7 @@ def test_space_plays_the_selection_with_a_moving_playhead(window, open_loaded, t
     rec = recorder()
     player = window.playback.player
     positions = []   # (playhead, seconds handed to the device when it was drawn)
-    tab.timeline.lanes[0].playhead.sigPositionChanged.connect(lambda line: positions.append(
-        (line.value(), player._pos / 48000)))
+    tab.timeline.playhead_moved.connect(lambda t: t is None or positions.append((t, player._pos / 48000)))
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert window.playback.playing
     qtbot.waitUntil(lambda: not window.playback.playing, timeout=10000)
@@ -51,7 +50,7 @@ def test_space_plays_the_selection_with_a_moving_playhead(window, open_loaded, t
     assert behind.max() <= slack, f"the playhead lagged {behind.max():.3f} s behind the audio"
     t0, t1 = tab.timeline.view_range()
     assert t0 <= 1.9 <= t1, "the view followed the playhead"
-    assert not tab.timeline.lanes[0].playhead.isVisible()
+    assert tab.timeline.playhead is None
     # and the right samples came out: the selection, both channels
     heard, sent = played_part(got, data[48000:96000])
     np.testing.assert_allclose(heard, sent, atol=1e-6)
@@ -64,7 +63,7 @@ def test_space_again_stops(window, open_loaded, tone_file, qtbot, null_sink):
     qtbot.wait(200)
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert not window.playback.playing
-    assert not tab.timeline.lanes[0].playhead.isVisible()
+    assert tab.timeline.playhead is None
 
 
 def test_looped_playback_wraps(window, open_loaded, tone_file, qtbot, null_sink):

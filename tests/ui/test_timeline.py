@@ -27,8 +27,8 @@ def test_open_shows_every_channel_and_the_spectrogram(window, open_loaded, ten_s
     assert kinds == ["wave", "wave", "spec"]
     assert span(tab) == pytest.approx(10.0)
     for lane in tab.timeline.lanes[:2]:
-        x, y = lane.curve.getData()
-        assert 0 < len(x) <= 2 * lane.vb.width() + 2   # never more points than pixels (min+max)
+        x, y = lane.getData()
+        assert 0 < len(x) <= 2 * lane.plot_width() + 2   # never more points than pixels (min+max)
         assert y.max() > 0.5 and y.min() < -0.5
     qtbot.waitUntil(tab.timeline.spectrogram_complete, timeout=10000)
     assert "ten.wav" in window.status_text.text()
@@ -44,7 +44,7 @@ def test_while_idle_the_spectrogram_computes_the_tiles_either_side(window, open_
     tl.set_view(20.0, 25.0)            # a finer zoom than the whole minute: tiles of their own
     qtbot.waitUntil(tl.spectrogram_complete, timeout=10000)
     lane = next(lane for lane in tl.lanes if lane.kind == "spec")
-    pixels = int(lane.vb.width())
+    pixels = int(lane.plot_width())
     hop, ahead = lane.tiles.keys_for(25.0, 30.0, pixels)
     _, behind = lane.tiles.keys_for(15.0, 20.0, pixels)
     qtbot.waitUntil(lambda: all(lane.tiles.get(k) is not None for k in ahead + behind), timeout=10000)
@@ -77,9 +77,9 @@ def test_zoom_reaches_single_samples_and_draws_them(window, open_loaded, ten_sec
         tab.timeline.zoom_in()
     assert span(tab) == pytest.approx(16 / 48000)
     lane = tab.timeline.lanes[0]
-    x, y = lane.curve.getData()
+    x, y = lane.getData()
     assert len(x) <= 18
-    assert lane.dots.isVisible()
+    assert lane.dots
     src = tab.document.tracks[0].sources[0]
     first = int(round(x[0] * 48000))
     np.testing.assert_allclose(y, src.read(first, first + len(y))[:, 0])
@@ -95,7 +95,7 @@ def test_drag_selects_click_places_cursor_shift_click_extends(window, open_loade
     from workbench.ui.docks import format_time
 
     assert f"Selection {format_time(a)} – {format_time(b)}" in window.position_label.text()
-    assert tab.timeline.lanes[2].selection.isVisible()     # shown on the spectrogram too
+    assert tab.timeline.lanes[2].selection_shown     # shown on the spectrogram too
     click(view, lane_point(lane, 6.0), Qt.KeyboardModifier.ShiftModifier)
     a, b = tab.document.selection
     assert a == pytest.approx(2.0, abs=0.05) and b == pytest.approx(6.0, abs=0.05)
@@ -247,7 +247,7 @@ def test_preferences_apply_and_persist(window, open_loaded, ten_seconds, qtbot, 
     dialog.accept()
     assert window.theme.name == "dark"
     assert tab.timeline.params.n_fft == 4096 and tab.timeline.params.colormap == "viridis"
-    assert tab.timeline.lanes[0].vb.background.brush().color().name() == "#26282c"
+    assert tab.timeline.lanes[0].background_colour().name() == "#26282c"
     saved = Settings.load(tmp_path / "cfg" / "settings.json")
     assert saved.theme == "dark" and saved.spectrogram == {"n_fft": 4096, "colormap": "viridis"}
     qtbot.waitUntil(tab.timeline.spectrogram_complete, timeout=10000)
@@ -270,10 +270,10 @@ def test_a_clip_above_the_project_rate_shows_its_whole_spectrum(window, open_loa
     assert tab.document.sample_rate == 48000
     first, bat = [lane for lane in tl.lanes if lane.kind == "spec"]
     assert first.rate == 48000 and bat.rate == 96000
-    assert bat.plot.getAxis("left").sample_rate == 96000
+    assert bat.layer.rate == 96000     # spectral labels and the Hz ruler at that rate
     qtbot.waitUntil(tl.spectrogram_complete, timeout=10000)
     first_tile = bat.images[min(bat.images, key=lambda k: (k[0], k[1]))]     # the one at 0 s
-    image = np.asarray(first_tile.image, np.float32).mean(axis=(1, 2))
+    image = np.asarray(first_tile.data, np.float32).mean(axis=(1, 2))
     from workbench.dsp.spectrogram import hz_to_scale
 
     p = tl.params

@@ -34,7 +34,7 @@ def test_edits_on_all_tracks_or_the_clicked_one(window, two, qtbot):
     window.actions_by_id["select.all_tracks"].trigger()            # off: the clicked track only
     b_lane = next(lane for lane in two.timeline.lanes if lane.kind == "wave" and lane.track is b)
     click(two.timeline.graphics.viewport(), lane_point(b_lane, 1.5))
-    assert doc.focused_track is b and b_lane.plot.getAxis("left").labelText.startswith("▶")
+    assert doc.focused_track is b and b_lane.name.startswith("▶")
     doc.set_selection(0.5, 1.0)
     window.ctx.edits.silence_audio()
     assert np.all(audio_of(b).read(24000, 48000) == 0)

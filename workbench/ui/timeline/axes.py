@@ -1,10 +1,10 @@
-"""Rulers: time in h:mm:ss.mmm and frequency in Hz on linear / log / mel scales."""
+"""Rulers: time in h:mm:ss.mmm and frequency in Hz on linear / log / mel scales (where the
+ticks go and what they say; the lanes paint them)."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
-import pyqtgraph as pg
 
 from workbench.dsp.spectrogram import hz_to_scale, scale_to_hz
 
@@ -24,44 +24,47 @@ def format_time(seconds: float, decimals: int = 3) -> str:
     return text
 
 
-class TimeAxis(pg.AxisItem):
-    def tickStrings(self, values, scale, spacing):
-        decimals = 0 if spacing >= 1 else min(6, max(1, int(math.ceil(-math.log10(spacing)))))
-        decimals = 3 if 0 < decimals <= 3 else decimals
-        return [format_time(v, decimals) for v in values]
+# steps a ruler may use: seconds, then minutes and hours on a clock's divisions
+_TIME_STEPS = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200]
+
+
+def time_ticks(t0: float, t1: float, pixels: float, label_px: float = 110.0):
+    """Ruler ticks for [t0, t1] over ``pixels``: (major times, minor times, decimals), with a
+    labelled tick about every ``label_px`` pixels on a step a clock reader expects."""
+    span = max(t1 - t0, 1e-12)
+    raw = span * label_px / max(pixels, 1.0)
+    if raw >= 1.0:
+        step = next((s for s in _TIME_STEPS if s >= raw), _TIME_STEPS[-1] * math.ceil(raw / _TIME_STEPS[-1]))
+    else:
+        step = _nice_step(raw)
+    minor = step / (5 if str(step)[0] in "15" or step < 1 else 2)
+    decimals = 0 if step >= 1 else min(6, max(1, int(math.ceil(-math.log10(step) - 1e-9))))
+    decimals = 3 if 0 < decimals <= 3 else decimals
+
+    def grid(s: float) -> np.ndarray:
+        first = math.ceil(t0 / s - 1e-9)
+        last = math.floor(t1 / s + 1e-9)
+        return np.arange(first, last + 1) * s if last - first < 10_000 else np.array([])
+
+    return grid(step), grid(minor), decimals
 
 
 _NICE_HZ = [20, 50, 100, 200, 500, 1000, 2000, 5000, 10000, 20000, 50000, 96000]
 
 
-class FrequencyAxis(pg.AxisItem):
-    """The spectrogram lane draws y in [0, 1]; this axis labels those positions in Hz."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        super().__init__(*args, **kwargs)
-        self.scale_name = "log"
-        self.sample_rate = 48000
-        self.min_freq = 20.0
-
-    def configure(self, scale: str, sample_rate: int, min_freq: float) -> None:
-        self.scale_name, self.sample_rate, self.min_freq = scale, sample_rate, min_freq
-        self.picture = None
-        self.update()
-
-    def tickValues(self, minVal, maxVal, size):
-        nyq = self.sample_rate / 2
-        if self.scale_name == "linear":
-            step = _nice_step(nyq / max(2, size / 40))
-            hz = np.arange(0, nyq + 1, step)
-        else:
-            hz = np.array([f for f in _NICE_HZ if self.min_freq <= f <= nyq])
-        pos = hz_to_scale(hz, self.scale_name, self.sample_rate, self.min_freq)
-        keep = (pos >= minVal - 1e-9) & (pos <= maxVal + 1e-9)
-        return [(1.0, list(pos[keep]))]
-
-    def tickStrings(self, values, scale, spacing):
-        hz = scale_to_hz(np.asarray(values), self.scale_name, self.sample_rate, self.min_freq)
-        return [f"{f / 1000:g}k" if f >= 1000 else f"{f:.0f}" for f in np.round(hz, -1)]
+def frequency_ticks(scale: str, sample_rate: int, min_freq: float, pixels: float):
+    """(position in [0, 1] from the bottom, label) for a spectrogram lane ``pixels`` high."""
+    nyq = sample_rate / 2
+    if scale == "linear":
+        step = _nice_step(nyq / max(2, pixels / 40))
+        hz = np.arange(0, nyq + 1, step)
+    else:
+        hz = np.array([f for f in _NICE_HZ if min_freq <= f <= nyq], dtype=float)
+    pos = hz_to_scale(hz, scale, sample_rate, min_freq)
+    keep = (pos >= -1e-9) & (pos <= 1 + 1e-9)
+    shown = scale_to_hz(pos[keep], scale, sample_rate, min_freq)
+    return [(float(y), f"{f / 1000:g}k" if f >= 1000 else f"{f:.0f}")
+            for y, f in zip(pos[keep], np.round(shown, -1))]
 
 
 def _nice_step(raw: float) -> float:

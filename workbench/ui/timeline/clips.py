@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import itertools
 
-import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
+import numpy as np
 
-from workbench.ui.timeline.layer import ViewLayer
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
+
 
 BAR_PX = 16             # height of a clip's name bar
 EDGE_PX = 6             # how close to a clip's end a press on its bar trims instead of moving
+FEW = 12                # more clips than this in view: outlines and bars as blits
 SNAP_PX = 8             # how close an edge snaps to a cursor, selection, label or clip edge
 _gestures = itertools.count(1)
 
@@ -29,12 +31,12 @@ def _bar_text(clip) -> str:
     return f"WER {wer * 100:.0f}% · {name}" if isinstance(wer, (int, float)) else name
 
 
-class ClipLayer(ViewLayer):
+class ClipLayer:
     """Paints the clips of one audio track on one of its lanes (name bars when ``bar``)."""
 
     def __init__(self, timeline, track, bar: bool) -> None:
-        super().__init__(z=6)
         self.timeline = timeline
+        self.lane = None            # the lane it paints on (set by the lane)
         self.track = track
         self.bar = bar
         self.font = QFont()
@@ -42,8 +44,8 @@ class ClipLayer(ViewLayer):
         self._style = None          # (theme name, pens and colours): made once, not per paint
 
     def refresh(self) -> None:
-        self.prepareGeometryChange()
-        self.update()
+        if self.lane is not None:
+            self.lane.update()
 
     def style(self):
         th = self.timeline.theme
@@ -57,60 +59,123 @@ class ClipLayer(ViewLayer):
                            QPen(pg.mkColor(th.cursor), 2, Qt.PenStyle.DashLine))
         return self._style[1:]
 
-    def paint(self, p: QPainter, *args) -> None:
-        vb = self.getViewBox()
-        if vb is None:
-            return
-        (t0, t1), (_, y1) = vb.viewRange()
-        visible = self.track.clips_within(t0, t1)
+    def paint(self, p: QPainter, lane) -> None:
+        """A few clips are drawn one by one; more than ``FEW`` at once, their outlines and name
+        bars as a handful of image blits (hundreds of clips per lane cost a few numpy
+        operations, not hundreds of paint calls).  The selected clip, coloured bars and the
+        names that fit are always drawn one by one."""
+        t0, t1 = self.timeline.view_range()
+        starts, ends = self.track.clip_bounds()
+        a = int(np.searchsorted(ends, t0, side="right"))
+        b = int(np.searchsorted(starts, t1, side="left"))
         drag = self.timeline.clip_drag
-        if not visible and (drag is None or drag[1] != self.track.id):
+        dragging = drag is not None and drag[1] == self.track.id
+        if b <= a and not dragging:
             return
-        world = p.transform()
-        p.resetTransform()          # device pixels: crisp edges, unscaled text
-        top = world.map(QPointF(0, y1)).y()
-        height = vb.height()
+        height = lane.rect().height()
         doc = self.timeline.doc
-        several = len(self.track.clips) > 1 or len(doc.tracks) > 1
         plain, chosen, bar_fill, bar_chosen, white, metrics, dashed = self.style()
-        p.setFont(self.font)
-        p.setBrush(Qt.BrushStyle.NoBrush)
-        # one transform for every clip: x = scale * t + shift (device pixels)
-        scale, shift = world.m11(), world.dx()
-        p.setPen(plain)
-        for clip in visible:
-            x0 = scale * clip.start + shift
-            x1 = scale * clip.end + shift
-            selected = clip.id == doc.selected_clip
-            if x1 - x0 < 6 and not selected and not self.bar:
-                continue            # a sliver: the waveform's gaps already show where it ends
-            if selected:
-                p.setPen(chosen)
-            p.drawRect(QRectF(x0, top, max(1.0, x1 - x0), height - 1))
-            if selected:
-                p.setPen(plain)
-            if self.bar and (several or selected) and x1 - x0 >= 3:
-                bar = QRectF(x0, top, x1 - x0, BAR_PX)
+        scale, shift = lane.mapping()
+        clips = self.track.clips[a:b]
+        area = lane.plot_rect()
+        # just outside the lane at most: deep zooms put far edges millions of pixels away
+        x0 = np.clip(scale * starts[a:b] + shift, area.left() - 4, area.right() + 4)
+        x1 = np.clip(np.maximum(scale * ends[a:b] + shift, x0 + 1.0), area.left() - 4, area.right() + 4)
+        chosen_at = next((i for i, c in enumerate(clips) if c.id == doc.selected_clip), -1) \
+            if doc.selected_clip is not None else -1
+        plain_ones = np.ones(len(clips), bool)
+        if chosen_at >= 0:
+            plain_ones[chosen_at] = False
+        # on the lanes under the first, a sliver's edges add nothing the waveform's gaps don't show
+        outline = plain_ones if self.bar else plain_ones & (x1 - x0 >= 6)
+        covered = None
+        if np.count_nonzero(outline) <= FEW:
+            p.setPen(plain)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            for i in np.nonzero(outline)[0]:
+                p.drawRect(QRectF(x0[i], 0.0, x1[i] - x0[i], height - 1))
+        else:
+            covered = _columns(x0[outline], x1[outline], area.left(), area.width())
+            _paint_outlines(p, x0[outline], x1[outline], covered, area.left(), height, plain.color())
+        several = len(self.track.clips) > 1 or len(doc.tracks) > 1
+        if self.bar and (several or chosen_at >= 0):
+            barred = plain_ones & (x1 - x0 >= 3) if several else ~plain_ones
+            own = [i for i in np.nonzero(barred)[0] if clips[i].colour]     # few clips have a colour
+            barred[own] = False
+            if np.count_nonzero(barred) <= FEW:
+                for i in np.nonzero(barred)[0]:
+                    p.fillRect(QRectF(x0[i], 0.0, x1[i] - x0[i], BAR_PX), bar_fill)
+            else:
+                if covered is None or not np.array_equal(barred, outline):
+                    covered = _columns(x0[barred], x1[barred], area.left(), area.width())
+                _paint_strip(p, covered, area.left(), 0.0, BAR_PX, bar_fill)
+            for i in own + ([chosen_at] if chosen_at >= 0 else []):
+                clip = clips[i]
+                fill = bar_chosen if i == chosen_at else bar_fill
                 if clip.colour:
                     fill = pg.mkColor(clip.colour)
-                    fill.setAlpha(200 if selected else 120)
-                else:
-                    fill = bar_chosen if selected else bar_fill
-                p.fillRect(bar, fill)
-                room = int(bar.width()) - 8
-                if room > 12:
-                    p.setPen(white)
-                    p.drawText(bar.adjusted(4, 0, -4, 0), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                               metrics.elidedText(_bar_text(clip), Qt.TextElideMode.ElideRight, room))
-                    p.setPen(plain)
-        if drag is not None and drag[1] == self.track.id:
+                    fill.setAlpha(200 if i == chosen_at else 120)
+                p.fillRect(QRectF(x0[i], 0.0, x1[i] - x0[i], BAR_PX), fill)
+            p.setFont(self.font)
+            p.setPen(white)
+            for i in np.nonzero(x1 - x0 > 20)[0]:       # names where they fit
+                room = int(x1[i] - x0[i]) - 8
+                p.drawText(QRectF(x0[i] + 4, 0.0, room, BAR_PX), Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                           metrics.elidedText(_bar_text(clips[i]), Qt.TextElideMode.ElideRight, room))
+        if chosen_at >= 0:
+            p.setPen(chosen)
+            p.setBrush(Qt.BrushStyle.NoBrush)
+            p.drawRect(QRectF(x0[chosen_at], 0.0, x1[chosen_at] - x0[chosen_at], height - 1))
+        if dragging:
             clip_id, _, start = drag
             clip = doc.find_clip(clip_id)[1]
-            x0 = world.map(QPointF(start, 0)).x()
-            x1 = world.map(QPointF(start + clip.duration, 0)).x()
+            x0 = scale * start + shift
+            x1 = scale * (start + clip.duration) + shift
             p.setPen(dashed)
             p.setBrush(Qt.BrushStyle.NoBrush)
-            p.drawRect(QRectF(x0, top + 1, max(1.0, x1 - x0), height - 2))
+            p.drawRect(QRectF(x0, 1.0, max(1.0, x1 - x0), height - 2))
+
+
+def _columns(x0: np.ndarray, x1: np.ndarray, left: float, width: float) -> np.ndarray:
+    """Which pixel columns of a lane ``width`` wide the spans [x0, x1] cover (bool per column)."""
+    w = max(1, int(np.ceil(width)))
+    a = np.clip(np.floor(x0 - left).astype(np.int64), 0, w)
+    b = np.clip(np.ceil(x1 - left).astype(np.int64), 0, w)
+    diff = np.bincount(a, minlength=w + 1) - np.bincount(b, minlength=w + 1)
+    return np.cumsum(diff[:w]) > 0
+
+
+def premultiplied(colour: QColor) -> np.uint32:
+    """A colour as a premultiplied ARGB32 pixel (what the raster engine blends fastest)."""
+    a = colour.alpha()
+    r, g, b = (round(v * a / 255) for v in (colour.red(), colour.green(), colour.blue()))
+    return np.uint32((a << 24) | (r << 16) | (g << 8) | b)
+
+
+def _paint_strip(p: QPainter, columns: np.ndarray, left: float, top: float, height: float,
+                 colour: QColor) -> None:
+    """Fill the chosen pixel columns from ``top`` down ``height`` pixels: one image row
+    stretched to the height (one blit, however many clips made it)."""
+    w = len(columns)
+    row = np.where(columns, premultiplied(colour), np.uint32(0)).reshape(1, w)
+    p.drawImage(QRectF(left, top, w, height),
+                QImage(row.data, w, 1, 4 * w, QImage.Format.Format_ARGB32_Premultiplied))
+
+
+def _paint_outlines(p: QPainter, x0: np.ndarray, x1: np.ndarray, covered: np.ndarray, left: float,
+                    height: float, colour: QColor) -> None:
+    """Outlines of many clips in three blits: their edges, and the columns they cover along
+    the top and the bottom (``covered``, from ``_columns``)."""
+    if not len(x0):
+        return
+    w = len(covered)
+    edges = np.zeros(w, bool)
+    for x in (x0, x1 - 1):
+        i = np.floor(x - left).astype(np.int64)
+        edges[i[(i >= 0) & (i < w)]] = True
+    _paint_strip(p, edges, left, 0.0, height, colour)
+    _paint_strip(p, covered, left, 0.0, 1.0, colour)
+    _paint_strip(p, covered, left, height - 1.0, 1.0, colour)
 
 
 class ClipLaneHandler:
@@ -130,11 +195,10 @@ class ClipLaneHandler:
         """(clip, part) under the press when it is on this lane's name bars: part is "start",
         "end" or "move"; else (None, None)."""
         layer = getattr(self.lane, "clips", None)
-        vb = self.lane.vb
-        pos = getattr(vb, "press_pos", None)
+        pos = self.lane.press_pos
         if layer is None or not layer.bar or pos is None:
             return None, None
-        if pos.y() - vb.sceneBoundingRect().top() > BAR_PX:
+        if pos.y() - self.lane.sceneBoundingRect().top() > BAR_PX:
             return None, None
         grab = EDGE_PX * spp
         for clip in self.lane.track.clips_within(t - grab, t + grab):

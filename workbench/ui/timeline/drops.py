@@ -1,5 +1,5 @@
 """What can be dropped on the timeline: audio files from a file manager, and clips dragged from
-the Generated list.  A mixin of TimelineView: it needs ``graphics``, ``master``, ``lanes``,
+the Generated list.  A mixin of TimelineView: it needs ``graphics``, ``time_at_scene``, ``lanes``,
 ``track_at`` and the ``files_dropped`` / ``generated_dropped`` signals."""
 from __future__ import annotations
 
@@ -33,7 +33,7 @@ class DropTarget:
             return
         ev.acceptProposedAction()
         scene = self.graphics.mapToScene(pos)
-        t = max(0.0, self.master.mapSceneToView(scene).x())
+        t = max(0.0, self.time_at_scene(scene))
         if generated:
             self.generated_dropped.emit(int(generated), t, self.track_at(scene))
         else:

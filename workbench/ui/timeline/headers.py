@@ -189,8 +189,7 @@ class TrackHeaders(QWidget):
             header.hide()
             header.deleteLater()
         self.headers = {t.id: TrackHeader(self.doc, t, self) for t in self.doc.tracks}
-        for header in self.headers.values():
-            header.show()
+        self.place({tid: span for tid, span in self.spans.items() if tid in self.headers})
 
     def beside(self, lanes, graphics) -> None:
         """Each header beside its track's lanes (``graphics``: the view the lanes are in)."""
@@ -203,7 +202,7 @@ class TrackHeaders(QWidget):
         for lane in lanes:
             if lane.kind == "labels":
                 continue
-            rect = lane.plot.sceneBoundingRect()
+            rect = lane.sceneBoundingRect()
             top, bottom = y(rect.topLeft()), y(rect.bottomLeft())
             a, b = spans.get(lane.track.id, (top, bottom))
             spans[lane.track.id] = (min(a, top), max(b, bottom))

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import QLineEdit
 
 from workbench.core.regions import LabelTrack, Region
 from workbench.dsp.spectrogram import hz_to_scale
-from workbench.ui.timeline.layer import ViewLayer
 
 DENSE = 300             # above this many visible regions, paint coverage instead of boxes
 MIN_TEXT_PX = 24        # narrower boxes get no text (eliding costs more than it shows)
@@ -25,15 +24,15 @@ EDGE_PX = 6
 _gestures = itertools.count(1)
 
 
-class RegionLayer(ViewLayer):
+class RegionLayer:
     """Paints the visible regions of one label track (or the bands of all tracks on a
-    spectrogram lane, when ``spectral`` is set)."""
+    spectrogram lane, when ``spectral`` is set) on its lane."""
 
     def __init__(self, timeline, track: LabelTrack | None, spectral: bool = False) -> None:
-        super().__init__(z=4)
         self.timeline = timeline
         self.track = track
         self.spectral = spectral
+        self.lane = None                  # the lane it paints on (set by the lane)
         self.rate: int | None = None      # a spectrogram lane's rate (its frequency axis)
         self.visible: list[tuple[LabelTrack, Region]] = []
         self.theme = timeline.theme
@@ -47,35 +46,32 @@ class RegionLayer(ViewLayer):
                             if r.low_hz is not None or r.high_hz is not None]
         else:
             self.visible = [(self.track, r) for r in self.track.visible(t0, t1)]
-        self.prepareGeometryChange()
-        self.update()
+        if self.lane is not None:
+            self.lane.update()
 
-    def paint(self, p: QPainter, *args) -> None:
+    def paint(self, p: QPainter, lane) -> None:
         if not self.visible:
             return
-        world = p.transform()
-        p.resetTransform()  # draw in device pixels: crisp edges, unscaled text
-        vb = self.getViewBox()
-        height = vb.height()
-        top = world.map(QPointF(0, vb.viewRange()[1][1])).y()
+        height = lane.rect().height()
+        top = 0.0
         sel = self.timeline.doc.selected_region
         th = self.theme
         if len(self.visible) > DENSE:
-            self._paint_density(p, world, top, height)
+            self._paint_density(p, lane, top, height)
             return
         metrics = QFontMetrics(self.font)
         p.setFont(self.font)
         for track, r in self.visible:
-            x0 = world.map(QPointF(r.start, 0)).x()
-            x1 = world.map(QPointF(r.end, 0)).x()
+            x0 = lane.x_of(r.start)
+            x1 = lane.x_of(r.end)
             selected = sel is not None and sel[1] == r.id
             if self.spectral:
                 scale = self.timeline.params
                 sr = self.rate or self.timeline.doc.sample_rate
                 lo = hz_to_scale(r.low_hz or scale.min_freq, scale.scale, sr, scale.min_freq)
                 hi = hz_to_scale(r.high_hz or sr / 2, scale.scale, sr, scale.min_freq)
-                y0 = world.map(QPointF(0, float(hi))).y()
-                y1 = world.map(QPointF(0, float(lo))).y()
+                y0 = lane.y_of(float(hi))
+                y1 = lane.y_of(float(lo))
                 p.setPen(QPen(QColor("#ffffff" if selected else "#e8e8e8"), 2 if selected else 1))
                 p.setBrush(QBrush(QColor(255, 255, 255, 40)))
                 p.drawRect(QRectF(x0, y0, max(1.0, x1 - x0), y1 - y0))
@@ -107,15 +103,16 @@ class RegionLayer(ViewLayer):
                 p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                            metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))
 
-    def _paint_density(self, p: QPainter, world, top: float, height: float) -> None:
+    def _paint_density(self, p: QPainter, lane, top: float, height: float) -> None:
         """Thousands of regions in view: how much of each pixel column is labelled."""
-        x0 = world.map(QPointF(self.visible[0][1].start, 0)).x()
+        scale, shift = lane.mapping()
+        x0 = scale * self.visible[0][1].start + shift
         starts = np.array([r.start for _, r in self.visible])
         ends = np.array([r.end for _, r in self.visible])
-        a = world.m11() * starts + world.dx()
-        b = world.m11() * ends + world.dx()
+        a = scale * starts + shift
+        b = scale * ends + shift
         left = int(max(0, min(a.min(), x0)))
-        width = int(min(self.getViewBox().width() + 200, b.max() - left + 2)) + 1
+        width = int(min(lane.rect().width() + 200, b.max() - left + 2)) + 1
         cover = np.zeros(max(1, width), np.float64)
         ia = np.clip((a - left).astype(int), 0, width - 1)
         ib = np.clip(np.maximum((b - left).astype(int), ia + 1), 0, width)  # >= 1 px each

@@ -1,4 +1,6 @@
-"""The timeline: overview strip, one waveform lane per channel, a spectrogram lane, a scrollbar.
+"""The timeline: overview strip, a ruler, one waveform lane per channel, a spectrogram lane, a
+scrollbar.  This module keeps the layout, the one visible range and scrolling; the lanes
+(``lanes.py``) map that range to their pixels and paint themselves.
 
 It draws only what is on screen: each redraw asks the source's peak pyramid for the visible range
 at the lane's pixel width (never more points than pixels), and asks the tile scheduler for the
@@ -9,18 +11,17 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QObject, QPointF, QRect, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QVBoxLayout, QWidget
 
 from workbench.core.document import Document
 from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
-from workbench.ui.timeline.axes import FrequencyAxis, TimeAxis
 from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
 from workbench.ui.timeline.drops import DropTarget
-from workbench.ui.timeline.lanes import (COLORMAPS, _AudioLaneHandler, _Lane, _LaneViewBox, _lut,  # noqa: F401
-                                         neighbours, spectrum_rate)
+from workbench.ui.timeline.lanes import (COLORMAPS, LabelLane, Lane, Ruler, SpectrogramLane,  # noqa: F401
+                                         WaveLane, _lut, neighbours, spectrum_rate)
 from workbench.ui.timeline.headers import TrackHeaders
 from workbench.ui.timeline.overview import OverviewStrip
 from workbench.ui.timeline.labels import RegionEditor
@@ -44,6 +45,7 @@ class TimelineView(DropTarget, QWidget):
     generated_dropped = Signal(int, float, object)   # Generated entry id, time, track (or None)
     hover_time = Signal(float)
     spectrogram_done = Signal()    # every tile of the current view is on screen
+    playhead_moved = Signal(object)   # where the playhead is drawn (None: hidden)
 
     def __init__(self, document: Document, params: spec.SpectrogramParams | None = None,
                  mode: str = "split", theme: Theme = LIGHT, parent=None) -> None:
@@ -52,7 +54,11 @@ class TimelineView(DropTarget, QWidget):
         self.params = params or spec.SpectrogramParams()
         self.mode = mode
         self.theme = theme
-        self.lanes: list[_Lane] = []
+        self.lanes: list[Lane] = []
+        self.ruler: Ruler | None = None
+        self._range = (0.0, max(document.duration, 1e-3))
+        self.playhead: float | None = None
+        self._cursor_drawn = document.cursor
         self._drag_anchor: float | None = None
         self._syncing = False
         self._bridge = _TileBridge()
@@ -61,6 +67,10 @@ class TimelineView(DropTarget, QWidget):
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(TILE_FLUSH_MS)
         self._flush_timer.timeout.connect(self._flush_tiles)
+        self._redraw_timer = QTimer(self)     # lanes resized by the layout: one redraw for all
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self._settled)
 
         self.overview = OverviewStrip(self)
         self.graphics = pg.GraphicsLayoutWidget()
@@ -98,7 +108,7 @@ class TimelineView(DropTarget, QWidget):
         document.changed_within.connect(self._audio_changed)
         document.rate_changed.connect(lambda _rate: self.rebuild())
         document.focus_changed.connect(lambda _t: [lane.show_name(self.doc) for lane in self.lanes
-                                                   if lane.kind == "wave"])
+                                                   if isinstance(lane, WaveLane)])
         document.label_tracks_changed.connect(self.rebuild)
         document.labels_changed.connect(self._labels_changed)
         document.region_selected.connect(lambda *_: self._refresh_layers())
@@ -108,10 +118,6 @@ class TimelineView(DropTarget, QWidget):
         self.rebuild()
 
     # -- structure ------------------------------------------------------------------------------
-    @property
-    def master(self) -> _LaneViewBox | None:
-        return self.lanes[0].vb if self.lanes else None
-
     def rebuild(self) -> None:
         view = self.view_range() if self.lanes else (0.0, max(self.doc.duration, 1e-3))
         for lane in self.lanes:
@@ -119,40 +125,31 @@ class TimelineView(DropTarget, QWidget):
                 lane.tiles.close()
         self.graphics.ci.clear()
         self.lanes = []
-        row = 0
+        self.ruler = Ruler(self)
+        self.graphics.addItem(self.ruler, row=0, col=0)
+        self.graphics.ci.layout.setRowStretchFactor(0, 0)
         rate = self.doc.sample_rate
         for track in self.doc.track_list + list(self.previews.values()):
             if track.kind == "labels":
-                lane = _Lane(self, track, "labels", -1, pg.AxisItem("left"),
-                             TimeAxis("top") if row == 0 else None)
-                if track in self.previews.values():   # results still coming in: look, don't touch
-                    lane.vb.handler = _AudioLaneHandler(self)
-                    lane.plot.getAxis("left").setToolTip(f"{track.name}: still running")
-                self._add_lane(lane, row, 0)
-                row += 1
+                self._add_lane(LabelLane(self, track, running=track in self.previews.values()), 0)
                 continue
-            kinds = []
+            lanes: list[Lane] = []
             if self.mode in ("waveform", "split"):
-                kinds += [("wave", c) for c in range(track.channels)]
+                lanes += [WaveLane(self, track, c) for c in range(track.channels)]
             if self.mode in ("spectrogram", "split"):
-                kinds.append(("spec", -1))
-            for k, (kind, channel) in enumerate(kinds):
-                left = FrequencyAxis("left") if kind == "spec" else pg.AxisItem("left")
-                lane = _Lane(self, track, kind, channel, left, TimeAxis("top") if row == 0 else None)
+                # at the track's own top rate: nothing above the project's Nyquist is lost
+                top = spectrum_rate(track, rate)
+                lanes.append(SpectrogramLane(self, track, top, self.params, SpectrogramTiles(
+                    track.reader(top), self.params, self._bridge.ready.emit, lut=_lut(self.params.colormap))))
+            for k, lane in enumerate(lanes):
                 lane.clips = ClipLayer(self, track, bar=k == 0)
-                lane.plot.addItem(lane.clips, ignoreBounds=True)
-                lane.vb.handler = ClipLaneHandler(self, lane, lane.vb.handler)
-                if kind == "spec":    # at the track's own top rate: nothing above the project's Nyquist is lost
-                    lane.rate = lane.layer.rate = spectrum_rate(track, rate)
-                    left.configure(self.params.scale, lane.rate, self.params.min_freq)
-                    lane.tiles = SpectrogramTiles(track.reader(lane.rate), self.params, self._bridge.ready.emit,
-                                                  lut=_lut(self.params.colormap))
-                self._add_lane(lane, row, 3 if kind == "spec" else 2)
-                row += 1
-        if self.lanes:
-            self.master.sigXRangeChanged.connect(self._range_changed)
+                lane.clips.lane = lane
+                lane.layers.append(lane.clips.paint)
+                lane.handler = ClipLaneHandler(self, lane, lane.handler)
+                self._add_lane(lane, 3 if lane.kind == "spec" else 2)
+        # the layout squeezed itself around fewer rows: give it the whole view again
+        self.graphics.ci.setGeometry(self.graphics.range)
         self.apply_theme(self.theme)
-        self._show_cursor(self.doc.cursor)
         self._show_selection(self.doc.selection)
         self.overview.refresh()
         self.headers.rebuild()
@@ -162,12 +159,32 @@ class TimelineView(DropTarget, QWidget):
     def _place_headers(self) -> None:
         self.headers.beside(self.lanes, self.graphics)
 
-    def _add_lane(self, lane: "_Lane", row: int, stretch: int) -> None:
-        self.graphics.addItem(lane.plot, row=row, col=0)
+    def _add_lane(self, lane: Lane, stretch: int) -> None:
+        row = len(self.lanes) + 1          # the ruler is row 0
+        self.graphics.addItem(lane, row=row, col=0)
         self.graphics.ci.layout.setRowStretchFactor(row, stretch)
-        if self.lanes:
-            lane.vb.setXLink(self.lanes[0].vb)
+        lane.geometryChanged.connect(self.schedule_redraw)
         self.lanes.append(lane)
+
+    def schedule_redraw(self) -> None:
+        """Redraw, and put the headers beside their lanes, once the layout has settled (lanes
+        resized or moved together ask once)."""
+        if not self._redraw_timer.isActive():
+            self._redraw_timer.start()
+
+    def _settled(self) -> None:
+        self.redraw()
+        self._place_headers()
+
+    def lane_at(self, scene_pos) -> Lane | None:
+        if scene_pos is None:
+            return None
+        return next((lane for lane in self.lanes if lane.sceneBoundingRect().contains(scene_pos)), None)
+
+    def time_at_scene(self, scene_pos) -> float:
+        """The time under a scene position (any lane maps it the same way)."""
+        lane = self.lanes[0] if self.lanes else self.ruler
+        return lane.time_at(scene_pos)
 
     def _refresh_clips(self) -> None:
         for lane in self.lanes:
@@ -181,10 +198,8 @@ class TimelineView(DropTarget, QWidget):
 
     def track_at(self, scene_pos):
         """The track whose lane is under a scene position (None between lanes)."""
-        if scene_pos is None:
-            return None
-        return next((lane.track for lane in self.lanes
-                     if lane.vb.sceneBoundingRect().contains(scene_pos)), None)
+        lane = self.lane_at(scene_pos)
+        return None if lane is None else lane.track
 
     def problem(self, text: str) -> None:
         self.message.emit(text)
@@ -192,7 +207,7 @@ class TimelineView(DropTarget, QWidget):
     def _track_changed(self, track) -> None:
         """A track's name or mix settings changed: names on its lanes, the mix outline."""
         for lane in self.lanes:
-            if lane.track is track and lane.kind == "wave":
+            if lane.track is track and isinstance(lane, WaveLane):
                 lane.show_name(self.doc)
         self.overview.refresh()
 
@@ -205,18 +220,16 @@ class TimelineView(DropTarget, QWidget):
         self.params = params
         for lane in self.lanes:
             if lane.kind == "spec":
-                for item in lane.images.values():
-                    lane.plot.removeItem(item)
                 lane.images.clear()
+                lane.params = params
                 lane.tiles.set_params(params, _lut(params.colormap))
-                lane.plot.getAxis("left").configure(params.scale, lane.rate, params.min_freq)
         self.redraw()
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
         self.graphics.setBackground(theme.background)
         self.overview.apply_theme(theme)
-        for lane in self.lanes:
+        for lane in self.lanes + [self.ruler]:
             lane.apply_theme(theme)
 
     def close(self) -> bool:
@@ -227,10 +240,7 @@ class TimelineView(DropTarget, QWidget):
 
     # -- the view range -------------------------------------------------------------------------
     def view_range(self) -> tuple[float, float]:
-        if not self.lanes:
-            return 0.0, max(self.doc.duration, 1e-3)
-        (t0, t1), _ = self.master.viewRange()
-        return float(t0), float(t1)
+        return self._range
 
     def min_span(self) -> float:
         return MIN_SAMPLES_IN_VIEW / self.doc.sample_rate
@@ -239,11 +249,8 @@ class TimelineView(DropTarget, QWidget):
         duration = max(self.doc.duration, self.min_span())
         span = min(max(t1 - t0, self.min_span()), duration)
         t0 = min(max(0.0, t0), duration - span)
-        if self.lanes:
-            before = self.view_range()
-            self.master.setXRange(t0, t0 + span, padding=0)
-            if before == self.view_range():
-                self.redraw()  # the range did not change (a resize, a load step): redraw anyway
+        self._range = (float(t0), float(t0 + span))
+        self.redraw()
 
     def zoom(self, factor: float, anchor: float | None = None) -> None:
         t0, t1 = self.view_range()
@@ -263,7 +270,7 @@ class TimelineView(DropTarget, QWidget):
     def zoom_normal(self) -> None:
         """Audacity's default zoom: about 86 pixels a second."""
         t0, _ = self.view_range()
-        width = self.master.width() if self.lanes else 800
+        width = self.lanes[0].plot_width() if self.lanes else 800
         self.set_view(t0, t0 + width / 86.1)
 
     def fit(self) -> None:
@@ -284,15 +291,16 @@ class TimelineView(DropTarget, QWidget):
         if not t0 <= t <= t1:
             self.set_view(t, t + (t1 - t0))
 
-    def _range_changed(self, *_) -> None:
-        self.redraw()
-
     def redraw(self) -> None:
         """Draw the visible range in every lane, the overview mark and the scrollbar."""
+        self._redraw_timer.stop()
+        t0, t1 = self.view_range()
+        if self.ruler is not None:
+            self.ruler.update()
         if not self.lanes:
             return
-        t0, t1 = self.view_range()
         for lane in self.lanes:
+            lane.update()
             if lane.kind == "wave":
                 self._draw_wave(lane, t0, t1)
             elif lane.kind == "spec":
@@ -315,9 +323,7 @@ class TimelineView(DropTarget, QWidget):
             if lane.kind == "spec" and lane.track is track:
                 gone = lane.tiles.set_source(track.reader(lane.rate), t0, t1)
                 for key in gone:
-                    item = lane.images.pop(key, None)
-                    if item is not None:
-                        lane.plot.removeItem(item)
+                    lane.images.pop(key, None)
         self.overview.refresh()
         if self.holding_view:   # mid-gesture: a trim that shortens the project must not zoom
             self.redraw()
@@ -357,7 +363,7 @@ class TimelineView(DropTarget, QWidget):
         if self.previews.pop(key, None) is not None:
             self.rebuild()
 
-    def label_lane(self, track_id: int) -> _Lane | None:
+    def label_lane(self, track_id: int) -> Lane | None:
         return next((lane for lane in self.lanes if lane.kind == "labels" and lane.track.id == track_id), None)
 
     def edit_region_text(self, track_id: int, region_id: int) -> None:
@@ -370,8 +376,8 @@ class TimelineView(DropTarget, QWidget):
         if not (t0 <= region.start <= t1):
             self.scroll_to(region.start)
         view = self.graphics
-        a = view.mapFromScene(lane.vb.mapViewToScene(QPointF(region.start, 1.0)))
-        b = view.mapFromScene(lane.vb.mapViewToScene(QPointF(region.end, 0.0)))
+        a = view.mapFromScene(lane.scene_point(region.start, 1.0))
+        b = view.mapFromScene(lane.scene_point(region.end, 0.0))
         width = max(160, b.x() - a.x())
         self.editor.open_for(self.doc, track_id, region_id,
                              QRect(a.x(), a.y() + 4, width, max(22, b.y() - a.y() - 8)))
@@ -387,41 +393,32 @@ class TimelineView(DropTarget, QWidget):
         frame = nearest_zero_crossing(src.read, t * src.sample_rate, int(src.sample_rate * 0.01))
         return frame / src.sample_rate
 
-    def _draw_wave(self, lane: _Lane, t0: float, t1: float) -> None:
+    def _draw_wave(self, lane: WaveLane, t0: float, t1: float) -> None:
         sr = self.doc.sample_rate
-        src, off = lane.track.reader(sr), 0.0
-        width = max(1.0, lane.vb.width())
+        src = lane.track.reader(sr)
+        width = lane.plot_width()
         a = max(t0, 0.0)
         b = min(t1, src.duration)
         if b <= a:
-            lane.curve.setData([], [])
-            lane.dots.hide()
+            lane.set_data(np.zeros(0), np.zeros(0))
             return
         pixels = max(1, int(round(width * (b - a) / (t1 - t0))))
-        env = src.envelope(lane.channel, (a - off) * sr, (b - off) * sr, pixels)
+        env = src.envelope(lane.channel, a * sr, b * sr, pixels)
         if env.kind == "samples":
-            x = env.x / sr + off
-            lane.curve.setData(x, env.lo)
-            few = len(x) * 6 <= width
-            inside = np.isfinite(env.lo)        # samples in a gap between clips are NaN
-            few = few and bool(inside.any())
-            if few:
-                lane.dots.setData(x[inside], env.lo[inside])
-            lane.dots.setVisible(few)
+            x = env.x / sr
+            # few samples: each one a dot (samples in a gap between clips are NaN)
+            few = len(x) * 6 <= width and bool(np.isfinite(env.lo).any())
+            lane.set_data(x, env.lo, dots=few)
         else:
-            x = np.repeat(env.x / sr + off, 2)
-            y = np.empty(2 * len(env.lo), np.float32)
-            y[0::2], y[1::2] = env.lo, env.hi
-            lane.curve.setData(x, y)
-            lane.dots.hide()
+            lane.set_envelope(env.x / sr, env.lo, env.hi)
 
-    def _draw_spec(self, lane: _Lane, t0: float, t1: float) -> None:
-        tiles, off = lane.tiles, 0.0
+    def _draw_spec(self, lane: SpectrogramLane, t0: float, t1: float) -> None:
+        tiles = lane.tiles
         a, b = max(t0, 0.0), min(t1, tiles.source.duration)
         if b <= a:
             return
-        pixels = max(1, int(lane.vb.width() * (b - a) / (t1 - t0)))
-        hop, keys = tiles.keys_for(a - off, b - off, pixels)
+        pixels = max(1, int(lane.plot_width() * (b - a) / (t1 - t0)))
+        hop, keys = tiles.keys_for(a, b, pixels)
         lane.wanted = set(keys)
         missing = []
         for key in keys:
@@ -430,28 +427,17 @@ class TimelineView(DropTarget, QWidget):
                 if data is None:
                     missing.append(key)
                 else:
-                    self._place_tile(lane, key, data)
+                    lane.place(key, data)
         for key, item in list(lane.images.items()):
             if key in lane.wanted:
-                item.setZValue(0)
+                item.current = True
             elif not missing or len(lane.images) > 4 * len(keys) + 16:
-                lane.plot.removeItem(item)
                 del lane.images[key]
             else:
-                item.setZValue(-1)  # an old zoom level stands in until the new tiles arrive
+                item.current = False  # an old zoom level stands in until the new tiles arrive
         # Idle (the view complete): compute a view's width either side, nearest first, so the
         # next pan finds its tiles ready.  A later wish of the view replaces this one at once.
-        tiles.want(missing or neighbours(tiles, a - off, b - off, pixels, hop))
-
-    def _place_tile(self, lane: _Lane, key: tuple, data: np.ndarray) -> None:
-        hop, index = key
-        sr = lane.rate
-        # RGB made by the tile workers: painting it is a blit, nothing left for the GUI thread
-        item = pg.ImageItem(data, levels=None, autoLevels=False)
-        start = (index * spec.TILE_COLUMNS - 0.5) * hop / sr
-        item.setRect(QRectF(start, 0.0, spec.TILE_COLUMNS * hop / sr, 1.0))
-        lane.plot.addItem(item, ignoreBounds=True)
-        lane.images[key] = item
+        tiles.want(missing or neighbours(tiles, a, b, pixels, hop))
 
     def _tile_ready(self, key) -> None:
         """A tile arrived from a worker.  Tiles are placed together once the view is complete
@@ -465,7 +451,7 @@ class TimelineView(DropTarget, QWidget):
         elif not self._flush_timer.isActive():
             self._flush_timer.start()
 
-    def _spec_lanes(self) -> list[_Lane]:
+    def _spec_lanes(self) -> list[Lane]:
         return [lane for lane in self.lanes if lane.kind == "spec" and hasattr(lane, "wanted")]
 
     def _flush_tiles(self) -> None:
@@ -475,7 +461,7 @@ class TimelineView(DropTarget, QWidget):
             for key in lane.arrived:
                 data = lane.tiles.get(key)
                 if data is not None and key in lane.wanted and key not in lane.images:
-                    self._place_tile(lane, key, data)
+                    lane.place(key, data)
             lane.arrived.clear()
             if lane.wanted.issubset(lane.images):
                 self._draw_spec(lane, t0, t1)  # drop the stand-ins of the previous zoom
@@ -557,30 +543,25 @@ class TimelineView(DropTarget, QWidget):
                 doc.select_tracks(None)
 
     def _show_cursor(self, t: float) -> None:
+        old, self._cursor_drawn = self._cursor_drawn, t
         for lane in self.lanes:
-            lane.cursor.setPos(t)
+            lane.cursor_moved(old, t)
 
     def _show_selection(self, sel) -> None:
         chosen = self.doc.selected_tracks
         for lane in self.lanes:
             outside = chosen is not None and lane.kind != "labels" and lane.track.id not in chosen
-            if sel is None or outside:
-                lane.selection.hide()
-            else:
-                lane.selection.setRegion(sel)
-                lane.selection.show()
+            lane.show_selection(not (sel is None or outside))
 
     def show_playhead(self, t: float | None, follow: bool = True) -> None:
-        for lane in self.lanes:
-            if t is None:
-                lane.playhead.hide()
-            else:
-                lane.playhead.setPos(t)
-                lane.playhead.show()
+        old, self.playhead = self.playhead, t
         if t is not None and follow:
             self.scroll_to(t)
+        for lane in self.lanes:
+            lane.playhead_moved(old, t)
+        self.playhead_moved.emit(t)
 
     def _mouse_moved(self, scene_pos) -> None:
-        if self.lanes and self.master.sceneBoundingRect().contains(scene_pos) or any(
-                lane.vb.sceneBoundingRect().contains(scene_pos) for lane in self.lanes):
-            self.hover_time.emit(self.master.mapSceneToView(scene_pos).x())
+        lane = self.lane_at(scene_pos)
+        if lane is not None and lane.scene_plot_rect().contains(scene_pos):
+            self.hover_time.emit(lane.time_at(scene_pos))
