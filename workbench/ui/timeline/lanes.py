@@ -1,10 +1,13 @@
 """The rows of the timeline.  A lane is one light graphics item (no view box, no axis items):
-a waveform channel, a spectrogram or a label track.  Every lane kind has the same interface:
+a waveform channel, a spectrogram (``spectrum.py``) or a label track.  Every lane kind has the
+same interface:
 
 - it maps time to x (``x_of``, ``t_of``) and its own values to y (``y_of``) from the
   timeline's one visible range, so panning moves no per-lane state;
 - it paints, in order, its gutter (the left ruler), its content layers and the overlays every
   lane shares (selection, cursor, playhead), in device pixels;
+- ``refresh(t0, t1)`` prepares what the visible range shows (the envelope, the tiles, the
+  regions) and repaints;
 - the mouse goes to a handler (audio lanes and label lanes differ) as click / drag / wheel
   in seconds.
 
@@ -19,9 +22,8 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen, QPixmap
 from PySide6.QtWidgets import QSizePolicy
 
-from workbench.core.tiles import SpectrogramTiles
 from workbench.ui.theme import Theme
-from workbench.ui.timeline.axes import format_time, frequency_ticks, time_ticks
+from workbench.ui.timeline.axes import format_time, time_ticks
 from workbench.ui.timeline.clips import premultiplied
 from workbench.ui.timeline.labels import LabelLaneHandler, RegionLayer
 
@@ -127,6 +129,13 @@ class Lane(pg.GraphicsWidget):
         else:
             sign = 1 if ev.orientation() == Qt.Orientation.Horizontal else -1
             self.timeline.scroll_by(sign * delta * 0.1)
+
+    # -- what the visible range shows ------------------------------------------------------------
+    def refresh(self, t0: float, t1: float) -> None:
+        """Prepare what [t0, t1] shows (each kind adds its own), then repaint."""
+        if self.layer is not None:
+            self.layer.refresh(t0, t1)
+        self.update()
 
     # -- the overlays every lane shares --------------------------------------------------------
     def show_selection(self, shown: bool) -> None:
@@ -248,6 +257,26 @@ class WaveLane(Lane):
         self.show_name(timeline.doc)
         self.layers = [self._paint_wave]
 
+    def refresh(self, t0: float, t1: float) -> None:
+        """The envelope of [t0, t1] from the track's peak pyramid at this lane's pixel width
+        (never more points than pixels), or the samples when they are fewer than pixels."""
+        sr = self.timeline.doc.sample_rate
+        src = self.track.reader(sr)
+        width = self.plot_width()
+        a, b = max(t0, 0.0), min(t1, src.duration)
+        if b <= a:
+            self.set_data(np.zeros(0), np.zeros(0))
+        else:
+            pixels = max(1, int(round(width * (b - a) / (t1 - t0))))
+            env = src.envelope(self.channel, a * sr, b * sr, pixels)
+            if env.kind == "samples":
+                x = env.x / sr
+                # few samples: each one a dot (samples in a gap between clips are NaN)
+                self.set_data(x, env.lo, dots=len(x) * 6 <= width and bool(np.isfinite(env.lo).any()))
+            else:
+                self.set_envelope(env.x / sr, env.lo, env.hi)
+        super().refresh(t0, t1)
+
     def set_data(self, x: np.ndarray, y: np.ndarray, dots: bool = False) -> None:
         """Samples: ``x`` in seconds, ``y`` in full scale; NaN where there is no clip (left
         undrawn)."""
@@ -347,64 +376,6 @@ class WaveLane(Lane):
                     QImage(image.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied))
 
 
-class TileImage:
-    """A spectrogram tile ready to blit: the RGB rows turned upright, where it goes in time."""
-
-    def __init__(self, data: np.ndarray, start: float, span: float) -> None:
-        self.data = data                                   # (rows, columns, 3), low rows first
-        upright = np.ascontiguousarray(data[::-1])
-        h, w = upright.shape[:2]
-        self._keep = upright                               # QImage borrows this memory
-        self.image = QImage(upright.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-        self.start, self.span, self.current = start, span, True
-
-
-class SpectrogramLane(Lane):
-    """A track's spectrogram, from tiles computed by workers, at the track's own top rate."""
-
-    kind = "spec"
-
-    def __init__(self, timeline, track, rate: int, params, tiles: SpectrogramTiles | None) -> None:
-        super().__init__(timeline, track)
-        self.setMinimumHeight(30)
-        self.rate, self.params, self.tiles = rate, params, tiles
-        self.images: dict[tuple, TileImage] = {}
-        self.arrived: set[tuple] = set()     # computed, waiting to be placed together
-        self.layer = RegionLayer(timeline, None, spectral=True)
-        self.layer.rate, self.layer.lane = rate, self
-        self.layers = [self._paint_tiles, self.layer.paint]
-
-    def place(self, key: tuple, data: np.ndarray) -> None:
-        from workbench.dsp import spectrogram as spec
-
-        hop, index = key
-        start = (index * spec.TILE_COLUMNS - 0.5) * hop / self.rate
-        self.images[key] = TileImage(data, start, spec.TILE_COLUMNS * hop / self.rate)
-        self.update()
-
-    def _paint_tiles(self, p: QPainter, lane) -> None:
-        h = self.rect().height()
-        scale, shift = self.mapping()
-        # an old zoom's tiles stand in (under the new ones) until the new tiles arrive
-        for current in (False, True):
-            for tile in self.images.values():
-                if tile.current is current:
-                    x = scale * tile.start + shift
-                    p.drawImage(QRectF(x, 0, scale * tile.span, h), tile.image)
-
-    def gutter_key(self):
-        return self.params.scale, self.rate, self.params.min_freq
-
-    def paint_gutter(self, p: QPainter, area: QRectF) -> None:
-        ticks = frequency_ticks(self.params.scale, self.rate, self.params.min_freq, area.height())
-        self.gutter_ticks(p, area, ticks[::-1])
-        p.save()
-        p.translate(8, area.height() / 2)
-        p.rotate(-90)
-        p.drawText(QRectF(-20, -6, 40, 12), Qt.AlignmentFlag.AlignCenter, "Hz")
-        p.restore()
-
-
 class LabelLane(Lane):
     """A label track: its regions, editable with the mouse."""
 
@@ -494,42 +465,3 @@ class AudioLaneHandler:
 
     def drag_to(self, t: float, finished: bool) -> None:
         self.timeline.drag_to(t)
-
-
-def spectrum_rate(track, project_rate: int) -> int:
-    """The rate a track's spectrogram is computed at: the project's, or its highest clip's when
-    that is higher, so a 96 kHz recording in a 48 kHz project still shows what is above 24 kHz."""
-    return max([int(project_rate)] + [int(c.rate) for c in track.clips])
-
-
-def neighbours(tiles: SpectrogramTiles, a: float, b: float, pixels: int, hop: int) -> list:
-    """Tiles of the same zoom a view's width before and after [a, b] seconds, nearest first,
-    alternating after and before (people mostly move forward); the cached ones left out."""
-    span = b - a
-    _, after = tiles.keys_for(b, min(b + span, tiles.source.duration), pixels)
-    _, before = tiles.keys_for(max(0.0, a - span), a, pixels)
-    after.sort(key=lambda k: k[1])
-    before.sort(key=lambda k: -k[1])
-    order = [k for pair in zip(after, before) for k in pair] + after[len(before):] + before[len(after):]
-    seen, out = set(), []
-    for k in order:
-        if k[0] == hop and k not in seen and tiles.get(k) is None:
-            seen.add(k)
-            out.append(k)
-    return out
-
-
-_LUTS: dict[str, np.ndarray] = {}
-
-
-def _lut(name: str) -> np.ndarray:
-    if name not in _LUTS:
-        try:
-            cmap = pg.colormap.get(name)
-        except Exception:
-            cmap = pg.colormap.get("inferno")
-        _LUTS[name] = cmap.getLookupTable(0.0, 1.0, 256, alpha=False)
-    return _LUTS[name]
-
-
-COLORMAPS = ("inferno", "magma", "viridis", "plasma", "cividis", "CET-L1")

@@ -9,7 +9,6 @@ cursor or selection, or of the view range; the lanes follow the document's signa
 """
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QVBoxLayout, QWidget
@@ -20,8 +19,8 @@ from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
 from workbench.ui.timeline.drops import DropTarget
-from workbench.ui.timeline.lanes import (COLORMAPS, LabelLane, Lane, Ruler, SpectrogramLane,  # noqa: F401
-                                         WaveLane, _lut, neighbours, spectrum_rate)
+from workbench.ui.timeline.lanes import LabelLane, Lane, Ruler, WaveLane
+from workbench.ui.timeline.spectrum import COLORMAPS, SpectrogramLane, _lut, spectrum_rate  # noqa: F401
 from workbench.ui.timeline.headers import TrackHeaders
 from workbench.ui.timeline.overview import OverviewStrip
 from workbench.ui.timeline.labels import RegionEditor
@@ -300,13 +299,7 @@ class TimelineView(DropTarget, QWidget):
         if not self.lanes:
             return
         for lane in self.lanes:
-            lane.update()
-            if lane.kind == "wave":
-                self._draw_wave(lane, t0, t1)
-            elif lane.kind == "spec":
-                self._draw_spec(lane, t0, t1)
-        self._refresh_layers(t0, t1)
-        self._refresh_clips()
+            lane.refresh(t0, t1)
         self.overview.show_range(t0, t1)
         self._sync_scrollbar(t0, t1)
         self.view_changed.emit(t0, t1)
@@ -393,52 +386,6 @@ class TimelineView(DropTarget, QWidget):
         frame = nearest_zero_crossing(src.read, t * src.sample_rate, int(src.sample_rate * 0.01))
         return frame / src.sample_rate
 
-    def _draw_wave(self, lane: WaveLane, t0: float, t1: float) -> None:
-        sr = self.doc.sample_rate
-        src = lane.track.reader(sr)
-        width = lane.plot_width()
-        a = max(t0, 0.0)
-        b = min(t1, src.duration)
-        if b <= a:
-            lane.set_data(np.zeros(0), np.zeros(0))
-            return
-        pixels = max(1, int(round(width * (b - a) / (t1 - t0))))
-        env = src.envelope(lane.channel, a * sr, b * sr, pixels)
-        if env.kind == "samples":
-            x = env.x / sr
-            # few samples: each one a dot (samples in a gap between clips are NaN)
-            few = len(x) * 6 <= width and bool(np.isfinite(env.lo).any())
-            lane.set_data(x, env.lo, dots=few)
-        else:
-            lane.set_envelope(env.x / sr, env.lo, env.hi)
-
-    def _draw_spec(self, lane: SpectrogramLane, t0: float, t1: float) -> None:
-        tiles = lane.tiles
-        a, b = max(t0, 0.0), min(t1, tiles.source.duration)
-        if b <= a:
-            return
-        pixels = max(1, int(lane.plot_width() * (b - a) / (t1 - t0)))
-        hop, keys = tiles.keys_for(a, b, pixels)
-        lane.wanted = set(keys)
-        missing = []
-        for key in keys:
-            if key not in lane.images:
-                data = tiles.get(key)
-                if data is None:
-                    missing.append(key)
-                else:
-                    lane.place(key, data)
-        for key, item in list(lane.images.items()):
-            if key in lane.wanted:
-                item.current = True
-            elif not missing or len(lane.images) > 4 * len(keys) + 16:
-                del lane.images[key]
-            else:
-                item.current = False  # an old zoom level stands in until the new tiles arrive
-        # Idle (the view complete): compute a view's width either side, nearest first, so the
-        # next pan finds its tiles ready.  A later wish of the view replaces this one at once.
-        tiles.want(missing or neighbours(tiles, a, b, pixels, hop))
-
     def _tile_ready(self, key) -> None:
         """A tile arrived from a worker.  Tiles are placed together once the view is complete
         (one repaint, not one per tile, leaving both cores to the workers) or every
@@ -464,7 +411,7 @@ class TimelineView(DropTarget, QWidget):
                     lane.place(key, data)
             lane.arrived.clear()
             if lane.wanted.issubset(lane.images):
-                self._draw_spec(lane, t0, t1)  # drop the stand-ins of the previous zoom
+                lane.show_tiles(t0, t1)  # drop the stand-ins of the previous zoom
         if self.spectrogram_complete():
             self.spectrogram_done.emit()
 
