@@ -145,3 +145,25 @@ def test_many_clips_look_as_a_few_do(window, half_tone, qtbot):
                 continue                                 # the cursor stands on its edge
             x = gv.mapFromScene(lane.scene_point(clip.start)).x()
             assert grid in [image.pixelColor(x + d, bottom - 6) for d in (-1, 0, 1)]   # its edge
+
+
+def test_the_waveform_is_whole_on_a_hidpi_screen(window, open_loaded, half_tone):
+    """At two device pixels per pixel every device column of the tone is drawn (no stripes
+    between the envelope's columns) and the silence stays a line."""
+    from PySide6.QtGui import QImage, QPainter
+
+    tab = open_loaded(half_tone)
+    wave = tab.timeline.lanes[0]
+    r = wave.rect()
+    image = QImage(int(r.width() * 2), int(r.height() * 2), QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDevicePixelRatio(2.0)
+    image.fill(QColor("white"))
+    p = QPainter(image)
+    wave.paint(p, None, None)
+    p.end()
+    pixels = np.frombuffer(image.constBits(), np.uint32).reshape(image.height(), image.bytesPerLine() // 4)
+    drawn = (pixels == QColor(LIGHT.wave).rgba()).sum(axis=0)
+    loud = drawn[int(wave.x_of(2.2) * 2):int(wave.x_of(3.8) * 2)]
+    quiet = drawn[int(wave.x_of(0.2) * 2):int(wave.x_of(1.8) * 2)]
+    assert loud.min() > 0.6 * image.height()
+    assert quiet.max() <= 4

@@ -356,24 +356,29 @@ class WaveLane(Lane):
         x, lo, hi = self.envelope
         if not len(x):
             return
-        w, h = max(1, int(np.ceil(area.width()))), max(1, int(np.ceil(area.height())))
+        ratio = p.device().devicePixelRatioF() if p.device() is not None else 1.0   # crisp on HiDPI
+        w, h = max(1, int(np.ceil(area.width() * ratio))), max(1, int(np.ceil(area.height() * ratio)))
         scale, shift = self.mapping()
-        col = np.floor(scale * x + shift - area.left()).astype(np.int64)
         with np.errstate(invalid="ignore"):
-            gap = np.isnan(lo)
             lo2 = np.fmin(lo, np.append(hi[1:], np.nan))       # reach down to the next column
             hi2 = np.fmax(hi, np.append(lo[1:], np.nan))       # or up to it
-        keep = ~gap & (col >= 0) & (col < w)
-        k = area.height() / (WAVE_RANGE[1] - WAVE_RANGE[0])
-        tops = np.full(w, h + 1, np.int32)
-        bottoms = np.full(w, -1, np.int32)
-        tops[col[keep]] = np.floor((WAVE_RANGE[1] - hi2[keep]) * k)
-        bottoms[col[keep]] = np.floor((WAVE_RANGE[1] - lo2[keep]) * k)
+        # which envelope column each device pixel column shows (several, on a HiDPI screen)
+        centres = (scale * x + shift - area.left()) * ratio
+        half = (centres[1] - centres[0]) / 2 if len(centres) > 1 else ratio / 2
+        dev = np.arange(w) + 0.5
+        idx = np.searchsorted(centres - half, dev, side="right") - 1
+        shown = (idx >= 0) & (dev <= centres[-1] + half)
+        idx = np.clip(idx, 0, len(x) - 1)
+        shown &= ~np.isnan(lo[idx])                            # a gap between clips: nothing
+        k = h / (WAVE_RANGE[1] - WAVE_RANGE[0])
+        tops = np.where(shown, np.floor((WAVE_RANGE[1] - hi2[idx]) * k), h + 1)
+        bottoms = np.where(shown, np.floor((WAVE_RANGE[1] - lo2[idx]) * k), -1)
         rows = np.arange(h, dtype=np.int32)[:, None]
         image = np.where((rows >= tops) & (rows <= bottoms), premultiplied(self.colours["wave"].color()),
                          np.uint32(0))
-        p.drawImage(QRectF(area.left(), 0.0, w, h),
-                    QImage(image.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied))
+        picture = QImage(image.data, w, h, 4 * w, QImage.Format.Format_ARGB32_Premultiplied)
+        picture.setDevicePixelRatio(ratio)
+        p.drawImage(QRectF(area.left(), 0.0, w / ratio, h / ratio), picture)
 
 
 class LabelLane(Lane):
