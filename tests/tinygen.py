@@ -155,6 +155,16 @@ def tiny_bark(folder: Path) -> str:
     return str(folder)
 
 
+def _random_codebooks(model) -> None:
+    """EnCodec's codebooks are buffers that start as zeros, so every code would decode to the same
+    sound and seeds or conditioning could not be told apart by the audio: fill them at random."""
+    import torch
+
+    for name, buffer in model.audio_encoder.named_buffers():
+        if name.endswith("codebook.embed"):
+            buffer.copy_(torch.randn_like(buffer))
+
+
 def tiny_musicgen(folder: Path) -> str:
     """MusicGen: T5 text encoder, 4-codebook EnCodec at 32 kHz / 50 frames a second, decoder."""
     import torch
@@ -182,6 +192,45 @@ def tiny_musicgen(folder: Path) -> str:
     gen = model.generation_config
     gen.pad_token_id = gen.decoder_start_token_id = 64
     gen.do_sample, gen.guidance_scale, gen.max_length = True, 3.0, 1500
+    _random_codebooks(model)
+    model.save_pretrained(folder)
+    return str(folder)
+
+
+def tiny_musicgen_melody(folder: Path) -> str:
+    """musicgen-melody: the same parts, the decoder conditioned on 12 chroma bins as well, with the
+    tokenizer and the feature extractor's preprocessor_config.json (written as the real checkpoint
+    has it: building the extractor itself needs torchaudio)."""
+    import torch
+    from transformers import (EncodecConfig, MusicgenMelodyConfig, MusicgenMelodyDecoderConfig,
+                              MusicgenMelodyForConditionalGeneration, T5Config)
+
+    _quiet()
+    torch.manual_seed(0)
+    folder.mkdir(parents=True)
+    tokenizer = _t5_tokenizer(30)
+    tokenizer.save_pretrained(folder)
+    (folder / "preprocessor_config.json").write_text(json.dumps({
+        "chunk_length": 30, "feature_extractor_type": "MusicgenMelodyFeatureExtractor", "feature_size": 12,
+        "hop_length": 4096, "n_fft": 16384, "num_chroma": 12, "padding_side": "right", "padding_value": 0.0,
+        "processor_class": "MusicgenMelodyProcessor", "return_attention_mask": True, "sampling_rate": 32000,
+        "stem_indices": [3, 2]}))
+    t5 = T5Config(vocab_size=len(tokenizer), d_model=16, d_kv=8, d_ff=32, num_layers=1, num_heads=2)
+    codec = EncodecConfig(sampling_rate=32000, audio_channels=1, num_filters=4, hidden_size=16,
+                          upsampling_ratios=[8, 5, 4, 4], codebook_size=64, codebook_dim=16,
+                          num_lstm_layers=1, target_bandwidths=[1.2], compress=2, norm_type="weight_norm",
+                          use_causal_conv=False)
+    decoder = MusicgenMelodyDecoderConfig(vocab_size=64, hidden_size=16, num_hidden_layers=1,
+                                          num_attention_heads=2, ffn_dim=32, num_codebooks=4,
+                                          max_position_embeddings=2048, pad_token_id=64, bos_token_id=64,
+                                          initializer_factor=1.0)   # logits far from uniform: the melody shows
+    model = MusicgenMelodyForConditionalGeneration(MusicgenMelodyConfig(
+        text_encoder=t5.to_dict(), audio_encoder=codec.to_dict(), decoder=decoder.to_dict(), num_chroma=12,
+        chroma_length=235))
+    gen = model.generation_config
+    gen.pad_token_id = gen.decoder_start_token_id = 64
+    gen.do_sample, gen.guidance_scale, gen.max_length = True, 3.0, 1500
+    _random_codebooks(model)
     model.save_pretrained(folder)
     return str(folder)
 

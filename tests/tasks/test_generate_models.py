@@ -14,12 +14,13 @@ import pytest
 import soundfile as sf
 
 from audio_fixtures import drain
-from tinygen import tiny_audioldm2, tiny_bark, tiny_musicgen, tiny_speecht5, tiny_stable_audio, tiny_vits
+from tinygen import tiny_audioldm2, tiny_bark, tiny_musicgen, tiny_musicgen_melody, tiny_speecht5, tiny_stable_audio, tiny_vits
 from workbench.core.document import Document
 from workbench.tasks import registry
 from workbench.tasks.apply import apply_result
 from workbench.tasks.events import Progress, TaskCancelled, TaskError
 from workbench.tasks.generate.engine import split_text
+from workbench.tasks.generate.music import melody_chroma
 from workbench.tasks.generate.run import run_generate
 
 
@@ -29,6 +30,7 @@ def models(tmp_path_factory):
     tts, vocoder, xvector = tiny_speecht5(root / "speecht5")
     return {"vits": tiny_vits(root / "vits"), "speecht5": tts, "hifigan": vocoder, "xvector": xvector,
             "bark": tiny_bark(root / "bark"), "musicgen": tiny_musicgen(root / "musicgen"),
+            "melody": tiny_musicgen_melody(root / "melody"),
             "audioldm2": tiny_audioldm2(root / "audioldm2"), "stable": tiny_stable_audio(root / "stable")}
 
 
@@ -136,6 +138,45 @@ def test_musicgen_counts_its_steps_and_the_seed_repeats(models):
     assert all(b.fraction >= a.fraction for a, b in zip(progress, progress[1:]))
     _, again = generate("music", models["musicgen"], text="calm piano", duration=1.0, seed=5)
     np.testing.assert_array_equal(again.audio[0].samples, out.samples)
+    _, other = generate("music", models["musicgen"], text="calm piano", duration=1.0, seed=6)
+    assert not np.array_equal(other.audio[0].samples, out.samples)    # the codes, and so the sound
+
+
+def tone(hz, seconds, rate):
+    return (0.3 * np.sin(2 * np.pi * hz * np.arange(int(seconds * rate)) / rate)).astype(np.float32)
+
+
+def test_the_melody_chroma_marks_each_frames_pitch_class_without_torchaudio():
+    config = {"sampling_rate": 32000, "n_fft": 16384, "hop_length": 4096, "num_chroma": 12, "chunk_length": 30}
+    for hz, pitch_class in ((440.0, 9), (523.25, 0), (659.26, 4), (196.0, 7)):      # A4, C5, E5, G3
+        chroma = melody_chroma(tone(hz, 2.0, 32000), config)
+        assert chroma.shape == (1 + 64000 // 4096, 12) and chroma.dtype == np.float32
+        assert (chroma.sum(axis=1) == 1).all() and (chroma.argmax(axis=1) == pitch_class).all(), hz
+    tune = np.concatenate([tone(440.0, 2.0, 32000), tone(523.25, 2.0, 32000)])   # A then C
+    classes = melody_chroma(tune, config).argmax(axis=1)
+    change = np.flatnonzero(np.diff(classes))
+    assert set(classes) == {9, 0} and len(change) == 1 and abs((change[0] + 1) * 4096 / 32000 - 2.0) < 0.3
+    assert melody_chroma(tone(440.0, 0.1, 32000), config).argmax(axis=1).tolist() == [9] * 5  # padded to a frame
+    assert len(melody_chroma(tone(440.0, 40.0, 32000), config)) == 1 + 30 * 32000 // 4096      # 30 s at most
+
+
+def test_musicgen_melody_follows_the_selections_melody(models):
+    a, c = (lambda rate: tone(440.0, 2.0, rate)), (lambda rate: tone(523.25, 2.0, rate))
+    _, result = generate("music", models["melody"], selection=a, text="piano", duration=1.0, seed=2,
+                         use_selection="as the melody")
+    (out,) = result.audio
+    assert out.rate == 32000 and abs(len(out.samples) / 32000 - 1.0) < 0.1
+    assert out.provenance["use_selection"] == "as the melody" and out.provenance["seed"] == 2
+    _, again = generate("music", models["melody"], selection=a, text="piano", duration=1.0, seed=2,
+                        use_selection="as the melody")
+    np.testing.assert_array_equal(again.audio[0].samples, out.samples)
+    _, other = generate("music", models["melody"], selection=c, text="piano", duration=1.0, seed=2,
+                        use_selection="as the melody")
+    assert not np.array_equal(other.audio[0].samples, out.samples)       # the melody conditions it
+    _, plain = generate("music", models["melody"], text="piano", duration=1.0, seed=2)
+    assert len(plain.audio[0].samples) == len(out.samples)              # text alone works too
+    with pytest.raises(TaskError, match="does not continue"):
+        generate("music", models["melody"], selection=a, text="piano", use_selection="continue it")
 
 
 def test_musicgen_continues_the_selection_and_returns_only_the_new_music(models):

@@ -147,7 +147,7 @@ def loading(checkpoint: str, what: str, load: Callable[[], object]):
         raise
     except OSError as exc:
         raise TaskError(load_error(checkpoint, exc)) from exc
-    except ImportError as exc:     # musicgen-melody's chroma needs torchaudio, for one
+    except ImportError as exc:     # a checkpoint whose code wants a library we lack
         hint = " ".join(str(exc).split())
         raise TaskError(f"“{checkpoint}” needs a library that is not installed here: {hint}") from exc
     except (ValueError, KeyError, TypeError) as exc:

@@ -1,7 +1,17 @@
 """Music with MusicGen (transformers): from a text prompt, continuing the selected audio, or
 following the selection's melody (musicgen-melody checkpoints).  Progress counts the decoder's
-steps (one per 1/50 s of audio); Cancel raises inside the next step.  No Qt."""
+steps (one per 1/50 s of audio); Cancel raises inside the next step.  No Qt.
+
+musicgen-melody's own processor needs torchaudio (its STFT and resampler), which has no build for
+every torch; the chroma it feeds the model is computed here with numpy instead, to the same recipe
+(centred periodic-Hann STFT, power normalised by the window, librosa's chroma filters, one-hot of
+the strongest pitch class per frame), from the checkpoint's preprocessor_config.json."""
 from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
 
 from workbench.tasks.events import Progress, TaskError
 from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, loading, model_type,
@@ -18,16 +28,69 @@ def _load(folder: str, device: str):
         raise TaskError(f"“{folder}” is not a MusicGen checkpoint (its config says “{kind or 'nothing'}”)")
 
     def load():
-        from transformers import AutoProcessor
-
         if kind == "musicgen_melody":
+            from transformers import AutoTokenizer
             from transformers import MusicgenMelodyForConditionalGeneration as Model
+
+            processor = MelodyInputs(AutoTokenizer.from_pretrained(folder), _features_config(folder))
         else:
+            from transformers import AutoProcessor
             from transformers import MusicgenForConditionalGeneration as Model
-        return kind, AutoProcessor.from_pretrained(folder), Model.from_pretrained(
-            folder, dtype=torch_dtype(device)).to(device).eval()
+
+            processor = AutoProcessor.from_pretrained(folder)
+        return kind, processor, Model.from_pretrained(folder, dtype=torch_dtype(device)).to(device).eval()
 
     return cached(f"music:{folder}:{device}", lambda: loading(folder, "MusicGen", load))
+
+
+def _features_config(folder: str) -> dict:
+    try:
+        config = json.loads((Path(folder) / "preprocessor_config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        config = {}
+    return config if isinstance(config, dict) else {}
+
+
+def melody_chroma(audio: np.ndarray, config: dict) -> np.ndarray:
+    """(frames, num_chroma) one-hot float32: the strongest pitch class of each frame of mono audio
+    at config's sampling_rate, as MusicgenMelodyFeatureExtractor computes it (at most chunk_length
+    seconds; a frame every hop_length samples)."""
+    from transformers.audio_utils import chroma_filter_bank
+
+    n_fft, hop = int(config.get("n_fft", 16384)), int(config.get("hop_length", 4096))
+    rate, n_chroma = int(config.get("sampling_rate", 32000)), int(config.get("num_chroma", 12))
+    x = np.asarray(audio, dtype=np.float32)[: int(config.get("chunk_length", 30)) * rate]
+    if len(x) < n_fft:                  # too short for one frame: centred in silence
+        pad = n_fft - len(x)
+        x = np.pad(x, (pad // 2, pad - pad // 2))
+    x = np.pad(x, n_fft // 2, mode="reflect")
+    window = (0.5 - 0.5 * np.cos(2 * np.pi * np.arange(n_fft) / n_fft)).astype(np.float32)
+    frames = np.lib.stride_tricks.sliding_window_view(x, n_fft)[::hop]
+    power = np.abs(np.fft.rfft(frames * window, axis=1)) ** 2 / float(np.sum(window ** 2))
+    filters = chroma_filter_bank(sampling_rate=rate, num_frequency_bins=n_fft, tuning=0, num_chroma=n_chroma)
+    raw = power @ filters.T
+    chroma = np.zeros(raw.shape, dtype=np.float32)
+    chroma[np.arange(len(raw)), raw.argmax(axis=1)] = 1.0
+    return chroma
+
+
+class MelodyInputs:
+    """Called as the model's processor would be: the text through the checkpoint's tokenizer, the
+    selection (at the model's rate) as chroma input_features."""
+
+    def __init__(self, tokenizer, config: dict):
+        self.tokenizer, self.config = tokenizer, config
+
+    def __call__(self, text, padding=True, return_tensors="pt", audio=None, sampling_rate=None):
+        import torch
+
+        inputs = dict(self.tokenizer(text, padding=padding, return_tensors=return_tensors))
+        if audio is not None:
+            rate = int(self.config.get("sampling_rate", 32000))
+            if sampling_rate != rate:
+                raise TaskError(f"the melody must be at {rate} Hz, not {sampling_rate} Hz")
+            inputs["input_features"] = torch.from_numpy(melody_chroma(audio, self.config))[None]
+        return inputs
 
 
 def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
@@ -46,8 +109,11 @@ def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpo
     if use != "ignore":
         if selection is None:
             raise TaskError("Select the audio to continue (or set Selection to “ignore”)")
-        audio = selection(out_rate)
-        if len(audio) < out_rate // 10:
+        in_rate = out_rate
+        if kind == "musicgen_melody":       # the chroma's rate, which may differ from the codec's
+            in_rate = int(processor.config.get("sampling_rate", out_rate))
+        audio = selection(in_rate)
+        if len(audio) < in_rate // 10:
             raise TaskError("The selection is too short: select at least a tenth of a second")
         if use == "as the melody" and kind != "musicgen_melody":
             raise TaskError("Following a melody needs a musicgen-melody checkpoint "
@@ -55,9 +121,9 @@ def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpo
         if use == "continue it" and kind == "musicgen_melody":
             raise TaskError("musicgen-melody follows a melody but does not continue audio: use "
                             "facebook/musicgen-small (or medium, large) to continue the selection")
-        audio = audio[: 30 * out_rate]
+        audio = audio[: 30 * in_rate]
         kwargs["audio"] = audio
-        kwargs["sampling_rate"] = out_rate
+        kwargs["sampling_rate"] = in_rate
         if use == "continue it":
             prompt_frames = len(audio)
     inputs = processor(text=[prompt or "music"], padding=True, return_tensors="pt", **kwargs)
