@@ -84,6 +84,8 @@ check "voice activity (silero, bundled)" run vad "$demo" -o "$scratch/vad.txt"
 check "who spoke when (resemblyzer, bundled)" run diarize "$demo" -o "$scratch/who.txt"
 check "keyword spotting (microWakeWord, bundled)" run keywords "$demo" --model "microwakeword (bundled)" -o "$scratch/kw.txt"
 check "speech enhancement (DeepFilterNet, bundled)" run enhance "$demo" -o "$scratch/clean.wav"
+check "speech, the local voice (Kokoro, bundled)" run tts --model "kokoro (bundled)" \
+  --text "It costs 12 dollars." -o "$scratch/kokoro.wav"
 
 drop_caches() {   # a cold start reads the files from disk, not from the page cache (root only)
   sync; { echo 3 > /proc/sys/vm/drop_caches; } 2>/dev/null || true

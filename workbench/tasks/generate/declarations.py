@@ -65,19 +65,23 @@ def model_generator(id: str, title: str, description: str, run: str, checkpoints
 model_generator(
     "tts", "Speech", "Text to speech. VITS/MMS-TTS voices speak one language each; SpeechT5 speaks in "
     "a voice taken from the selected speech (or a saved x-vector); Bark takes voice presets, sings "
-    "text inside ♪ … ♪ and acts cues like [laughs]. Long text is cut at sentence ends.",
+    "text inside ♪ … ♪ and acts cues like [laughs]. kokoro (bundled) speaks English offline with no "
+    "download (Kokoro-82M, Apache-2.0; phonemes by gruut, MIT), the same way for every seed. Long "
+    "text is cut at sentence ends.",
     "workbench.tasks.generate.speech:render_tts",
-    ("facebook/mms-tts-eng", "microsoft/speecht5_tts", "suno/bark-small", "facebook/mms-tts-deu",
-     "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
+    ("facebook/mms-tts-eng", "kokoro (bundled)", "microsoft/speecht5_tts", "suno/bark-small",
+     "facebook/mms-tts-deu", "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
     Param("text", "text", "Hello. This is Audio Workbench speaking.", "Text"),
     Param("voice", "str", "", "Voice", help="Bark: a preset such as v2/en_speaker_6. SpeechT5: a .npy "
-          "x-vector, or empty to take the voice from the selection. VITS: not used"),
+          "x-vector, or empty to take the voice from the selection. kokoro: jf_alpha (empty), "
+          "jf_gongitsune, jf_nezumi, jf_tebukuro or jm_kumo. VITS: not used"),
     Param("speaker_model", "str", "microsoft/wavlm-base-plus-sv", "Voice model",
           help="SpeechT5: the x-vector model that takes a voice from the selection"),
     Param("vocoder", "str", "microsoft/speecht5_hifigan", "Vocoder", help="SpeechT5: the HiFi-GAN vocoder"),
     Param("pieces", "choice", "one clip", "Sentences", choices=("one clip", "a clip per sentence")),
     Param("pause", "float", 0.3, "Pause", 0.0, 10.0, unit="s", help="Silence between sentences"),
-    Param("speaking_rate", "float", 1.0, "Speaking rate", 0.25, 4.0, help="VITS: 2 is twice as fast"),
+    Param("speaking_rate", "float", 1.0, "Speaking rate", 0.25, 4.0,
+          help="VITS and kokoro: 2 is twice as fast"),
     reads_selection=True)
 model_generator(
     "music", "Music", "Music from a description with MusicGen; it can continue the selected audio, "

@@ -1,6 +1,8 @@
 """Text to speech with any transformers checkpoint of three families, told apart by the
 checkpoint's config: VITS / MMS-TTS (one forward pass per sentence), SpeechT5 (a speaker
-x-vector and a HiFi-GAN vocoder) and Bark (voice presets, ♪ sung ♪ text, [laughs]-style cues).
+x-vector and a HiFi-GAN vocoder) and Bark (voice presets, ♪ sung ♪ text, [laughs]-style cues);
+and the local voice that ships with the workbench, Kokoro (local_voices.py), which needs no
+download.
 
 Long text is cut at sentence ends (engine.split_text); the pieces become one clip with the
 pauses kept, or a clip each.  No Qt.
@@ -15,12 +17,22 @@ from workbench.tasks.events import Progress, TaskCancelled, TaskError
 from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, join_pieces,
                                              loading, model_type, on_helper, seed_everything,
                                              split_text, torch_dtype)
-from workbench.tasks.models import cached, choose_device, fetch
+from workbench.tasks.generate import local_voices
+from workbench.tasks.models import cached, choose_device, fetch, threads
+from workbench.tasks.spec import is_bundled
 
 DEFAULT = "facebook/mms-tts-eng"
 VOCODER = "microsoft/speecht5_hifigan"
 SPEAKER_MODEL = "microsoft/wavlm-base-plus-sv"
-FAMILIES = {"vits": "VITS", "speecht5": "SpeechT5", "bark": "Bark"}
+FAMILIES = {"vits": "VITS", "speecht5": "SpeechT5", "bark": "Bark", "kokoro": "Kokoro"}
+
+
+def _load_local(checkpoint: str):
+    if checkpoint != local_voices.KOKORO:
+        raise TaskError(f"There is no built-in voice “{checkpoint}”; the built-in one is {local_voices.KOKORO}")
+    from workbench.core.paths import cache_dir
+
+    return "kokoro", None, cached(f"tts:{checkpoint}", lambda: local_voices.load(cache_dir() / "voices", threads()))
 
 
 def _load(folder: str, device: str):
@@ -56,8 +68,8 @@ def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoin
         raise TaskError("Type the text to speak")
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    kind, processor, model = yield from on_helper(lambda: _load(checkpoint, device), f"Loading {checkpoint}",
-                                                  cancelled)
+    load = (lambda: _load_local(checkpoint)) if is_bundled(checkpoint) else (lambda: _load(checkpoint, device))
+    kind, processor, model = yield from on_helper(load, f"Loading {checkpoint}", cancelled)
     pieces = split_text(text)
     voice = yield from _voice(kind, values, selection, processor, cancelled, device)
     out_rate = _rate(kind, model, processor)
@@ -72,6 +84,10 @@ def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoin
             model.speaking_rate = float(values["speaking_rate"])
             wave = yield from on_helper(lambda: _vits(model, processor, piece, device, cancelled), what, cancelled)
             yield Progress((i + 1) * span, what)
+        elif kind == "kokoro":
+            wave = yield from local_voices.speak(model, piece, values["voice"], float(values["speaking_rate"]),
+                                                 cancelled, what)
+            yield Progress((i + 1) * span, what)
         elif kind == "speecht5":
             wave = yield from _speecht5(model, processor, piece, voice, values, cancelled, device,
                                         what, i * span, span)
@@ -79,8 +95,8 @@ def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoin
             wave = yield from _bark(model, processor, piece, voice, cancelled, device, what, i * span, span)
         parts.append(as_frames(wave)[:, 0])
     extra = {"engine": FAMILIES[kind], "text": text}
-    if values["voice"]:
-        extra["voice"] = values["voice"]
+    if values["voice"] or kind == "kokoro":
+        extra["voice"] = values["voice"] or local_voices.VOICES[0]
     if values["pieces"] == "a clip per sentence" and len(parts) > 1:
         out, at = [], 0.0
         for piece, wave in zip(pieces, parts):
@@ -101,6 +117,8 @@ def _rate(kind: str, model, processor) -> int:
         return int(model.config.sampling_rate)
     if kind == "bark":
         return int(model.generation_config.sample_rate)
+    if kind == "kokoro":
+        return local_voices.RATE
     return 16000   # SpeechT5's HiFi-GAN writes 16 kHz
 
 
