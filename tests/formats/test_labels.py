@@ -149,21 +149,23 @@ def test_the_fast_path_leaves_anything_unusual_to_the_general_reader():
 
 
 def test_a_long_textgrid_reads_in_linear_time():
-    """Behaviour, not a timing: doubling the intervals must not quadruple the time (the old
-    reader counted lines from the top for every token).  The figure is in bench_labels.py."""
+    """Behaviour, not a timing: 8x the intervals must cost about 8x, not 64x (the old reader
+    counted lines from the top for every token).  The bar sits at 24x, three times what linear
+    needs, so a busy machine (CI ran it at 9x for 4x beside another suite) does not fail it while
+    a quadratic reader still does.  The figure is in bench_labels.py."""
     import time
 
     def seconds(n):
         text = L.write_textgrid([("W", [Region(k * 0.5, k * 0.5 + 0.3, f"w{k}") for k in range(n)])])
         best = float("inf")
-        for _ in range(3):
+        for _ in range(5):
             t = time.perf_counter()
             assert len(L.read_textgrid(text)[0][1]) == n
             best = min(best, time.perf_counter() - t)
         return best
 
-    small, large = seconds(5000), seconds(20000)
-    assert large < 8 * small, (small, large)
+    small, large = seconds(4000), seconds(32000)
+    assert large < 24 * small, (small, large)
 
 
 def test_pympi_reads_what_we_write(tmp_path):

@@ -272,3 +272,17 @@ def test_an_expired_cdn_address_is_renewed_and_the_download_goes_on(hub, tmp_pat
     hub.expire_next = 10
     with pytest.raises(TaskError, match="keeps refusing"):
         fetch(hub, tmp_path / "hf2")
+
+
+def test_a_cached_diffusers_pipeline_is_found_offline(tmp_path):
+    """A diffusers pipeline (AudioLDM 2, Stable Audio) has model_index.json and no config.json at
+    its top: offline, its cached snapshot must still be found, as the Models dialog finds it."""
+    storage = downloads.storage_folder("cvssp/audioldm2", tmp_path)
+    commit = "a" * 40
+    (storage / "refs").mkdir(parents=True)
+    (storage / "refs" / "main").write_text(commit)
+    snapshot = storage / "snapshots" / commit
+    snapshot.mkdir(parents=True)
+    assert downloads.cached_snapshot("cvssp/audioldm2", cache_dir=tmp_path) is None      # nothing there yet
+    (snapshot / "model_index.json").write_text('{"_class_name": "AudioLDM2Pipeline"}')
+    assert downloads.cached_snapshot("cvssp/audioldm2", cache_dir=tmp_path) == str(snapshot)

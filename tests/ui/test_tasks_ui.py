@@ -52,6 +52,34 @@ def test_run_vad_from_the_panel_and_undo_it(window, speech_tab, qtbot):
     assert abs(r.start - speech_tab.truth[1][0]) < 0.2
 
 
+def test_understand_and_generate_run_their_model_work_on_the_one_compute_thread(window, speech_tab, qtbot,
+                                                                             monkeypatch):
+    import threading
+
+    spec = registry.get("vad")
+    where = []
+
+    def runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+        where.append(("vad", threading.current_thread().name))
+        yield from ()
+        return []
+
+    monkeypatch.setattr(type(spec), "runner", lambda self: runner)
+    job = window.ctx.tasks.run_task(spec, {})
+    qtbot.waitUntil(lambda: job.state == "done", timeout=10000)
+    monkeypatch.undo()                  # the runner was replaced for every task
+    from workbench.tasks.generate import engine
+
+    real = engine.blocking
+    monkeypatch.setattr(engine, "blocking", lambda fn, *a, **k: real(
+        lambda: (where.append(("gen", threading.current_thread().name)), fn())[1], *a, **k))
+    gen = window.ctx.tasks.generate(registry.get("tts"), {"text": "Hi."}, "new track", "kokoro (bundled)")
+    qtbot.waitUntil(lambda: gen.state in ("done", "failed"), timeout=30000)
+    assert gen.state == "done", gen.error
+    assert where[0] == ("vad", "workbench-compute") and len(where) >= 2
+    assert {w for _, w in where} == {"workbench-compute"}
+
+
 def test_each_region_of_a_track(window, speech_tab, qtbot):
     doc = speech_tab.document
     t = doc.add_label_track("Parts")

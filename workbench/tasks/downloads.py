@@ -433,7 +433,8 @@ def _link(blob: Path, pointer: Path) -> None:
 
 def cached_snapshot(repo_id: str, revision: str | None = None, cache_dir=None) -> str | None:
     """The cached snapshot folder of ``repo_id`` at ``revision`` (a branch, tag or commit), if
-    it holds a config; None when the model was never fetched."""
+    it holds a config (a transformers config.json, or a diffusers pipeline's model_index.json);
+    None when the model was never fetched."""
     from huggingface_hub import constants
 
     storage = storage_folder(repo_id, cache_dir)
@@ -441,4 +442,4 @@ def cached_snapshot(repo_id: str, revision: str | None = None, cache_dir=None) -
     ref = storage / "refs" / revision
     commit = ref.read_text().strip() if ref.exists() else revision
     folder = storage / "snapshots" / commit
-    return str(folder) if (folder / "config.json").exists() else None
+    return str(folder) if any((folder / name).exists() for name in ("config.json", "model_index.json")) else None

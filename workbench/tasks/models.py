@@ -211,17 +211,26 @@ def _local_folders() -> dict[str, float]:
             if isinstance(k, str) and isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
+_noted: dict[str, float] = {}     # folder -> when this process last wrote it down
+NOTE_EVERY_S = 60.0
+
+
 def note_local(folder: str) -> None:
-    """Remember that a task ran a model from this local folder (for the Models dialog).  Not
-    remembering is never an error."""
+    """Remember that a task ran a model from this local folder (for the Models dialog), at most
+    once a minute per folder: a SpeechT5 sentence fetches two folders, and an fsynced write per
+    fetch was a measurable part of generating one.  Not remembering is never an error."""
     import json
     import time
     from pathlib import Path
 
     from workbench.formats import atomic
 
+    path, now = str(Path(folder).absolute()), time.time()
     seen = _local_folders()
-    seen[str(Path(folder).absolute())] = time.time()
+    if path in seen and now - _noted.get(path, float("-inf")) < NOTE_EVERY_S:
+        return
+    _noted[path] = now
+    seen[path] = now
     newest = dict(sorted(seen.items(), key=lambda kv: kv[1])[-MAX_LOCAL:])
     try:
         _local_file().parent.mkdir(parents=True, exist_ok=True)

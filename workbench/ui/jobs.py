@@ -12,6 +12,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem)
 
+from workbench.tasks import compute
 from workbench.tasks.apply import apply_result, source_for
 from workbench.tasks.generate.run import run_generate
 from workbench.tasks.plan import run_over
@@ -137,7 +138,11 @@ class JobQueue(QObject):
             return (yield from run_over(job.spec, audio, job.params, job.ranges, job.model or None,
                                         cancelled, job.channel, job.device))
 
-        make = job.run or (generate if job.spec.panel == "generate" else work)
+        if job.run is None and job.spec.panel == "generate":
+            make = generate         # each model call goes to the compute thread (engine.blocking)
+        else:                       # every step on the compute thread, where all model work runs
+            steps = job.run or work
+            make = lambda cancelled: compute.stepped(steps(cancelled))   # noqa: E731
         worker = GeneratorWorker(make, self)
         job.worker = worker
         worker.progress.connect(lambda f: self._progress(job, f))

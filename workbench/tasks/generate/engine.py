@@ -2,7 +2,7 @@
 progress and a Cancel that answers within a step, and long text cut into pieces.  No Qt.
 
 A model's ``generate`` blocks until it is done, while a task must keep yielding ``Progress``; so
-the call runs on a helper thread (``blocking``) whose steps are counted by a forward hook on the
+the call runs on the compute thread (``blocking``; tasks/compute.py) whose steps are counted by a forward hook on the
 module that runs once per step (MusicGen's decoder, SpeechT5's decoder, a diffusion UNet).  The
 same hook raises ``TaskCancelled`` when the user cancels: generate unwinds at the next step and
 nothing is left behind.  (MusicGen's streamer and a StoppingCriteria returning True both fail in
@@ -11,13 +11,15 @@ transformers 5: ../shared/notes/environment.md; an exception in a forward hook i
 from __future__ import annotations
 
 import re
-import threading
 import time
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures import wait
 from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from workbench.tasks import compute
 from workbench.tasks.events import Progress, TaskCancelled, TaskError
 
 
@@ -58,26 +60,24 @@ POLL_S = 0.1
 
 
 def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.0, span: float = 1.0):
-    """Generator: runs ``fn()`` on a helper thread, yielding Progress as ``steps`` advance
-    (fraction ``base`` .. ``base + span`` of the whole job, with the step count and the time left
-    in the message; at most ten a second); returns what fn returned, or raises what it raised."""
-    box: dict = {}
-    finished = threading.Event()
-
-    def target():
-        try:
-            box["value"] = fn()
-        except BaseException as exc:   # noqa: BLE001 - re-raised on the task's thread below
-            box["error"] = exc
-        finally:
-            finished.set()
-
+    """Generator: runs ``fn()`` on the compute thread (tasks/compute.py), yielding Progress as
+    ``steps`` advance (fraction ``base`` .. ``base + span`` of the whole job, with the step count
+    and the time left in the message; at most ten a second); returns what fn returned, or raises
+    what it raised.  Called on the compute thread itself, it runs fn there and then."""
+    if compute.here():
+        value = fn()
+        yield Progress(base + span, what)
+        return value
     t0 = time.monotonic()
-    thread = threading.Thread(target=target, name="workbench-generate", daemon=True)
-    thread.start()
+    future = compute.submit(fn)
     shown = 0
     try:
-        while not finished.wait(POLL_S):
+        while True:
+            try:
+                value = future.result(timeout=POLL_S)
+                break
+            except FutureTimeout:
+                pass
             done = steps.done
             if done == shown:
                 continue
@@ -86,24 +86,34 @@ def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.
             elapsed = time.monotonic() - t0
             left = f", {elapsed / frac * (1 - frac):.0f} s left" if frac > 0.02 else ""
             yield Progress(base + span * frac, f"{what}: {done}/{steps.total} {steps.unit}{left}")
-    except BaseException:       # KeyboardInterrupt, or the generator closed: the model stops at its next step
-        steps.abandoned = True
-        finished.wait(2.0)
+    except BaseException:       # KeyboardInterrupt, the generator closed, or fn's own error
+        steps.abandoned = True  # the model stops at its next step
+        if not future.done() and not future.cancel():
+            wait([future], timeout=2.0)
         raise
-    thread.join()
-    if "error" in box:
-        raise box["error"]
     if steps.done and steps.unit:
         yield Progress(base + span * min(1.0, steps.done / steps.total),
                        f"{what}: {steps.done}/{steps.total} {steps.unit}")
-    return box["value"]
+    return value
+
+
+def inference(fn: Callable[[], object]) -> Callable[[], object]:
+    """``fn`` to run under ``torch.inference_mode()``, as a plain call would be made: lighter than
+    the ``no_grad`` that generate() and pipelines set themselves (no version counters or view
+    tracking), which measured 5-9% on MusicGen's many small decoder steps."""
+    def call():
+        import torch
+
+        with torch.inference_mode():
+            return fn()
+    return call
 
 
 def on_helper(fn: Callable[[], object], what: str, cancelled=lambda: False):
-    """Generator: ``fn()`` (loading a model, one forward pass) on a helper thread like every
+    """Generator: ``fn()`` (loading a model, one forward pass) on the compute thread like every
     other piece of model work.  The task's own thread never runs torch: measured here, a second
-    live thread that has run torch ops makes the helper's ops 2.5x slower (two OpenMP pools on
-    the same cores), so loading on the task's thread and generating on the helper cost 160%."""
+    live thread that has run torch ops makes the other's ops 2.5x slower (two OpenMP pools on
+    the same cores), so loading on the task's thread and generating elsewhere cost 160%."""
     if cancelled():
         raise TaskCancelled()
     return (yield from blocking(fn, Steps(1, "", cancelled), what))

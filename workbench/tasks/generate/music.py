@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.tasks.events import Progress, TaskError
-from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, loading, model_type,
+from workbench.tasks.generate.engine import (inference, Rendered, Steps, as_frames, blocking, loading, model_type,
                                              on_helper, seed_everything, torch_dtype)
 from workbench.tasks.models import cached, choose_device
 
@@ -141,7 +141,7 @@ def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpo
     steps = Steps(new_tokens + 1, "steps", cancelled)
     handle = steps.hook(model.decoder)
     try:
-        audio = yield from blocking(lambda: model.generate(**inputs, **settings), steps, "Composing")
+        audio = yield from blocking(inference(lambda: model.generate(**inputs, **settings)), steps, "Composing")
     finally:
         handle.remove()
     frames = as_frames(audio)

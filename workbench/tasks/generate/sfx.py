@@ -8,7 +8,8 @@ import json
 from pathlib import Path
 
 from workbench.tasks.events import Progress, TaskError
-from workbench.tasks.generate.engine import Rendered, Steps, as_frames, blocking, loading, on_helper, torch_dtype
+from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, inference, loading, on_helper,
+                                             torch_dtype)
 from workbench.tasks.models import cached, choose_device
 
 DEFAULT = "cvssp/audioldm2"
@@ -64,7 +65,7 @@ def render_sfx(selection, rate, values: dict, cancelled=lambda: False, checkpoin
     else:
         args["audio_length_in_s"] = float(values["duration"])
     try:
-        result = yield from blocking(lambda: pipe(**args), steps, "Denoising")
+        result = yield from blocking(inference(lambda: pipe(**args)), steps, "Denoising")
     except (ValueError, TypeError) as exc:    # a duration or step count the pipeline refuses
         raise TaskError(f"{name[:-8]} refused these settings: {exc}") from exc
     audio = as_frames(result.audios[0])

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from workbench.tasks.events import Progress, TaskCancelled, TaskError
-from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, join_pieces,
+from workbench.tasks.generate.engine import (Rendered, Steps, as_frames, blocking, inference, join_pieces,
                                              loading, model_type, on_helper, seed_everything,
                                              split_text, torch_dtype)
 from workbench.tasks.generate import local_voices
@@ -137,7 +137,7 @@ def _vits(model, tokenizer, text: str, device: str, cancelled=lambda: False):
     blocks = [*model.text_encoder.encoder.layers, *model.flow.flows, *model.decoder.resblocks]
     handles = [steps.hook(b) for b in blocks]
     try:
-        with torch.no_grad():
+        with torch.inference_mode():
             return model(**inputs).waveform
     finally:
         for h in handles:
@@ -159,9 +159,9 @@ def _speecht5(model, processor, text, voice, values, cancelled, device, what, ba
     steps = Steps(ids.shape[-1] * 20 // model.config.reduction_factor, "frames", cancelled)
     handle = steps.hook(model.speecht5.decoder)
     try:
-        return (yield from blocking(lambda: model.generate_speech(ids, voice.to(device, model.dtype),
-                                                                  vocoder=vocoder, maxlenratio=20.0),
-                                    steps, what, base, span))
+        speak = inference(lambda: model.generate_speech(ids, voice.to(device, model.dtype), vocoder=vocoder,
+                                                        maxlenratio=20.0))
+        return (yield from blocking(speak, steps, what, base, span))
     finally:
         handle.remove()
 
@@ -175,7 +175,7 @@ def _bark(model, processor, text, voice, cancelled, device, what, base, span):
     steps = Steps(semantic * 2, "tokens", cancelled)   # semantic tokens, then (about as many) coarse ones
     handles = [steps.hook(model.semantic), steps.hook(model.coarse_acoustics), steps.hook(model.fine_acoustics)]
     try:
-        return (yield from blocking(lambda: model.generate(**inputs, do_sample=True), steps, what, base, span))
+        return (yield from blocking(inference(lambda: model.generate(**inputs, do_sample=True)), steps, what, base, span))
     finally:
         for h in handles:
             h.remove()
