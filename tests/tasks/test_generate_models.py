@@ -354,3 +354,34 @@ def test_closing_the_task_stops_the_model_thread(models):
     gen.close()                                  # what a GUI job does when its window goes away
     time.sleep(0.5)
     assert not [t for t in threading.enumerate() if t.name == "workbench-generate"]
+
+
+def test_a_damaged_melody_preprocessor_config_is_a_message(tmp_path):
+    """The melody's chroma settings come from the checkpoint's preprocessor_config.json: mutated
+    values are used when sane and refused in words otherwise, never a traceback or a huge STFT."""
+    import random
+
+    from workbench.tasks.generate.music import FEATURES, _features_config
+
+    good = {"sampling_rate": 32000, "n_fft": 16384, "hop_length": 4096, "num_chroma": 12, "chunk_length": 30}
+    rng = random.Random(5)
+    odd = [0, -1, 1e12, float("nan"), "16384", None, [], {}, True, 2.5, 10 ** 30]
+    used = refused = 0
+    for _ in range(300):
+        config = dict(good)
+        for key in rng.sample(sorted(good), rng.randint(1, 3)):
+            config[key] = rng.choice(odd + [rng.randint(-10, 200000)])
+        (tmp_path / "preprocessor_config.json").write_text(json.dumps(config))
+        try:
+            settings = _features_config(str(tmp_path))
+        except TaskError as exc:
+            assert "damaged preprocessor_config.json" in str(exc)
+            refused += 1
+            continue
+        used += 1
+        assert all(FEATURES[k][1] <= v <= FEATURES[k][2] for k, v in settings.items())
+        assert melody_chroma(tone(440.0, 0.5, settings["sampling_rate"]), settings).ndim == 2
+    for text in ("not json", "[1, 2]", "{" * 10000):
+        (tmp_path / "preprocessor_config.json").write_text(text)
+        assert _features_config(str(tmp_path))["n_fft"] == 16384     # unreadable: the defaults
+    assert used and refused

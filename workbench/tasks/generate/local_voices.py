@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import importlib.resources
 import json
+import os
 import threading
 from pathlib import Path
 
@@ -65,7 +66,7 @@ def model_file(cache: Path) -> Path:
         return out
     cache.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
-    tmp = out.with_name(out.name + ".part")
+    tmp = out.with_name(f"{out.name}.{os.getpid()}.part")     # two first runs at once each join their own
     try:
         with open(tmp, "wb") as f:
             for i in range(1, PARTS + 1):

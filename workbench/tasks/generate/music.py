@@ -43,12 +43,28 @@ def _load(folder: str, device: str):
     return cached(f"music:{folder}:{device}", lambda: loading(folder, "MusicGen", load))
 
 
+# what the chroma reads from preprocessor_config.json, the default, and the range it must be in
+FEATURES = {"sampling_rate": (32000, 8000, 192000), "n_fft": (16384, 256, 65536),
+            "hop_length": (4096, 64, 65536), "num_chroma": (12, 1, 48), "chunk_length": (30, 1, 60)}
+
+
 def _features_config(folder: str) -> dict:
+    """The chroma settings of a melody checkpoint: defaults where the file or a key is missing,
+    a message (not a traceback, not a huge allocation) where a value is not a sane number."""
     try:
         config = json.loads((Path(folder) / "preprocessor_config.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         config = {}
-    return config if isinstance(config, dict) else {}
+    config = config if isinstance(config, dict) else {}
+    out = {}
+    for key, (default, low, high) in FEATURES.items():
+        value = config.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high \
+                or value != int(value):
+            raise TaskError(f"“{folder}” has a damaged preprocessor_config.json: {key} is {value!r}, "
+                            f"not a whole number from {low} to {high}")
+        out[key] = int(value)
+    return out
 
 
 def melody_chroma(audio: np.ndarray, config: dict) -> np.ndarray:

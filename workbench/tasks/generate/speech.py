@@ -175,7 +175,8 @@ def _bark(model, processor, text, voice, cancelled, device, what, base, span):
     steps = Steps(semantic * 2, "tokens", cancelled)   # semantic tokens, then (about as many) coarse ones
     handles = [steps.hook(model.semantic), steps.hook(model.coarse_acoustics), steps.hook(model.fine_acoustics)]
     try:
-        return (yield from blocking(inference(lambda: model.generate(**inputs, do_sample=True)), steps, what, base, span))
+        bark = inference(lambda: model.generate(**inputs, do_sample=True))
+        return (yield from blocking(bark, steps, what, base, span))
     finally:
         for h in handles:
             h.remove()
