@@ -155,3 +155,36 @@ def test_workbench_run_tone_writes_audio_with_its_provenance(tmp_path):
     bad = subprocess.run(cli + ["noise", "-o", str(out), "--param", "colour=purple"], capture_output=True,
                          text=True)
     assert bad.returncode == 2 and "choose one of" in bad.stderr
+
+
+def test_exported_files_carry_the_provenance_of_the_generated_clips_they_hold(tmp_path):
+    from workbench.core.mix import export_tags
+    from workbench.formats.export import export_audio
+
+    doc = Document()
+    doc.set_sample_rate(48000)
+    for frequency, at in ((440.0, 0.0), (880.0, 1.0)):      # the cursor stops at the end: 1 s
+        _, result = drain(run_generate(registry.get("tone"), {"frequency": frequency, "duration": 1.0}, 48000))
+        doc.set_cursor(at)
+        apply_result(doc, result, "new track", folder=tmp_path)
+
+    def tags_of(path):
+        with sf.SoundFile(str(path)) as f:
+            return f.title, json.loads(f.comment)
+
+    # the first second holds one clip: its provenance, as `workbench run` writes it
+    one = tmp_path / "one.flac"
+    drain(export_audio(doc, one, 0.0, 1.0, metadata=export_tags(doc.tracks, 0.0, 1.0)))
+    title, comment = tags_of(one)
+    assert title == "Tone 440 Hz" and comment["task"] == "tone" and comment["params"]["frequency"] == 440.0
+    later = tmp_path / "later.wav"
+    drain(export_audio(doc, later, 1.5, None, metadata=export_tags(doc.tracks, 1.5, doc.duration)))
+    assert tags_of(later)[1]["params"]["frequency"] == 880.0
+    # the whole mix holds both, each with where it starts in the file
+    both = tmp_path / "both.wav"
+    drain(export_audio(doc, both, metadata=export_tags(doc.tracks, 0.0, doc.duration)))
+    _, comment = tags_of(both)
+    assert [(g["name"], g["at"]) for g in comment["generated"]] == [("Tone 440 Hz", 0.0), ("Tone 880 Hz", 1.0)]
+    assert comment["more"] == 0
+    doc.tracks[0].mute = True             # what is not heard is not claimed
+    assert "440" not in export_tags(doc.tracks, 0.0, doc.duration).get("comment", "")

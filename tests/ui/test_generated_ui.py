@@ -54,6 +54,17 @@ def test_speech_from_the_panel_lands_on_a_track_and_in_the_generated_list(window
     # the project's mix plays it at 48 kHz, resampled
     heard = doc.mix().read(int(0.5 * 48000), int(0.5 * 48000) + 4800)
     assert np.abs(heard).max() > 0
+    # File > Export writes it into the exported file's tags
+    worker = window.ctx.files.export_audio(str(tmp_path / "mix.flac"))
+    qtbot.waitUntil(lambda: worker.isFinished(), timeout=10000)
+    qtbot.waitUntil(lambda: (tmp_path / "mix.flac").exists(), timeout=5000)
+    import json
+
+    import soundfile as sf
+
+    with sf.SoundFile(str(tmp_path / "mix.flac")) as f:
+        tags = json.loads(f.comment)
+    assert tags["model"] == vits and tags["seed"] == 3 and tags["text"] == "hello world."
     # it saves and reopens with its provenance
     path = P.save_project(doc, tmp_path / "p" / "p.awproj")
     again, missing = P.load_project(path)

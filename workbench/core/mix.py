@@ -72,3 +72,39 @@ class Mix:
             z = np.zeros(self.channels, np.float32)
             return z, z
         return np.abs(block).max(axis=0), np.sqrt(np.mean(block.astype(np.float64) ** 2, axis=0)).astype(np.float32)
+
+
+COMMENT_LIMIT = 2000     # export.py keeps a tag to this many characters
+
+
+def export_tags(tracks, start: float, end: float, software: str = "") -> dict:
+    """Tags for a file exported from ``start`` to ``end`` of the mix (WAV INFO / FLAC and Ogg
+    Vorbis comments): each generated clip heard there keeps its provenance (task, model, seed,
+    prompt and settings) in the comment as JSON.  One clip: its provenance, its name as the
+    title, as `workbench run` writes them; several: a list with where each starts in the file,
+    as many as fit in a tag."""
+    import json
+
+    made = [c for t in audible(tracks) for c in t.clips
+            if c.provenance.get("task") and c.end > start and c.start < end]
+    made.sort(key=lambda c: c.start)
+    tags = {"software": software or next((c.provenance.get("software", "") for c in made), "")}
+    if not made:
+        return tags
+
+    def facts(clip) -> dict:
+        return {k: v for k, v in clip.provenance.items() if k != "software"}
+
+    if len(made) == 1:
+        return dict(tags, title=made[0].name, comment=json.dumps(facts(made[0]), ensure_ascii=False,
+                                                                 sort_keys=True))
+    listed: list = []
+    for i, clip in enumerate(made):
+        entry = dict(facts(clip), name=clip.name, at=round(max(0.0, clip.start - start), 3))
+        text = json.dumps({"generated": listed + [entry], "more": len(made) - i - 1}, ensure_ascii=False,
+                          sort_keys=True)
+        if len(text) > COMMENT_LIMIT:
+            break
+        listed.append(entry)
+    return dict(tags, comment=json.dumps({"generated": listed, "more": len(made) - len(listed)},
+                                         ensure_ascii=False, sort_keys=True))

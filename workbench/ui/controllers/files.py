@@ -316,14 +316,16 @@ class FileController(Controller):
         dialog.open()
 
     def export_audio(self, path, selection_only=False, sample_rate=None, subtype=None) -> GeneratorWorker | None:
+        from workbench.core.mix import export_tags
         from workbench.formats.export import ExportError, export_audio
 
         doc = self.ctx.document
         if doc is None:
             return None
         start, end = doc.selection if (selection_only and doc.selection) else (None, None)
+        tags = export_tags(doc.tracks, start or 0.0, doc.duration if end is None else end)
         worker = GeneratorWorker(lambda cancelled: export_audio(doc, path, start, end, sample_rate,
-                                                                subtype, cancelled), self.window)
+                                                                subtype, cancelled, tags), self.window)
         self.window.progress.show()
         worker.progress.connect(lambda f: self.window.progress.setValue(int(f * 1000)))
 
