@@ -50,7 +50,9 @@ def _tasks_command(argv: list[str]) -> int:
         elif spec.checkpoints:
             print(f"{'':12s} model: {', '.join(spec.checkpoints)}")
         for p in spec.params:
-            rng = f" ({p.min:g}–{p.max:g})" if p.min is not None and p.max is not None else ""
+            rng = f" ({_number(p.min)}–{_number(p.max)})" if p.min is not None and p.max is not None else ""
+            if p.kind == "choice":
+                rng = f" (one of: {', '.join(map(str, p.choices))})"
             unit = f" {p.unit}" if p.unit else ""
             print(f"{'':12s}   --param {p.name}={p.default}{unit}{rng}  {p.help or p.title}")
     return 0
@@ -428,8 +430,16 @@ def _voices_command(argv: list[str]) -> int:
     return 0
 
 
+def _number(v: float) -> str:
+    """A range's end as people write it: 2147483647, not 2.14748e+09."""
+    return str(int(v)) if float(v).is_integer() else f"{v:g}"
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    from workbench.tasks.models import set_audience
+
+    set_audience("cli")
     if argv and argv[0] == "tasks":
         try:
             return _tasks_command(argv[1:])

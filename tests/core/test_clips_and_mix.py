@@ -299,3 +299,21 @@ def test_fit_channels_is_the_one_rule():
     np.testing.assert_array_equal(fit_channels(x, 2), x[:, :2])
     np.testing.assert_array_equal(fit_channels(x[:, :2], 4), x[:, [0, 1, 0, 1]])
     assert Mix([], 48000).read(0, 10).shape == (10, 1)
+
+
+@pytest.mark.parametrize("pixels", [60, 100, 200, 400, 1000])
+def test_a_short_track_drawn_over_a_longer_view_ends_where_its_audio_ends(pixels, tmp_path):
+    """The overview asks each track for the whole document's width: a 5 s tone from 2 s in a
+    24 s document has nothing after 7 s at any column count (it was drawn to the end of the file
+    at 100-400 columns, where the track's own summary is read)."""
+    from workbench.core.timeline import TrackReader
+
+    rate = 22050
+    tone = (0.5 * np.sin(2 * np.pi * 440 * np.arange(5 * rate) / rate)).astype(np.float32)[:, None]
+    clip = clip_of(open_audio(write(tmp_path / "tone.wav", tone, rate, "WAV", "FLOAT")).load_all(), 2.0)
+    reader = TrackReader([clip], rate, 1)
+    env = reader.envelope(0, 0, 24 * rate, pixels)
+    t = env.x / rate
+    drawn = np.nan_to_num(env.hi) > 0.01
+    assert drawn[(t > 2.3) & (t < 6.7)].all()
+    assert not drawn[t > 7.0 + 24 / pixels].any(), t[drawn].max()

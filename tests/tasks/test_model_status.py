@@ -10,9 +10,27 @@ from workbench.tasks.model_status import KNOWN_SIZES, status
 def hub_cache(tmp_path, monkeypatch):
     from huggingface_hub import constants
 
+    from workbench.tasks import model_status
+
     cache = tmp_path / "hub"
     monkeypatch.setattr(constants, "HF_HUB_CACHE", str(cache))
+    monkeypatch.setattr(model_status, "_HUB", {"reachable": None})   # not checked (a window may have)
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
     return cache
+
+
+def test_a_model_to_download_says_so_when_the_hub_cannot_be_reached(hub_cache, monkeypatch):
+    from workbench.tasks import model_status
+
+    monkeypatch.setenv("HF_ENDPOINT", "http://127.0.0.1:9")       # nothing listens there
+    assert model_status.check_hub(timeout=2.0) is False
+    s = status("openai/whisper-small", registry.get("asr"))
+    assert not s.ready and "the Hub cannot be reached" in s.text and "about 967.0 MB" in s.text
+    assert "bundled" in s.text                                    # and what to choose instead
+    monkeypatch.setattr(model_status, "_HUB", {"reachable": None})
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")                     # offline mode: known at once
+    assert "cannot be reached" in status("openai/whisper-small", registry.get("asr")).text
+    assert status("silero-vad (bundled)").ready
 
 
 def test_an_offered_model_not_yet_downloaded_says_how_much_and_where(hub_cache):

@@ -39,6 +39,10 @@ def test_run_vad_from_the_panel_and_undo_it(window, speech_tab, qtbot):
     assert track.name == "Voice activity" and len(track) == 2
     for r, (a, b) in zip(track, speech_tab.truth):
         assert abs(r.start - a) < 0.2 and abs(r.end - b) < 0.2
+    # the job is in sight in the status bar (the panel stays in front); a click opens the list
+    assert window.jobs_indicator.isVisible() and "Voice activity: done" in window.jobs_indicator.text()
+    assert not window.jobs_dock.isVisible() and panel.isVisible()
+    window.jobs_indicator.click()
     assert window.jobs_dock.isVisible()
     assert window.jobs_dock.table.item(0, 1).text().startswith("done")
     assert doc.history.undo_title == "Voice activity: 2 regions"

@@ -27,6 +27,7 @@ class Settings:
     recent_files: list[str] = field(default_factory=list)
     spectrogram: dict = field(default_factory=dict)  # SpectrogramParams fields that differ
     generate_where: str = "cursor"        # where generated clips go: cursor | new track | replace selection
+    layout: dict = field(default_factory=dict)   # the window's panels as the user left them (ui reads it)
 
     @classmethod
     def load(cls, path: Path | None = None) -> "Settings":

@@ -339,16 +339,20 @@ class TrackReader:
         if spp >= TRACK_BIN * TRACK_FACTOR:
             level, size = 1, TRACK_BIN * TRACK_FACTOR
         mins, maxs = (a[min(channel, self.channels - 1)] for a in self.summary()[level])
-        first = int(start // size)
+        first = min(int(start // size), max(0, len(mins) - 1))
         last = max(first + 1, min(len(mins), int(-(-stop // size))))
-        edges = ((start + np.arange(pixels) * spp) // size).astype(np.int64) - first
-        edges = np.clip(edges, 0, max(0, last - first - 1))
+        bins = ((start + np.arange(pixels) * spp) // size).astype(np.int64)
+        edges = np.clip(bins - first, 0, max(0, last - first - 1))
         seg_lo, seg_hi = mins[first:last], maxs[first:last]
         lo = np.fmin.reduceat(seg_lo, edges)
         hi = np.fmax.reduceat(seg_hi, edges)
         # a bin that straddles two columns belongs to both (as in the clips' own pyramids)
         lo[:-1] = np.fmin(lo[:-1], seg_lo[edges[1:]])
         hi[:-1] = np.fmax(hi[:-1], seg_hi[edges[1:]])
+        # columns past the track's end hold nothing (clipping them to its last bin drew that
+        # bin to the end of a longer view: a 5 s clip as a block to the end of the file)
+        past = bins >= len(mins)
+        lo[past], hi[past] = np.nan, np.nan
         return lo, hi
 
     def envelope(self, channel: int, start: float, stop: float, pixels: int) -> Envelope:

@@ -4,6 +4,7 @@ network: a first run without internet must answer at once."""
 from __future__ import annotations
 
 import importlib.util
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,33 @@ def _in_cache(checkpoint: str) -> bool:
                for s in snapshots.iterdir() if s.is_dir())
 
 
+_HUB = {"reachable": None}    # None: not known yet
+
+
+def hub_reachable() -> bool | None:
+    """Whether the Hub answered the last check (None: not checked yet); False at once in
+    offline mode (HF_HUB_OFFLINE=1)."""
+    if os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in ("1", "true", "yes", "on"):
+        return False
+    return _HUB["reachable"]
+
+
+def check_hub(timeout: float = 3.0) -> bool:
+    """Try to open a connection to the Hub (HF_ENDPOINT when set) and remember the answer.
+    Blocking: call it off the GUI thread."""
+    import socket
+    from urllib.parse import urlparse
+
+    url = urlparse(os.environ.get("HF_ENDPOINT") or "https://huggingface.co")
+    port = url.port or (443 if url.scheme == "https" else 80)
+    try:
+        with socket.create_connection((url.hostname or "huggingface.co", port), timeout=timeout):
+            _HUB["reachable"] = True
+    except (OSError, ValueError):
+        _HUB["reachable"] = False
+    return bool(_HUB["reachable"])
+
+
 def status(checkpoint: str, spec=None) -> ModelStatus:
     """What using ``checkpoint`` (for ``spec``, when given) needs from the network."""
     if checkpoint in BUNDLED:
@@ -48,5 +76,9 @@ def status(checkpoint: str, spec=None) -> ModelStatus:
                                               "your Hub token)")
     if _in_cache(checkpoint):
         return ModelStatus(checkpoint, True, "downloaded: works offline")
+    if hub_reachable() is False:
+        return ModelStatus(checkpoint, False, f"not downloaded, and the Hub cannot be reached now (the "
+                                              f"first run would fetch {would_download(checkpoint)}): "
+                                              f"choose a bundled model or a model folder")
     return ModelStatus(checkpoint, False, f"not downloaded yet: the first run fetches "
                                           f"{would_download(checkpoint)}")

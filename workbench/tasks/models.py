@@ -57,6 +57,21 @@ def root_cause(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
+# Who reads the messages: the window's words differ from the command line's ("the Model box's
+# Browse…" or "--model FOLDER").  The command line is the default; the window says so when it opens.
+_AUDIENCE = {"who": "cli"}
+
+
+def set_audience(who: str) -> None:
+    """"window" or "cli": which way of choosing a model folder messages speak of."""
+    _AUDIENCE["who"] = who if who in ("window", "cli") else "cli"
+
+
+def choose_folder_hint() -> str:
+    return ("choose a folder that holds the model with Browse… beside the Model box"
+            if _AUDIENCE["who"] == "window" else "give a folder that holds the model with --model FOLDER")
+
+
 def load_error(checkpoint: str, exc: Exception) -> str:
     """Why a checkpoint did not load, in words that say what to do."""
     text = str(exc)
@@ -69,11 +84,10 @@ def load_error(checkpoint: str, exc: Exception) -> str:
         "couldn't connect" in text.lower() or "connection" in text.lower()
     if offline or "not found" in text.lower() or "does not appear to have" in text.lower():
         return (f"“{checkpoint}” is not in the local model cache and the Hugging Face Hub cannot be "
-                f"reached (it would download {would_download(checkpoint)}). On a connected machine "
-                f"run `workbench download {checkpoint}` or "
-                f"`hf download {checkpoint}` (the cache is shared; copy it over), or use a folder "
-                f"that holds the model: the panel's Model box (Browse…), or --model FOLDER on the "
-                f"command line.")
+                f"reached (it would download {would_download(checkpoint)}). Choose a bundled model, "
+                f"or {choose_folder_hint()}; or, on a connected machine, run "
+                f"“workbench download {checkpoint}” (or “hf download {checkpoint}”) and copy the "
+                f"cache over.")
     return f"the model “{checkpoint}” could not be loaded: {text}"
 
 

@@ -61,6 +61,8 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
         from workbench.tasks.models import fetch
 
         checkpoint = yield from fetch(model, cancelled)
+    else:                                # bundled, or fetched by its own library: the spec's default
+        checkpoint = model or None
     gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled, device=device)
     regions: list[Region] = []
     notes: list[str] = []

@@ -28,6 +28,13 @@ class Param:
     choices: tuple = ()
     help: str = ""
     unit: str = ""
+    families: tuple[str, ...] = ()  # the model families it applies to (empty: every model)
+    zero: str = ""                 # what 0 means, in words, when it means something else ("estimate")
+    suggestions: tuple = ()        # ((family, (value, ...)), ...): values offered in a list per family
+    decimals: int | None = None    # the precision a form shows (None: from the step and the range)
+
+    def suggested(self, family: str) -> tuple:
+        return next((values for f, values in self.suggestions if f == family), ())
 
     def parse(self, value: Any) -> Any:
         """A value from a form or the command line, checked against the range; ValueError if bad."""
@@ -70,8 +77,40 @@ class TaskSpec:
     output_track: str = "Results"
     extra: dict = field(default_factory=dict)
 
+    families: dict = field(default_factory=dict)   # family -> words in a checkpoint's id that name it
+
     def defaults(self) -> dict:
         return {p.name: p.default for p in self.params}
+
+    def family(self, checkpoint: str | None) -> str:
+        """The model family of ``checkpoint`` as this task's params name them ("" when it cannot
+        be told: every param applies).  A model folder's (or cached snapshot's) config.json
+        says it; a Hub id or a bundled name by the words in it.  No network, no torch."""
+        if not self.families or not checkpoint:
+            return ""
+        from pathlib import Path
+
+        folder = Path(checkpoint).expanduser()
+        if folder.is_dir():
+            import json
+
+            try:
+                kind = str(json.loads((folder / "config.json").read_text(encoding="utf-8")).get("model_type", ""))
+            except (OSError, ValueError, AttributeError):
+                kind = ""
+            return kind if kind in self.families else ""
+        name = checkpoint.lower()
+        return next((f for f, words in self.families.items() if any(w in name for w in words)), "")
+
+    def applies(self, param: Param, checkpoint: str | None) -> bool:
+        """Whether ``param`` means anything for ``checkpoint``'s family."""
+        family = self.family(checkpoint)
+        return not param.families or not family or family in param.families
+
+    def applicable(self, values: dict, checkpoint: str | None) -> dict:
+        """``values`` without the params that do not apply to ``checkpoint`` (what provenance keeps)."""
+        known = {p.name: p for p in self.params}
+        return {k: v for k, v in values.items() if k not in known or self.applies(known[k], checkpoint)}
 
     def parse_params(self, given: dict) -> dict:
         """Defaults overridden by ``given`` (strings from the CLI are fine)."""

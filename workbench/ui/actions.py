@@ -129,6 +129,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("view.regions", "&Regions List", "&View", lambda c, on: c.view.show_dock("regions", on), "Ctrl+Shift+R",
            checkable=True),
     Action("view.history", "&History", "&View", lambda c, on: c.view.show_dock("history", on), "Ctrl+H", checkable=True),
+    Action("view.reset_layout", "Reset &Layout", "&View", lambda c: c.view.reset_layout(), None,
+           tip="The panels as they were at first: closed, each a tab of the side panel on the right"),
     Action("view.mode.waveform", "&Waveform", "&View", lambda c: c.view.set_mode("waveform"), None, group="mode",
            separator_before=True),
     Action("view.mode.spectrogram", "S&pectrogram", "&View", lambda c: c.view.set_mode("spectrogram"), None,

@@ -11,6 +11,17 @@ from workbench.ui.timeline.axes import format_time
 COLUMNS = ("Track", "Start", "End", "Length", "Text", "Confidence")
 
 
+def short_time(seconds: float) -> str:
+    """m:ss.mmm under an hour (h:mm:ss.mmm past it): the Regions list's times fit a narrow panel."""
+    text = format_time(seconds)
+    return text[2:] if text.startswith("0:") else text
+
+
+# the order columns give way in when the panel is narrow: the text stays, then start, end...
+PRIORITY = (4, 1, 2, 5, 0, 3)
+MIN_WIDTH = {0: 70, 1: 66, 2: 66, 3: 50, 4: 80, 5: 42}
+
+
 class RegionTableModel(QAbstractTableModel):
     """One row per region of every label track, sorted and filtered here (not by a proxy:
     a proxy calls back into Python for every comparison, seconds for 100,000 rows).  Edits go
@@ -71,12 +82,16 @@ class RegionTableModel(QAbstractTableModel):
             if col == 0:
                 return track.name
             if col in (1, 2):
-                return format_time(r.start if col == 1 else r.end)
+                return short_time(r.start if col == 1 else r.end)
             if col == 3:
                 return f"{r.length:.3f}"
             if col == 4:
                 return r.text
             return "" if r.confidence is None else f"{r.confidence:.2f}"
+        if role == Qt.ItemDataRole.ToolTipRole:     # the whole row, whatever columns fit
+            conf = "" if r.confidence is None else f"\nconfidence {r.confidence:.2f}"
+            return (f"{r.text}\n{track.name}\n{format_time(r.start)} – {format_time(r.end)} "
+                    f"({r.length:.3f} s){conf}")
         if role == Qt.ItemDataRole.TextAlignmentRole and col in (1, 2, 3, 5):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
@@ -127,11 +142,11 @@ class RegionListDock(QDockWidget):
         self.table.verticalHeader().setDefaultSectionSize(22)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((80, 92, 92, 58, 180, 72)):  # fixed widths: no pass over the rows
-            self.table.setColumnWidth(col, width)
-        # the text right after the track, where a narrow dock still shows it (the times can scroll)
-        header.moveSection(4, 1)
-        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(30)
+        # the text first, then the times: what a narrow panel shows
+        header.moveSection(4, 0)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.viewport().installEventFilter(self)
         self.table.clicked.connect(self._clicked)
         box = QWidget()
         layout = QVBoxLayout(box)
@@ -143,6 +158,29 @@ class RegionListDock(QDockWidget):
         self.timeline = None
         self._connections = []
 
+    def eventFilter(self, obj, ev) -> bool:   # noqa: N802
+        if obj is self.table.viewport() and ev.type() == ev.Type.Resize:
+            self.fit_columns()
+        return False
+
+    def fit_columns(self) -> None:
+        """The columns that fit the width, in PRIORITY order (fixed widths: no pass over the
+        rows); the text takes what is left.  A hidden column's value is in each row's tooltip."""
+        room = self.table.viewport().width()
+        several_tracks = self.doc is not None and len(self.doc.label_tracks) > 1
+        shown, used = [], 0
+        for col in PRIORITY:
+            if col == 0 and not several_tracks:
+                continue
+            if used + MIN_WIDTH[col] <= room or not shown:
+                shown.append(col)
+                used += MIN_WIDTH[col]
+        for col in range(len(COLUMNS)):
+            self.table.setColumnHidden(col, col not in shown)
+            if col in shown and col != 4:
+                self.table.setColumnWidth(col, MIN_WIDTH[col])
+        self.table.setColumnWidth(4, max(MIN_WIDTH[4], room - used + MIN_WIDTH[4]))
+
     def set_document(self, doc, timeline) -> None:
         for sig, slot in self._connections:
             sig.disconnect(slot)
@@ -151,10 +189,12 @@ class RegionListDock(QDockWidget):
         if doc is not None:
             self._connections = [(doc.labels_changed, self.model.reload),
                                  (doc.label_tracks_changed, self.model.reload),
+                                 (doc.label_tracks_changed, self.fit_columns),
                                  (doc.region_selected, self._show_selected)]
             for sig, slot in self._connections:
                 sig.connect(slot)
         self.model.set_document(doc)
+        self.fit_columns()
 
     def _clicked(self, index) -> None:
         track, region = self.model.rows[index.row()]

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButton, QTableWidget,
-                               QTableWidgetItem)
+                               QTableWidgetItem, QToolButton)
 
 from workbench.tasks import compute
 from workbench.tasks.apply import apply_result, source_for
@@ -229,6 +229,9 @@ COLUMNS = ("Task", "State", "Progress", "ETA", "")
 
 
 class JobsDock(QDockWidget):
+    """Every job of the session, newest in view: its task, what it is doing (wrapped, so a
+    narrow side panel shows all of it), progress with the time left, and Cancel."""
+
     def __init__(self, queue: JobQueue, parent=None) -> None:
         super().__init__("Jobs", parent)
         self.setObjectName("jobs-dock")
@@ -236,11 +239,16 @@ class JobsDock(QDockWidget):
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(COLUMNS)
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
+        header.setMinimumSectionSize(20)
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)   # the state says most
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        for col, width in ((2, 64), (3, 40), (4, 26)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+            self.table.setColumnWidth(col, width)
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setWordWrap(True)
         self.setWidget(self.table)
         self.rows: dict[int, int] = {}
         queue.changed.connect(self.show_job)
@@ -254,10 +262,14 @@ class JobsDock(QDockWidget):
             self.table.setItem(row, 0, QTableWidgetItem(job.spec.title))
             bar = QProgressBar()
             bar.setRange(0, 1000)
+            bar.setTextVisible(False)
             self.table.setCellWidget(row, 2, bar)
-            cancel = QPushButton("Cancel")
+            cancel = QPushButton("✕")
+            cancel.setToolTip("Cancel this job")
+            cancel.setAccessibleName("Cancel")
             cancel.clicked.connect(lambda: self.queue.cancel(job))
             self.table.setCellWidget(row, 4, cancel)
+            self.table.scrollToItem(self.table.item(row, 0))    # the new job is in view
         row = self.rows[key]
         state = job.state + (f" ({job.found} found)" if job.found else "")
         if job.state == "running" and job.message:
@@ -265,9 +277,46 @@ class JobsDock(QDockWidget):
         if job.state == "failed":
             state = f"failed: {job.error}"
         item = QTableWidgetItem(state)
-        item.setToolTip(job.details or job.error or job.message)
+        item.setToolTip(job.details or job.error or job.message or state)
         self.table.setItem(row, 1, item)
         self.table.cellWidget(row, 2).setValue(int(job.fraction * 1000))
         eta = job.eta
         self.table.setItem(row, 3, QTableWidgetItem("" if eta is None else f"{eta:.0f} s"))
         self.table.cellWidget(row, 4).setEnabled(job.state in ("queued", "running"))
+
+
+class JobsIndicator(QToolButton):
+    """The jobs in the status bar, always in sight: what runs and how far it is; a click opens
+    the Jobs list.  Hidden until the first job."""
+
+    def __init__(self, queue: JobQueue, open_list, parent=None) -> None:
+        super().__init__(parent)
+        self.queue = queue
+        self.setAutoRaise(True)
+        self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.setToolTip("Jobs: click for the list (Ctrl+Shift+J)")
+        self.clicked.connect(open_list)
+        queue.changed.connect(lambda _job: self.refresh())
+        self.hide()
+
+    def refresh(self) -> None:
+        jobs = self.queue.jobs
+        if not jobs:
+            self.hide()
+            return
+        running = next((j for j in jobs if j.state == "running"), None)
+        waiting = sum(j.state == "queued" for j in jobs)
+        if running is not None:
+            text = f"⏵ {running.spec.title} {running.fraction:.0%}"
+            if running.eta is not None:
+                text += f" · {running.eta:.0f} s left"
+        else:
+            last = jobs[-1]
+            text = f"{last.spec.title}: {last.state}"
+        if waiting:
+            text += f" · {waiting} waiting"
+        failed = sum(j.state == "failed" for j in jobs)
+        if failed:
+            text += f" · {failed} failed"
+        self.setText(text)
+        self.show()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
                                QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.settings import Settings
+from workbench.tasks.models import set_audience
 from workbench.ui import theme as themes
 from workbench.ui.recording import RecordController
 from workbench.ui.transport import TransportBar
@@ -19,10 +20,11 @@ from workbench.ui.actions import ACTIONS
 from workbench.ui.controllers import Context
 from workbench.ui.controllers.files import DocumentTab
 from workbench.ui.docks import HistoryDock, RegionListDock
+from workbench.ui.elide import ElidedLabel
 from workbench.ui.generated import GeneratedDock
-from workbench.ui.jobs import JobQueue, JobsDock
+from workbench.ui.jobs import JobQueue, JobsDock, JobsIndicator
 from workbench.ui.playback import PlaybackController
-from workbench.ui.tasks_panel import TaskPanel
+from workbench.ui.tasks_panel import TaskPanel, check_hub_then
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.scores import ScoresDock
 from workbench.ui.transcript import TranscriptDock
@@ -40,7 +42,19 @@ def collect_garbage_on_gui_thread() -> None:
 
         app._workbench_gc = GarbageCollector(interval=0.5)
 
+def for_window(text: str) -> str:
+    """A message as the window shows it: no Markdown backticks (quotes instead), and a model id
+    or a path never broken at its slashes when the line wraps."""
+    import re
+
+    text = re.sub(r"`([^`]+)`", "“\\1”", text)
+    return re.sub(r"(?<=\S)/(?=\S)", "/\u2060", text)
+
+
 class WelcomePage(QWidget):
+    """What an empty window says: how to open a recording, the demo to try things on, and where
+    the two panels are."""
+
     def __init__(self, window: "MainWindow") -> None:
         super().__init__()
         layout = QVBoxLayout(self)
@@ -48,12 +62,32 @@ class WelcomePage(QWidget):
         title = QLabel("<h2>Audio Workbench</h2>")
         hint = QLabel("Open a recording to see its waveform and spectrogram.<br>"
                       "Drop audio files here, or press <b>Ctrl+O</b>.")
+        panels = QLabel("<b>Understand</b> (Ctrl+U) finds speech, words, speakers and sounds and puts "
+                        "them on label tracks; <b>Generate</b> (Ctrl+G) makes speech, music, sound "
+                        "effects and tones as clips. Both open in the panel on the right, also from "
+                        "the View menu.")
+        panels.setWordWrap(True)
+        panels.setMaximumWidth(520)
         button = QPushButton("Open a recording…")
         button.clicked.connect(window.ctx.files.open_dialog)
+        self.demo = QPushButton("Try the demo recording")
+        self.demo.setToolTip("A short spoken recording that ships with the workbench: try the panels on it")
+        self.demo.clicked.connect(window.ctx.files.open_demo)
+        from workbench.core.paths import demo_recording
+
+        self.demo.setVisible(demo_recording() is not None)
         for w in (title, hint):
             w.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(w)
-        layout.addWidget(button, 0, Qt.AlignmentFlag.AlignCenter)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(button)
+        buttons.addWidget(self.demo)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+        layout.addSpacing(12)
+        panels.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(panels, 0, Qt.AlignmentFlag.AlignCenter)
         layout.addStretch(3)
 
 
@@ -63,6 +97,7 @@ class MainWindow(QMainWindow):
         collect_garbage_on_gui_thread()
         self.settings = settings or Settings()
         self.ctx = Context(self)
+        set_audience("window")             # messages speak of the Model box, not of --model
         self._save_settings = save_settings
         self.theme = themes.resolve(self.settings.theme)
         self.messages: list[QMessageBox] = []     # open notices (tests read them)
@@ -81,7 +116,7 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.tabs)
         self.setCentralWidget(self.stack)
 
-        self.status_text = QLabel()
+        self.status_text = ElidedLabel(mode=Qt.TextElideMode.ElideRight)   # the whole on hover
         self.position_label = QLabel()
         self.info_label = QLabel()
         self.progress = QProgressBar()
@@ -96,44 +131,37 @@ class MainWindow(QMainWindow):
         bar.addPermanentWidget(self.position_label)
         bar.addPermanentWidget(self.info_label)
 
+        # One side panel: every dock on the right, tabbed, at one width that does not follow the
+        # task shown (docks can still float or be dragged elsewhere, and the layout is remembered)
+        self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
+        self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AnimatedDocks)
+        self.understand_panel = TaskPanel("understand", "Understand", self)
+        self.understand_panel.run_requested.connect(self.ctx.tasks.run_task)
+        self.generate_panel = TaskPanel("generate", "Generate", self, where=self.settings.generate_where)
+        self.generate_panel.run_requested.connect(self.ctx.tasks.generate)
         self.regions_dock = RegionListDock(self)
         self.history_dock = HistoryDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.regions_dock)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.history_dock)
-        self.tabifyDockWidget(self.regions_dock, self.history_dock)
-        self.regions_dock.raise_()
-        self.regions_dock.hide()
-        self.history_dock.hide()
-
-        self.understand_panel = TaskPanel("understand", "Understand", self)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.understand_panel)
-        self.understand_panel.run_requested.connect(self.ctx.tasks.run_task)
-        self.understand_panel.hide()
-        self.generate_panel = TaskPanel("generate", "Generate", self, where=self.settings.generate_where)
-        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.generate_panel)
-        self.tabifyDockWidget(self.understand_panel, self.generate_panel)
-        self.generate_panel.run_requested.connect(self.ctx.tasks.generate)
-        self.generate_panel.hide()
         self.transcript_dock = TranscriptDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.transcript_dock)
-        self.tabifyDockWidget(self.regions_dock, self.transcript_dock)
-        self.transcript_dock.hide()
         self.scores_dock = ScoresDock(self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.scores_dock)
-        self.tabifyDockWidget(self.regions_dock, self.scores_dock)
-        self.scores_dock.hide()
         self.job_queue = JobQueue(self)
         self.job_queue.finished.connect(self.ctx.tasks._job_finished)
         self.job_queue.partial.connect(self.ctx.tasks._job_partial)
         self.jobs_dock = JobsDock(self.job_queue, self)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.jobs_dock)
-        self.jobs_dock.hide()
         from workbench.core.playback import Player
 
         self.generated_dock = GeneratedDock(Player(self.settings.output_device), self)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.generated_dock)
-        self.tabifyDockWidget(self.regions_dock, self.generated_dock)
-        self.generated_dock.hide()
+        self.jobs_indicator = JobsIndicator(self.job_queue, lambda: self.ctx.view.show_dock("jobs"))
+        self.statusBar().insertPermanentWidget(1, self.jobs_indicator)
+        self.side_docks = [self.understand_panel, self.generate_panel, self.regions_dock,
+                           self.generated_dock, self.transcript_dock, self.scores_dock,
+                           self.jobs_dock, self.history_dock]
+        for dock in self.side_docks:
+            self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+            if dock is not self.understand_panel:
+                self.tabifyDockWidget(self.understand_panel, dock)
+            dock.hide()
+        self.default_layout = self.saveState()
+        check_hub_then(self, lambda: [p.refresh_model_status() for p in (self.understand_panel, self.generate_panel)])
         tasks = self.ctx.tasks
         self.generated_dock.insert_requested.connect(tasks.insert_generated)
         self.generated_dock.again_requested.connect(tasks.generate_again)
@@ -160,6 +188,8 @@ class MainWindow(QMainWindow):
                                 (self.scores_dock, "view.scores")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self._sync_view_actions()
+        self.transport.show_document(None)
+        self.ctx.view.restore_layout(self.settings.layout)
         self._apply_theme()
         self._follow_system_theme()
         self.autosave_timer = QTimer(self)
@@ -267,6 +297,17 @@ class MainWindow(QMainWindow):
         if tab is self.current_tab():
             self.setWindowTitle(f"{doc.title}{mark} — Audio Workbench")
 
+    def showEvent(self, ev) -> None:
+        super().showEvent(ev)
+        if not getattr(self, "_shown_once", False):     # a restored layout, now it has sizes
+            self._shown_once = True
+            QTimer.singleShot(0, self.ctx.view.fit_side_panel)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        if getattr(self, "_shown_once", False):
+            self.ctx.view.fit_side_panel()
+
     def dragEnterEvent(self, ev) -> None:
         if ev.mimeData().hasUrls():
             ev.acceptProposedAction()
@@ -295,6 +336,7 @@ class MainWindow(QMainWindow):
     # -- messages and the status bar --------------------------------------------------------------
     def notify(self, icon, title: str, text: str, details: str = "") -> QMessageBox:
         """A non-blocking message: the window keeps working while it is open."""
+        text = for_window(text)
         box = QMessageBox(icon, title, text, QMessageBox.StandardButton.Ok, self)
         if details:
             box.setDetailedText(details)
@@ -341,6 +383,7 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------------------
     def _persist(self) -> None:
+        self.settings.layout = self.ctx.view.save_layout()
         if self._save_settings:
             try:
                 self.settings.save()

@@ -7,22 +7,43 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog,
-                               QFormLayout, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+                               QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
+                               QVBoxLayout, QWidget)
 
 from workbench.tasks import registry
+
+
+def decimals_for(param) -> int:
+    """The precision a number shows: the param's own, or what its default and least value need
+    (440 Hz, not 440.000 Hz), with two places for small ranges (a threshold of 0.50)."""
+    if param.decimals is not None:
+        return param.decimals
+
+    def needed(v) -> int:
+        text = f"{float(v):.3f}".rstrip("0")
+        return len(text.split(".")[1]) if "." in text else 0
+
+    dec = min(3, max(needed(param.default), needed(param.min or 0)))
+    span = (param.max if param.max is not None else 1e9) - (param.min if param.min is not None else -1e9)
+    return max(dec, 2) if span <= 10 else dec
 
 
 def widget_for(param):
     """A form widget for a Param, and a function that reads its value."""
     if param.kind == "float":
-        w = QDoubleSpinBox(decimals=3, singleStep=0.05)
+        dec = decimals_for(param)
+        w = QDoubleSpinBox(decimals=dec)
         w.setRange(param.min if param.min is not None else -1e9, param.max if param.max is not None else 1e9)
+        span = w.maximum() - w.minimum()
+        w.setSingleStep(min(5 * 10 ** -dec if dec >= 2 else 10 ** -dec, span / 10) or 10 ** -dec)
         w.setValue(param.default)
         if param.unit:
             w.setSuffix(f" {param.unit}")
+        if param.zero and w.minimum() == 0:
+            w.setSpecialValueText(param.zero)      # 0 means "none"/"off" in words
         return w, w.value
     if param.kind == "int":
         w = QSpinBox()
@@ -30,13 +51,15 @@ def widget_for(param):
         w.setValue(param.default)
         if param.unit:
             w.setSuffix(f" {param.unit}")
+        if param.zero and w.minimum() == 0:
+            w.setSpecialValueText(param.zero)      # "Speakers: estimate", not "0"
         return w, w.value
     if param.kind == "bool":
         w = QCheckBox()
         w.setChecked(bool(param.default))
         return w, w.isChecked
     if param.kind == "choice":
-        w = QComboBox()
+        w = narrow(QComboBox())
         for c in param.choices:
             w.addItem(str(c), c)
         w.setCurrentIndex(max(0, w.findData(param.default)))
@@ -46,14 +69,53 @@ def widget_for(param):
         w.setTabChangesFocus(True)
         w.setMaximumHeight(72)
         return w, w.toPlainText
+    if param.suggestions:        # typed, or picked from the model family's list
+        w = narrow(QComboBox(editable=True))
+        w.setEditText(str(param.default))
+        return w, w.currentText
     w = QLineEdit(str(param.default))
     return w, w.text
+
+
+def suggest(w, param, family: str) -> None:
+    """Fill a suggestions box with the values ``family`` offers (the typed text stays when it
+    is one of them or the family offers none)."""
+    values = param.suggested(family)
+    text = w.currentText()
+    w.blockSignals(True)
+    w.clear()
+    for v in values:
+        w.addItem(v)
+    if values and (text not in values):
+        text = values[0] if not text or family == "kokoro" else text
+    w.setEditText(text)
+    w.blockSignals(False)
+
+
+def scrolling(content: QWidget) -> QScrollArea:
+    """``content`` in a vertical scroll area as wide as the dock: a panel keeps the width the
+    user gave it whatever its form holds, and scrolls when it is taller than the window."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(content)
+    return area
+
+
+def narrow(combo: QComboBox) -> QComboBox:
+    """A combo box whose width follows the panel, not its longest item (whole on its list)."""
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
 
 
 def set_widget(w, value) -> None:
     """Put a value back into a widget made by widget_for."""
     if isinstance(w, (QDoubleSpinBox, QSpinBox)):
         w.setValue(value)
+    elif isinstance(w, QComboBox) and w.isEditable():
+        w.setEditText(str(value))
     elif isinstance(w, QCheckBox):
         w.setChecked(bool(value))
     elif isinstance(w, QComboBox):
@@ -62,6 +124,33 @@ def set_widget(w, value) -> None:
         w.setPlainText(str(value))
     else:
         w.setText(str(value))
+
+
+def check_hub_then(owner: QObject, callback) -> None:
+    """Ask once, off the GUI thread, whether the Hub can be reached; then ``callback()`` on the
+    GUI thread (the Model boxes' notes say so before anyone presses Run).  No Qt object crosses
+    threads: a daemon thread asks, a timer of ``owner`` looks for the answer."""
+    import threading
+
+    from PySide6.QtCore import QTimer
+
+    from workbench.tasks.model_status import check_hub, hub_reachable
+
+    if hub_reachable() is not None:
+        callback()
+        return
+    threading.Thread(target=check_hub, name="hub-check", daemon=True).start()
+    timer = QTimer(owner)
+    timer.setInterval(250)
+    tries = iter(range(40))
+
+    def look() -> None:
+        if hub_reachable() is not None or next(tries, None) is None:
+            timer.stop()
+            callback()
+
+    timer.timeout.connect(look)
+    timer.start()
 
 
 class TaskPanel(QDockWidget):
@@ -94,18 +183,24 @@ class TaskPanel(QDockWidget):
         self.run = QPushButton("Generate" if panel == "generate" else "Run")
         self.run.setDefault(True)
         self.run.clicked.connect(self._run)
+        self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+        self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         box = QWidget()
         layout = QVBoxLayout(box)
+        layout.setContentsMargins(6, 6, 6, 6)
         self.tasks.setMaximumHeight(160)
         layout.addWidget(self.tasks)
         layout.addWidget(self.description)
         layout.addWidget(self.form_box)
         layout.addWidget(self.run)
         layout.addStretch(1)
-        self.setWidget(box)
+        self.setWidget(scrolling(box))
         self.readers: dict[str, callable] = {}
         self.widgets: dict = {}
+        self.params: dict = {}
         self.doc = None
+        self.run.setEnabled(False)
+        self.run.setToolTip("Open a recording first (File ▸ Open, or the demo)")
         if self.tasks.count():
             self.tasks.setCurrentRow(0)
 
@@ -116,7 +211,10 @@ class TaskPanel(QDockWidget):
     def set_document(self, doc) -> None:
         self.doc = doc
         self._fill_inputs()
+        if self.panel != "generate":
+            self._fill_channels()
         self.run.setEnabled(doc is not None)
+        self.run.setToolTip("" if doc is not None else "Open a recording first (File ▸ Open, or the demo)")
 
     def _fill_inputs(self) -> None:
         if self.panel == "generate":
@@ -144,13 +242,19 @@ class TaskPanel(QDockWidget):
         if spec is None:
             return
         self.description.setText(spec.description)
-        self.model = QComboBox(editable=True)
+        self.model = narrow(QComboBox(editable=True))
         for c in spec.checkpoints:
-            self.model.addItem(c)
+            self.model.addItem(c, c)
+            self.model.setItemData(self.model.count() - 1, c, Qt.ItemDataRole.ToolTipRole)
         self.model.setEnabled(spec.needs_model)
-        if spec.needs_model or self.panel != "generate":
+        # a long id shows its start (the organisation), not its end cut
+        self.model.lineEdit().setCursorPosition(0)
+        self.model.currentIndexChanged.connect(lambda _i: self.model.lineEdit().setCursorPosition(0))
+        self.model.editTextChanged.connect(self.model.setToolTip)
+        self.model.setToolTip(self.model.currentText())
+        if spec.needs_model or spec.checkpoints or self.panel != "generate":
             browse = QPushButton("Browse…")
-            browse.setToolTip("A model folder on this computer (a checkpoint saved with "
+            browse.setToolTip("Choose a model folder on this computer (a checkpoint saved with "
                               "save_pretrained, or a downloaded snapshot)")
             browse.setEnabled(spec.needs_model)
             browse.clicked.connect(self._browse_model)
@@ -165,9 +269,11 @@ class TaskPanel(QDockWidget):
             self.model_note = QLabel(wordWrap=True)
             self.model_note.setEnabled(False)          # drawn in the muted text colour
             self.model.editTextChanged.connect(self._show_model_status)
+            self.model.editTextChanged.connect(self._show_family)
             self._show_model_status(self.model.currentText())
             self.form.addRow("", self.model_note)
         self.widgets = {}
+        self.params = {}
         for p in spec.params:
             w, read = widget_for(p)
             w.setToolTip(p.help)
@@ -176,8 +282,9 @@ class TaskPanel(QDockWidget):
             self.form.addRow(p.title or p.name, w)
             self.readers[p.name] = read
             self.widgets[p.name] = w
-        self.input = QComboBox()
-        self.channel = QComboBox()
+            self.params[p.name] = p
+        self.input = narrow(QComboBox())
+        self.channel = narrow(QComboBox())
         if self.panel == "generate":   # where the clip goes, not what the task reads
             for text, key in (("At the cursor", "cursor"), ("On a new track", "new track"),
                               ("In place of the selection", "replace selection"),
@@ -187,16 +294,48 @@ class TaskPanel(QDockWidget):
             self.input.currentIndexChanged.connect(
                 lambda _i: setattr(self, "where_choice", self.input.currentData()))
             self.form.addRow("Put it", self.input)
+            self._show_family()
             return
         self._fill_inputs()
         self.form.addRow("Run on", self.input)
-        for c in ("mix", "left", "right"):
-            self.channel.addItem(c.capitalize(), c)
         self.form.addRow("Channels", self.channel)
+        self._fill_channels()
+        self._show_family()
+
+    def _show_family(self, *_args) -> None:
+        """Only the fields that apply to the chosen model's family (Kokoro has no seed, YAMNet
+        no window), and the values that family offers in its lists."""
+        spec = self.current_spec()
+        if spec is None:
+            return
+        checkpoint = self.model.currentText().strip()
+        family = spec.family(checkpoint)
+        for name, w in self.widgets.items():
+            p = self.params[name]
+            self.form.setRowVisible(w, spec.applies(p, checkpoint))
+            if p.suggestions:
+                suggest(w, p, family)
+
+    def _fill_channels(self) -> None:
+        """Mix, and Left and Right only when the document has a track with two channels."""
+        current = self.channel.currentData()
+        self.channel.clear()
+        stereo = self.doc is not None and any(t.channels >= 2 for t in self.doc.tracks)
+        for c in ("mix", "left", "right") if stereo else ("mix",):
+            self.channel.addItem(c.capitalize(), c)
+        self.channel.setCurrentIndex(max(0, self.channel.findData(current)))
+        self.channel.setEnabled(stereo)
+        self.channel.setToolTip("" if stereo else "The recording has one channel")
+
+    def refresh_model_status(self) -> None:
+        if getattr(self, "model_note", None) is not None:
+            self._show_model_status(self.model.currentText())
 
     def _show_model_status(self, checkpoint: str) -> None:
         spec = self.current_spec()
-        if spec is None or not spec.needs_model:     # the first task shown at start-up needs none
+        from workbench.tasks.spec import is_bundled
+
+        if spec is None or not (spec.needs_model or is_bundled(checkpoint)):   # tone, noise...: none
             self.model_note.setText("")
             return
         from workbench.tasks.model_status import status
@@ -263,7 +402,12 @@ class TaskPanel(QDockWidget):
             self.model.setEditText(model)
 
     def values(self) -> dict:
-        return {name: read() for name, read in self.readers.items()}
+        """The form's values; a field hidden for this model keeps its default (not shown, not
+        the user's choice)."""
+        spec = self.current_spec()
+        checkpoint = self.model.currentText().strip()
+        return {name: read() for name, read in self.readers.items()
+                if spec is None or name not in self.params or spec.applies(self.params[name], checkpoint)}
 
     def _run(self) -> None:
         spec = self.current_spec()

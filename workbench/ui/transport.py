@@ -131,8 +131,9 @@ class TransportBar(QToolBar):
         self.addWidget(QLabel("–"))
         self.addWidget(self.end_field)
         self.addSeparator()
+        self.addWidget(QLabel("  Level "))
         self.meter = LevelMeter()
-        self.addWidget(self.meter)
+        self.meter_action = self.addWidget(self.meter)
         self.cursor_field.edited.connect(self._cursor_typed)
         self.start_field.edited.connect(lambda t: self._selection_typed(t, None))
         self.end_field.edited.connect(lambda t: self._selection_typed(None, t))
@@ -164,6 +165,9 @@ class TransportBar(QToolBar):
         self.show_document(doc)
 
     def show_document(self, doc) -> None:
+        # nothing open: nothing to play, record into or measure, so the bar shows none of it
+        for action in self.actions():
+            action.setVisible(doc is not None)
         if doc is None:
             for f in (self.cursor_field, self.start_field, self.end_field):
                 f.show_time(None)

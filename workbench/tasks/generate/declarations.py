@@ -1,5 +1,7 @@
 """Declarations of the Generate tasks that need no model (Audacity's Generate menu).  Cheap to
 import: the renderers are numpy only and load when a task runs."""
+from dataclasses import replace
+
 from workbench.tasks.spec import Param, TaskSpec
 
 TASKS: list[TaskSpec] = []   # the registry registers them, in this order
@@ -18,8 +20,8 @@ generator("tone", "Tone", "A steady tone: sine, square, sawtooth or triangle; gi
           "frequency to glide there over the duration.",
           Param("waveform", "choice", "sine", "Waveform", choices=("sine", "square", "sawtooth", "triangle")),
           Param("frequency", "float", 440.0, "Frequency", 1.0, 384000.0, unit="Hz"),
-          Param("sweep_to", "float", 0.0, "Sweep to", 0.0, 384000.0, unit="Hz",
-                help="0: no sweep; otherwise the frequency at the end"),
+          Param("sweep_to", "float", 0.0, "Sweep to", 0.0, 384000.0, unit="Hz", zero="none",
+                help="none: no sweep; otherwise the frequency at the end"),
           AMPLITUDE, DURATION)
 generator("chirp", "Chirp", "A sine sweeping from one frequency to another, linearly or on a "
           "logarithmic scale (equal time per octave): for measuring responses.",
@@ -42,7 +44,7 @@ generator("click", "Click track", "A metronome click on every beat, the first be
           "higher.",
           Param("tempo", "float", 120.0, "Tempo", 10.0, 600.0, unit="BPM"),
           Param("beats", "int", 16, "Beats", 1, 100000),
-          Param("beats_per_bar", "int", 4, "Beats per bar", 0, 64, help="0: no accent"),
+          Param("beats_per_bar", "int", 4, "Beats per bar", 0, 64, zero="no accent", help="0: no accent"),
           AMPLITUDE)
 
 
@@ -54,12 +56,20 @@ VARIATIONS = Param("variations", "int", 1, "Variations", 1, 16,
 
 
 def model_generator(id: str, title: str, description: str, run: str, checkpoints: tuple,
-                    *params: Param, reads_selection: bool = False) -> None:
+                    *params: Param, reads_selection: bool = False, families: dict | None = None,
+                    seed: Param = SEED) -> None:
     TASKS.append(TaskSpec(id=id, title=title, panel="generate", description=description,
                           run=run, sample_rate=None, inputs=("selection",) if reads_selection else (),
                           needs_model=True, checkpoints=checkpoints, output_track=title,
-                          params=params + (SEED, VARIATIONS),
+                          params=params + (seed, replace(VARIATIONS, families=seed.families)),
+                          families=families or {},
                           extra={"reads_selection": reads_selection}))
+
+
+# the speech model families, and words in a checkpoint's id that name each
+SPEECH = {"kokoro": ("kokoro",), "speecht5": ("speecht5",), "bark": ("bark",),
+          "vits": ("mms-tts", "vits")}
+KOKORO_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
 
 
 model_generator(
@@ -69,21 +79,28 @@ model_generator(
     "download (Kokoro-82M, Apache-2.0; phonemes by gruut, MIT), the same way for every seed. Long "
     "text is cut at sentence ends.",
     "workbench.tasks.generate.speech:render_tts",
-    ("facebook/mms-tts-eng", "kokoro (bundled)", "microsoft/speecht5_tts", "suno/bark-small",
+    ("kokoro (bundled)", "facebook/mms-tts-eng", "microsoft/speecht5_tts", "suno/bark-small",
      "facebook/mms-tts-deu", "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
     Param("text", "text", "Hello. This is Audio Workbench speaking.", "Text"),
-    Param("voice", "str", "", "Voice", help="Bark: a preset such as v2/en_speaker_6. SpeechT5: a preset "
-          "(jf_alpha, jf_gongitsune, jf_nezumi, jf_tebukuro, jm_kumo: the local voices), a .npy "
-          "x-vector, or empty for the voice of the selection (jf_alpha when nothing is selected). "
-          "kokoro: one of the same five (empty: jf_alpha). VITS: not used"),
-    Param("speaker_model", "str", "microsoft/wavlm-base-plus-sv", "Voice model",
+    Param("voice", "str", "", "Voice", families=("kokoro", "speecht5", "bark"), suggestions=(
+              ("kokoro", KOKORO_VOICES), ("speecht5", KOKORO_VOICES),
+              ("bark", ("v2/en_speaker_6", "v2/en_speaker_9", "v2/de_speaker_3", "v2/fr_speaker_1"))),
+          help="kokoro: one of its bundled voice styles (empty: jf_alpha); they are Kokoro's "
+               "Japanese voices (jf_: female, jm_: male) speaking English, with an accent, as no "
+               "package ships its English styles. SpeechT5: a preset (the same five local voices), "
+               "a .npy x-vector, or empty for the voice of the selection (jf_alpha when nothing is "
+               "selected). Bark: a preset such as v2/en_speaker_6"),
+    Param("speaker_model", "str", "microsoft/wavlm-base-plus-sv", "Voice model", families=("speecht5",),
           help="SpeechT5: the x-vector model that takes a voice from the selection"),
-    Param("vocoder", "str", "microsoft/speecht5_hifigan", "Vocoder", help="SpeechT5: the HiFi-GAN vocoder"),
+    Param("vocoder", "str", "microsoft/speecht5_hifigan", "Vocoder", families=("speecht5",),
+          help="SpeechT5: the HiFi-GAN vocoder"),
     Param("pieces", "choice", "one clip", "Sentences", choices=("one clip", "a clip per sentence")),
     Param("pause", "float", 0.3, "Pause", 0.0, 10.0, unit="s", help="Silence between sentences"),
-    Param("speaking_rate", "float", 1.0, "Speaking rate", 0.25, 4.0,
-          help="VITS and kokoro: 2 is twice as fast"),
-    reads_selection=True)
+    Param("speaking_rate", "float", 1.0, "Speaking rate", 0.25, 4.0, families=("vits", "kokoro"),
+          help="2 is twice as fast"),
+    reads_selection=True, families=SPEECH,
+    seed=Param("seed", "int", 0, "Seed", 0, 2 ** 31 - 1, families=("vits", "speecht5", "bark"),
+               help="The same seed, settings and model give the same audio on the CPU"))
 model_generator(
     "music", "Music", "Music from a description with MusicGen; it can continue the selected audio, "
     "and musicgen-melody checkpoints follow the selection's melody.",
@@ -97,7 +114,7 @@ model_generator(
     Param("guidance", "float", 3.0, "Guidance", 0.0, 20.0, help="How closely to follow the text (1: off)"),
     Param("temperature", "float", 1.0, "Temperature", 0.05, 5.0),
     Param("top_k", "int", 250, "Top-k", 0, 100000),
-    Param("top_p", "float", 0.0, "Top-p", 0.0, 1.0, help="0: off"),
+    Param("top_p", "float", 0.0, "Top-p", 0.0, 1.0, zero="off", help="0: off"),
     reads_selection=True)
 model_generator(
     "sfx", "Sound effect", "Sound effects and ambiences from a description by text-to-audio diffusion "
@@ -118,6 +135,6 @@ TASKS.append(TaskSpec(
     needs_model=False, checkpoints=("DeepFilterNet3 (bundled)",), output_track="Enhanced",
     params=(Param("attenuation", "float", 100.0, "Noise reduction", 0.0, 100.0, unit="dB",
                   help="At most this much quieter: 12-20 dB keeps a little room tone; 100: all of it"),
-            Param("post_filter", "float", 0.0, "Post-filter", 0.0, 0.05,
+            Param("post_filter", "float", 0.0, "Post-filter", 0.0, 0.05, zero="off", decimals=3,
                   help="Extra suppression in very noisy passages (0: off; 0.02 is strong)")),
     extra={"reads_selection": True}))

@@ -34,11 +34,11 @@ def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpo
                             **({"checkpoint": folder, "device": device} if spec.needs_model else {}))
         made = yield from _scaled(gen, take / takes, 1 / takes, f"take {take + 1}/{takes}" if takes > 1 else "")
         for piece in _pieces(made, int(rate)):
-            provenance = {"task": spec.id, "params": these, "rate": piece.rate,
+            provenance = {"task": spec.id, "params": spec.applicable(these, model), "rate": piece.rate,
                           "software": f"Audio Workbench {__version__}"}
             if model:
                 provenance["model"] = model
-            if "seed" in these:
+            if "seed" in provenance["params"]:
                 provenance["seed"] = these["seed"]
             if takes > 1:
                 provenance["take"] = take + 1

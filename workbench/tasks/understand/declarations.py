@@ -63,7 +63,8 @@ TASKS.append(TaskSpec(
                 "windows above the threshold with the same label merge into one region.",
     run="workbench.tasks.understand.tag:run",
     sample_rate=16000,
-    checkpoints=("MIT/ast-finetuned-audioset-10-10-0.4593", "yamnet (bundled)",
+    # the bundled model first: the task works offline from a fresh install
+    checkpoints=("yamnet (bundled)", "MIT/ast-finetuned-audioset-10-10-0.4593",
                  "MIT/ast-finetuned-audioset-16-16-0.442", "MIT/ast-finetuned-speech-commands-v2"),
     output_track="Sound events",
     params=(
@@ -93,10 +94,12 @@ TASKS.append(TaskSpec(
               help="Windows quieter than this are silence, whatever the model hears"),
         Param("min_region_s", "float", 1.0, "Shortest region", 0.0, 30.0, unit="s",
               help="Shorter turns join the longer of their neighbours"),
-        Param("window_s", "float", 2.0, "Window (AST)", 0.5, 10.0, unit="s",
+        Param("window_s", "float", 2.0, "Window", 0.5, 10.0, unit="s", families=("ast",),
               help="Window of a transformers classifier; YAMNet always hears 0.96 s every 0.48 s"),
-        Param("hop_s", "float", 1.0, "Hop (AST)", 0.1, 10.0, unit="s"),
+        Param("hop_s", "float", 1.0, "Hop", 0.1, 10.0, unit="s", families=("ast",)),
     ),
+    # YAMNet hears fixed windows: the window and hop are an AST's (or a folder's classifier's)
+    families={"yamnet": ("yamnet",), "ast": ("/ast-", "audio-spectrogram-transformer")},
 ))
 
 TASKS.append(TaskSpec(
@@ -118,7 +121,7 @@ TASKS.append(TaskSpec(
     # pyannote.audio (optional, gated models: needs the user's token) fetches its own pipeline
     extra={"fetched_by": ("pyannote/",)},
     params=(
-        Param("speakers", "int", 0, "Speakers", 0, 32,
+        Param("speakers", "int", 0, "Speakers", 0, 32, zero="estimate",
               help="How many people speak; 0: estimate from the voices"),
         Param("max_speakers", "int", 8, "At most", 2, 32, help="The most an estimate may find"),
         Param("min_turn_s", "float", 1.0, "Shortest turn", 0.1, 10.0, unit="s",
@@ -236,7 +239,7 @@ TASKS.append(TaskSpec(
                 "offline.",
     run="workbench.tasks.understand.tag:keywords",
     sample_rate=16000,
-    checkpoints=("MIT/ast-finetuned-speech-commands-v2", "microwakeword (bundled)"),
+    checkpoints=("microwakeword (bundled)", "MIT/ast-finetuned-speech-commands-v2"),
     output_track="Keywords",
     params=(
         Param("keywords", "str", "", "Keywords",

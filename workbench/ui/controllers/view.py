@@ -11,11 +11,19 @@ from workbench.core.settings import Settings
 from workbench.dsp.spectrogram import SpectrogramParams
 from workbench.ui.controllers import Controller
 
-# dock attribute on the window -> (raised when shown, width it opens at: None keeps Qt's)
-DOCKS = {"regions": ("regions_dock", True, "quarter"), "history": ("history_dock", True, None),
-         "understand": ("understand_panel", False, None), "generate": ("generate_panel", False, None),
-         "generated": ("generated_dock", True, None), "jobs": ("jobs_dock", False, None),
-         "transcript": ("transcript_dock", True, None), "scores": ("scores_dock", True, None)}
+# dock attribute on the window; every one is a tab of the side panel
+DOCKS = {"regions": "regions_dock", "history": "history_dock", "understand": "understand_panel",
+         "generate": "generate_panel", "generated": "generated_dock", "jobs": "jobs_dock",
+         "transcript": "transcript_dock", "scores": "scores_dock"}
+
+
+LAYOUT_VERSION = 2         # saved layouts of another version are not restored
+
+
+def side_width(window_width: int) -> int:
+    """The side panel's width when it opens: a fifth of a laptop window at most, so the timeline
+    keeps most of it (the user can drag it wider; the layout is remembered)."""
+    return int(min(420, max(230, round(0.18 * window_width))))
 
 
 class ViewController(Controller):
@@ -23,14 +31,65 @@ class ViewController(Controller):
         return SpectrogramParams(**self.window.settings.spectrogram)
 
     # -- docks ---------------------------------------------------------------------------------
-    def show_dock(self, name: str, on: bool = True) -> None:
-        attribute, raise_it, width = DOCKS[name]
-        dock = getattr(self.window, attribute)
+    def show_dock(self, name: str, on: bool = True, front: bool = True) -> None:
+        """Show a dock as the front tab of the side panel (or hide it).  A panel that was closed
+        opens at its default width; one the user has sized keeps its width."""
+        window = self.window
+        dock = getattr(window, DOCKS[name])
+        was_open = any(d.isVisible() and not d.isFloating() for d in window.side_docks)
         dock.setVisible(on)
-        if on and raise_it:
+        if not on:
+            return
+        if front or not was_open:
             dock.raise_()
-        if on and width == "quarter":
-            self.window.resizeDocks([dock], [max(380, self.window.width() // 4)], Qt.Orientation.Horizontal)
+        if not was_open and not dock.isFloating() \
+                and window.dockWidgetArea(dock) in (Qt.DockWidgetArea.RightDockWidgetArea,
+                                                    Qt.DockWidgetArea.LeftDockWidgetArea):
+            window.resizeDocks([dock], [side_width(window.width())], Qt.Orientation.Horizontal)
+
+    def save_layout(self) -> dict:
+        """The panels as they are (which are open, where, how wide) for the next start."""
+        state = bytes(self.window.saveState(LAYOUT_VERSION).toBase64()).decode("ascii")
+        return {"version": LAYOUT_VERSION, "state": state}
+
+    def restore_layout(self, saved) -> bool:
+        """The panels as the user left them.  A damaged, foreign or older saved layout is
+        ignored (the default stays), and a side panel restored wider than half the window is
+        brought back to its default width: the timeline keeps the room."""
+        from PySide6.QtCore import QByteArray
+
+        window = self.window
+        if not isinstance(saved, dict) or saved.get("version") != LAYOUT_VERSION \
+                or not isinstance(saved.get("state"), str) or len(saved["state"]) > 200_000:
+            return False
+        try:
+            raw = QByteArray.fromBase64(saved["state"].encode("ascii"),
+                                        QByteArray.Base64Option.AbortOnBase64DecodingErrors)
+        except (UnicodeEncodeError, ValueError):
+            return False
+        if raw.isEmpty() or not window.restoreState(raw, LAYOUT_VERSION):
+            window.restoreState(window.default_layout)
+            for dock in window.side_docks:
+                dock.hide()
+            return False
+        return True
+
+    def fit_side_panel(self) -> None:
+        """A docked panel wider than half the window (a layout saved on a bigger screen, or a
+        damaged one) goes back to its default width: the timeline keeps the room."""
+        window = self.window
+        for dock in window.side_docks:
+            if dock.isVisible() and not dock.isFloating() and dock.width() > window.width() // 2:
+                window.resizeDocks([dock], [side_width(window.width())], Qt.Orientation.Horizontal)
+
+    def reset_layout(self) -> None:
+        """View ▸ Reset Layout: the side panel as it first was (closed, every dock a tab of it)."""
+        window = self.window
+        for dock in window.side_docks:
+            dock.setFloating(False)
+        window.restoreState(window.default_layout)
+        for dock in window.side_docks:
+            dock.hide()
 
     # -- cursor and selection ---------------------------------------------------------------------
     def select_all(self) -> None:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import itertools
 
 from PySide6.QtCore import QSignalBlocker, Qt
-from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLabel, QLineEdit, QSlider,
-                               QToolButton, QWidget)
+from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLabel, QSlider, QToolButton,
+                               QWidget)
 
-WIDTH = 150
+from workbench.ui.elide import NameEdit
+
+WIDTH = 96         # compact, as Audacity's: the lanes get the room
 _gestures = itertools.count(1)
 
 
@@ -33,11 +35,10 @@ class TrackHeader(QFrame):
         self.setCursor(Qt.CursorShape.OpenHandCursor)
         self._press_y: float | None = None      # where a press on the background began (drag to move)
         grid = QGridLayout(self)
-        grid.setContentsMargins(4, 3, 4, 3)
-        grid.setHorizontalSpacing(3)
+        grid.setContentsMargins(3, 3, 3, 3)
+        grid.setHorizontalSpacing(1)
         grid.setVerticalSpacing(2)
-        self.name = QLineEdit(track.name)
-        self.name.setToolTip("Track name: type to rename")
+        self.name = NameEdit(track.name)
         self.name.editingFinished.connect(self._renamed)
         self.remove = self._button("✕", "Remove this track (Ctrl+Z brings it back)")
         self.remove.clicked.connect(lambda: doc.remove_track(track.id))
@@ -52,8 +53,11 @@ class TrackHeader(QFrame):
         self.gain = self._slider(-60, 12, "Gain (dB)")
         self.pan = self._slider(-100, 100, "Pan: left ← → right")
         self.gain_label, self.pan_label = QLabel(), QLabel()
+        small = self.font()
+        small.setPointSizeF(max(6.5, small.pointSizeF() - 1))
         for label in (self.gain_label, self.pan_label):
-            label.setMinimumWidth(40)
+            label.setFont(small)
+            label.setMinimumWidth(30)
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self._gesture = None
         for slider in (self.gain, self.pan):
@@ -61,18 +65,18 @@ class TrackHeader(QFrame):
             slider.sliderReleased.connect(lambda: setattr(self, "_gesture", None))
         self.gain.valueChanged.connect(lambda v: self._set(gain=0.0 if v <= -60 else 10 ** (v / 20)))
         self.pan.valueChanged.connect(lambda v: self._set(pan=v / 100))
-        grid.addWidget(self.name, 0, 0, 1, 4)
-        grid.addWidget(self.remove, 0, 4)
+        grid.addWidget(self.name, 0, 0, 1, 5)
         grid.addWidget(self.mute, 1, 0)
         grid.addWidget(self.solo, 1, 1)
-        grid.addWidget(self.up, 1, 3)
-        grid.addWidget(self.down, 1, 4)
+        grid.addWidget(self.up, 1, 2)
+        grid.addWidget(self.down, 1, 3)
+        grid.addWidget(self.remove, 1, 4)
         grid.addWidget(self.gain, 2, 0, 1, 3)
         grid.addWidget(self.gain_label, 2, 3, 1, 2)
         grid.addWidget(self.pan, 3, 0, 1, 3)
         grid.addWidget(self.pan_label, 3, 3, 1, 2)
         grid.setRowStretch(4, 1)
-        self.rows = [[self.mute, self.solo, self.up, self.down], [self.gain, self.gain_label],
+        self.rows = [[self.mute, self.solo, self.up, self.down, self.remove], [self.gain, self.gain_label],
                      [self.pan, self.pan_label]]
         self.show_values()
 
@@ -82,7 +86,7 @@ class TrackHeader(QFrame):
         b.setToolTip(tip)
         b.setCheckable(checkable)
         b.setAutoRaise(True)
-        b.setFixedWidth(22)
+        b.setFixedWidth(17)
         return b
 
     def _slider(self, lo: int, hi: int, tip: str) -> QSlider:
@@ -145,6 +149,7 @@ class TrackHeader(QFrame):
         blockers = [QSignalBlocker(w) for w in (self.mute, self.solo, self.gain, self.pan)]
         if not self.name.hasFocus():
             self.name.setText(t.name)
+            self.name.setCursorPosition(0)
         self.mute.setChecked(t.mute)
         self.solo.setChecked(t.solo)
         self.gain.setValue(round(db_of(t.gain)))
@@ -163,6 +168,22 @@ class TrackHeader(QFrame):
             room -= 26
 
 
+def _wrapped(text: str, metrics, width: int, lines: int) -> str:
+    """``text`` in at most ``lines`` lines of ``width`` pixels: words wrap, and what is left
+    over is elided in the middle of the last line."""
+    words, rows = text.split(), []
+    while words and len(rows) < lines - 1:
+        row = words.pop(0)
+        while words and metrics.horizontalAdvance(f"{row} {words[0]}") <= width:
+            row += " " + words.pop(0)
+        if metrics.horizontalAdvance(row) > width:
+            row = metrics.elidedText(row, Qt.TextElideMode.ElideMiddle, width)
+        rows.append(row)
+    if words:
+        rows.append(metrics.elidedText(" ".join(words), Qt.TextElideMode.ElideMiddle, width))
+    return "\n".join(rows)
+
+
 class TrackHeaders(QWidget):
     """The column of headers; the timeline tells it where each track's lanes are."""
 
@@ -172,6 +193,8 @@ class TrackHeaders(QWidget):
         self.setFixedWidth(WIDTH)
         self.headers: dict[int, TrackHeader] = {}
         self.spans: dict[int, tuple[int, int]] = {}
+        self.label_headers: dict[int, QLabel] = {}   # a label track's name beside its lane
+        self.label_spans: dict = {}
         self.dragging = None             # the track whose header is being dragged
         self.marker = QFrame(self)       # where it would land
         self.marker.setFrameShape(QFrame.Shape.HLine)
@@ -188,7 +211,11 @@ class TrackHeaders(QWidget):
         for header in self.headers.values():   # out of sight now, deleted by Qt (its parent) later
             header.hide()
             header.deleteLater()
+        for label in self.label_headers.values():
+            label.hide()
+            label.deleteLater()
         self.headers = {t.id: TrackHeader(self.doc, t, self) for t in self.doc.tracks}
+        self.label_headers = {}
         self.place({tid: span for tid, span in self.spans.items() if tid in self.headers})
 
     def beside(self, lanes, graphics) -> None:
@@ -199,14 +226,39 @@ class TrackHeaders(QWidget):
         def y(point) -> int:
             return self.mapFromGlobal(viewport.mapToGlobal(graphics.mapFromScene(point))).y()
 
+        labels: dict = {}
         for lane in lanes:
             if lane.kind == "labels":
+                rect = lane.sceneBoundingRect()
+                labels[lane.track] = (y(rect.topLeft()), y(rect.bottomLeft()))
                 continue
             rect = lane.sceneBoundingRect()
             top, bottom = y(rect.topLeft()), y(rect.bottomLeft())
             a, b = spans.get(lane.track.id, (top, bottom))
             spans[lane.track.id] = (min(a, top), max(b, bottom))
         self.place(spans)
+        self.place_labels(labels)
+
+    def place_labels(self, spans: dict) -> None:
+        """A label track's name (wrapped, the whole of it on hover) beside its lane."""
+        keep = {id(track) for track in spans}
+        for key in [k for k in self.label_headers if k not in keep]:
+            self.label_headers.pop(key).deleteLater()
+        self.label_spans = spans
+        for track, (top, bottom) in spans.items():
+            label = self.label_headers.get(id(track))
+            if label is None:
+                label = self.label_headers[id(track)] = QLabel(self)
+                label.setWordWrap(True)
+                label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                label.setContentsMargins(2, 0, 4, 0)
+            height = max(14, bottom - top)
+            metrics = label.fontMetrics()
+            lines = max(1, height // metrics.lineSpacing())
+            label.setText(_wrapped(track.name, metrics, WIDTH - 8, lines))
+            label.setToolTip(track.name)
+            label.setGeometry(0, top, WIDTH - 2, height)
+            label.show()
 
     def landing(self, track, y: float) -> tuple[int, int]:
         """Where a dragged track would go for a pointer at ``y``: (its new index in the

@@ -27,7 +27,7 @@ from workbench.ui.timeline.axes import format_time, time_ticks
 from workbench.ui.timeline.clips import premultiplied
 from workbench.ui.timeline.labels import LabelLaneHandler, RegionLayer
 
-AXIS_WIDTH = 72
+AXIS_WIDTH = 40     # the gutter: value ticks and the channel's name (the track's is in its header)
 RULER_PX = 24
 WAVE_RANGE = (-1.08, 1.08)      # a waveform lane's y range: full scale and a little air
 
@@ -218,7 +218,7 @@ class Lane(pg.GraphicsWidget):
             last = y
             p.drawLine(QPointF(right - 4, y), QPointF(right, y))
             ty = min(max(y - self.metrics.height() / 2, 0), area.height() - self.metrics.height())
-            p.drawText(QRectF(18, ty, right - 24, self.metrics.height()),
+            p.drawText(QRectF(12, ty, right - 16, self.metrics.height()),
                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, text)
         p.drawLine(QPointF(right, 0), QPointF(right, area.height()))
 
@@ -404,9 +404,7 @@ class LabelLane(Lane):
         return self.track.name
 
     def paint_gutter(self, p: QPainter, area: QRectF) -> None:
-        name = self.track.name if len(self.track.name) <= 10 else self.track.name[:9] + "…"
-        p.drawText(QRectF(2, 0, AXIS_WIDTH - 8, area.height()),
-                   Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter, name)
+        """Nothing: the track's name is in the header column beside the lane, wrapped."""
 
 
 class Ruler(Lane):

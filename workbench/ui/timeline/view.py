@@ -74,7 +74,7 @@ class TimelineView(DropTarget, QWidget):
         self.overview = OverviewStrip(self)
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.ci.layout.setSpacing(2)
-        self.graphics.ci.setContentsMargins(0, 0, 6, 0)
+        self.graphics.ci.setContentsMargins(0, 0, 2, 0)
         self.graphics.scene().sigMouseMoved.connect(self._mouse_moved)
         self.scrollbar = QScrollBar(Qt.Orientation.Horizontal)
         self.scrollbar.setRange(0, 0)

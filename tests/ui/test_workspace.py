@@ -1,0 +1,181 @@
+"""The workspace: the timeline keeps most of a laptop-sized window with the panels a user works
+with open; the layout is remembered (and a damaged one falls back); nothing a user needs is cut
+off without its whole text on hover; an empty window says what to do."""
+import random
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+
+from workbench.core.settings import Settings
+from workbench.tasks import registry
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import workspace as probe  # noqa: E402
+
+
+@pytest.fixture
+def working(qtbot):
+    """The real window at 1280x720 with the demo open, the Understand panel, the Regions list
+    and the Jobs shown (what tests/benchmarks/workspace.py measures)."""
+    app = QApplication.instance()
+    window, tab = probe.working_window(app, (1280, 720))
+    qtbot.addWidget(window)
+    yield window, tab
+    window.job_queue.cancel_all()
+
+
+def test_the_lanes_get_most_of_a_1280x720_window(working):
+    window, tab = working
+    assert window.understand_panel.isVisible() and window.understand_panel.width() > 200
+    figures = probe.shares(window, tab)
+    assert figures["width"] >= probe.FLOOR["width"], figures
+    assert figures["height"] >= probe.FLOOR["height"], figures
+    # the panels are one side panel: tabs of one group, not three docks around the timeline
+    tabbed = set(window.tabifiedDockWidgets(window.understand_panel))
+    assert {window.regions_dock, window.jobs_dock} <= tabbed
+
+
+def test_the_panel_keeps_its_width_whatever_the_task(working, qtbot):
+    from panels import choose
+
+    window, _ = working
+    panel = window.understand_panel
+    widths = set()
+    for spec_id in [s.id for s in registry.all_tasks("understand")]:
+        choose(panel, spec_id)
+        qtbot.wait(30)
+        widths.add((spec_id, panel.width()))
+    assert len({w for _, w in widths}) == 1, widths
+    window.ctx.view.show_dock("generate")          # Ctrl+G: the Generate tab comes to the front
+    qtbot.wait(30)
+    # (a tab behind another is "visible" to Qt; what is on screen is its visible region)
+    assert not window.generate_panel.visibleRegion().isEmpty()
+    assert window.understand_panel.visibleRegion().isEmpty()
+    assert window.generate_panel.width() == panel.width()
+
+
+def test_the_layout_is_remembered_and_a_damaged_one_falls_back(qtbot):
+    from workbench.ui.main_window import MainWindow
+
+    first = MainWindow(Settings(), save_settings=False)
+    qtbot.addWidget(first)
+    first.resize(1280, 720)
+    first.show()
+    first.ctx.view.show_dock("generate")
+    first.ctx.view.show_dock("regions")
+    qtbot.wait(50)
+    saved = first.ctx.view.save_layout()
+
+    def reopened(layout):
+        w = MainWindow(Settings(layout=layout), save_settings=False)
+        qtbot.addWidget(w)
+        w.resize(1280, 720)
+        w.show()
+        qtbot.wait(20)
+        return w
+
+    again = reopened(saved)
+    assert again.generate_panel.isVisible() or again.regions_dock.isVisible()
+    assert not again.understand_panel.isVisible()
+    assert not again.generate_panel.isHidden() and not again.regions_dock.isHidden()
+    # damaged or foreign: the default (every panel closed), no exception
+    rng = random.Random(7)
+    state = saved["state"]
+    bad = [None, [], "x", {"version": 1, "state": state}, {"version": saved["version"]},
+           {"version": saved["version"], "state": 12}, {"version": saved["version"], "state": "!!!"},
+           {"version": saved["version"], "state": "A" * 300_000}]
+    for _ in range(12):
+        chars = list(state)
+        for _ in range(rng.randint(1, 20)):
+            chars[rng.randrange(len(chars))] = rng.choice("ABCxyz019+/=")
+        bad.append({"version": saved["version"], "state": "".join(chars)})
+    for layout in bad:
+        w = reopened(layout)
+        side = [d for d in w.side_docks if d.isVisible() and not d.isFloating()]
+        # restored exactly, or the default; either way the timeline keeps its room
+        assert all(d.width() <= w.width() // 2 for d in side), layout
+        if not isinstance(layout, dict) or layout.get("version") != saved["version"] \
+                or not isinstance(layout.get("state"), str) or layout["state"] in ("!!!", "A" * 300_000):
+            assert side == [], layout
+        w.close()
+    # View ▸ Reset Layout: back to the default
+    again.trigger("view.reset_layout")
+    assert all(d.isHidden() for d in again.side_docks)
+
+
+def test_names_elide_in_the_middle_with_the_whole_on_hover(window, open_loaded, tmp_path, qtbot):
+    import numpy as np
+    import soundfile as sf
+
+    path = tmp_path / "a recording with a rather long name made in the workbench.wav"
+    sf.write(path, np.zeros(8000, np.float32), 8000)
+    tab = open_loaded(str(path))
+    qtbot.wait(50)
+    header = next(iter(tab.timeline.headers.headers.values()))
+    shown = header.name.shown_text()
+    assert shown != header.name.text() and "…" in shown
+    assert shown.startswith("a r") and shown.endswith("wav")    # start and end, cut in the middle
+    assert header.name.text() in header.name.toolTip()
+    # a label track's name is beside its lane, wrapped, whole on hover
+    doc = tab.document
+    from workbench.core.regions import Region
+
+    doc.add_label_track("Speech recognition (openai/whisper-small)", [Region(0.1, 0.4, "hello")])
+    qtbot.waitUntil(lambda: bool(tab.timeline.headers.label_headers), timeout=3000)
+    label = next(iter(tab.timeline.headers.label_headers.values()))
+    assert label.toolTip() == "Speech recognition (openai/whisper-small)"
+    assert "\n" in label.text() or label.text() == label.toolTip()
+
+
+def test_a_long_status_message_does_not_widen_the_window(window):
+    width = window.width()
+    window.show_status("x" * 2000)
+    QApplication.processEvents()
+    assert window.width() == width
+    assert window.status_text.is_elided() and window.status_text.toolTip() == "x" * 2000
+
+
+def test_the_regions_columns_fit_the_panel(working, qtbot):
+    window, tab = working
+    from workbench.core.regions import Region
+
+    tab.document.add_label_track("Words", [Region(0.1, 0.4, "hello", confidence=0.9)])
+    window.ctx.view.show_dock("regions")
+    qtbot.wait(50)
+    table = window.regions_dock.table
+    shown = [c for c in range(table.model().columnCount()) if not table.isColumnHidden(c)]
+    assert 4 in shown and 1 in shown                 # the text and the start, always
+    assert sum(table.columnWidth(c) for c in shown) <= table.viewport().width() + 1
+    tip = table.model().data(table.model().index(0, 4), Qt.ItemDataRole.ToolTipRole)
+    assert "0:00:00.100" in tip and "0:00:00.400" in tip and "0.90" in tip and "Words" in tip
+
+
+def test_an_empty_window_offers_the_demo_and_hides_what_needs_a_recording(window, qtbot):
+    welcome = window.stack.widget(0)
+    assert window.stack.currentWidget() is welcome
+    assert not window.transport.play_action.isVisible() and not window.transport.record_action.isVisible()
+    assert not window.generate_panel.run.isEnabled() and not window.understand_panel.run.isEnabled()
+    from PySide6.QtWidgets import QLabel
+
+    text = " ".join(w.text() for w in welcome.findChildren(QLabel))
+    assert "Understand" in text and "Generate" in text
+    welcome.demo.click()
+    qtbot.waitUntil(lambda: window.current_tab() is not None and window.current_tab().loaded, timeout=20000)
+    assert window.current_tab().document.title.startswith("demo")
+    assert window.transport.play_action.isVisible()
+    assert window.generate_panel.run.isEnabled()
+
+
+def test_the_model_note_says_when_the_hub_cannot_be_reached(window, monkeypatch):
+    from panels import choose
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    panel = window.understand_panel
+    choose(panel, "asr")
+    panel.model.setEditText("openai/whisper-large-v3")
+    assert "cannot be reached" in panel.model_note.text()
+    panel.model.setEditText("silero-vad (bundled)")
+    assert "bundled" in panel.model_note.text()
