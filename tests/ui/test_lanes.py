@@ -167,3 +167,51 @@ def test_the_waveform_is_whole_on_a_hidpi_screen(window, open_loaded, half_tone)
     quiet = drawn[int(wave.x_of(0.2) * 2):int(wave.x_of(1.8) * 2)]
     assert loud.min() > 0.6 * image.height()
     assert quiet.max() <= 4
+
+
+def test_a_short_clip_s_spectrogram_ends_where_the_clip_ends(window, open_loaded, half_tone, tmp_path, qtbot):
+    """A 0.5 s clip on its own track in a 4 s document: its spectrogram lane is dark inside the
+    clip (quiet) but is the background past its end, not a black block to the tile's end."""
+    from workbench.core.audio import open_audio
+
+    tab = open_loaded(half_tone)
+    short = write(tmp_path / "short.wav", np.zeros(24000, np.float32), 48000, "WAV", "FLOAT")
+    tab.document.add_track(open_audio(short).load_all(), offset=0.0, undoable=True)
+    tl = tab.timeline
+    qtbot.waitUntil(lambda: len([lane for lane in tl.lanes if lane.kind == "spec"]) == 2, timeout=5000)
+    qtbot.waitUntil(tl.spectrogram_complete, timeout=10000)
+    qtbot.wait(50)
+    spec = [lane for lane in tl.lanes if lane.kind == "spec"][1]
+    view, image = _screen(tab)
+    inside = _pixel(view, image, spec, 0.25, 0.5)
+    past = [_pixel(view, image, spec, t, 0.5) for t in (0.7, 1.0, 2.0)]
+    assert inside.red() + inside.green() + inside.blue() < 150            # silence: dark
+    assert all(c.red() + c.green() + c.blue() > 700 for c in past), [c.name() for c in past]
+
+
+def test_a_spectrogram_being_computed_says_so(window, open_loaded, half_tone, qtbot):
+    tab = open_loaded(half_tone)
+    spec = next(lane for lane in tab.timeline.lanes if lane.kind == "spec")
+    qtbot.waitUntil(tab.timeline.spectrogram_complete, timeout=10000)
+    assert not spec.computing()
+    spec.images.clear()                          # as a long file's first view, before its tiles
+    spec.wanted = {("pending", 0)}
+    spec.update()
+    qtbot.wait(30)
+    view, image = _screen(tab)
+    c = _pixel(view, image, spec, 0.1, 0.93)      # the note's dark box, top left of the lane
+    assert spec.computing() and c.red() + c.green() + c.blue() < 500     # white: 765
+
+
+def test_a_region_s_whole_text_is_on_hover(window, open_loaded, half_tone):
+    from workbench.core.regions import Region
+
+    tab = open_loaded(half_tone)
+    long = "a region whose text is far longer than the region is wide on screen"
+    tab.document.add_label_track("Notes", [Region(1.0, 1.1, long, confidence=0.5)])
+    lane = next(lane for lane in tab.timeline.lanes if lane.kind == "labels")
+    region = lane.track.visible(0, 4)[0]
+    tip = lane.region_tip(region)
+    assert long in tip and "0:00:01.000" in tip and "0.50" in tip
+    hit, _ = lane.handler.hit(1.05, lane.seconds_per_pixel())
+    assert hit is region and lane.region_tip(None) == "Notes"

@@ -41,8 +41,15 @@ def test_lists_sizes_and_deletes(qtbot, tmp_path):
     qtbot.addWidget(dialog)
     assert dialog.table.rowCount() == 2 + len(others) and dialog.table.item(1, 1).text() == "150.0 KB"
     shown = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
-    assert "silero-vad (bundled with the package)" in shown
-    assert "resemblyzer voice vectors (bundled with the package)" in shown
+    assert "silero-vad (bundled)" in shown
+    assert "resemblyzer (bundled): voice vectors" in shown
+    # every bundled model is listed, Kokoro with the model joined into the cache counted
+    for name in ("yamnet (bundled)", "microwakeword (bundled)", "DeepFilterNet3 (bundled)", "kokoro (bundled)"):
+        assert any(s.startswith(name) for s in shown), name
+    kokoro = next(m for m in others if m["id"].startswith("kokoro"))
+    assert kokoro["size"] > 80e6
+    # it fits a 1280x720 screen
+    assert dialog.sizeHint().width() <= 1240 and dialog.width() <= 1240
     assert "whisper-tiny-int8-0123 (CTranslate2 copy)" in shown
     dialog.table.selectRow(1)
     freed = dialog.delete_selected()
@@ -50,7 +57,7 @@ def test_lists_sizes_and_deletes(qtbot, tmp_path):
     assert not (tmp_path / "models--openai--whisper-tiny").exists()
     # the bundled model stays (and says why); the converted copy goes
     rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
-    dialog.table.selectRow(rows.index("silero-vad (bundled with the package)"))
+    dialog.table.selectRow(rows.index("silero-vad (bundled)"))
     assert dialog.delete_selected() == 0 and "ships with the program" in dialog.status.text()
     rows = [dialog.table.item(r, 0).text() for r in range(dialog.table.rowCount())]
     dialog.table.selectRow(rows.index("whisper-tiny-int8-0123 (CTranslate2 copy)"))

@@ -179,3 +179,39 @@ def test_the_model_note_says_when_the_hub_cannot_be_reached(window, monkeypatch)
     assert "cannot be reached" in panel.model_note.text()
     panel.model.setEditText("silero-vad (bundled)")
     assert "bundled" in panel.model_note.text()
+
+
+def test_the_form_shows_what_applies_to_the_model(window, open_loaded, tmp_path):
+    import numpy as np
+    import soundfile as sf
+    from PySide6.QtWidgets import QComboBox
+    from panels import choose
+
+    path = tmp_path / "mono.wav"
+    sf.write(path, np.zeros(8000, np.float32), 8000)
+    open_loaded(str(path))
+    gen = window.generate_panel
+    choose(gen, "tts")
+    assert gen.model.currentText() == "kokoro (bundled)"            # the bundled voice by default
+    hidden = {n for n, w in gen.widgets.items() if not gen.form.isRowVisible(w)}
+    assert {"seed", "variations", "speaker_model", "vocoder"} <= hidden and "voice" not in hidden
+    voice = gen.widgets["voice"]
+    assert isinstance(voice, QComboBox) and voice.currentText() == "jf_alpha"
+    assert voice.count() == 5 and "English" in voice.itemData(4, Qt.ItemDataRole.ToolTipRole)
+    assert "seed" not in gen.values() and gen.values()["voice"] == "jf_alpha"
+    gen.model.setEditText("microsoft/speecht5_tts")
+    hidden = {n for n, w in gen.widgets.items() if not gen.form.isRowVisible(w)}
+    assert not {"seed", "speaker_model", "vocoder"} & hidden and "speaking_rate" in hidden
+    choose(gen, "tone")
+    assert gen.widgets["sweep_to"].text() == "none"                  # zero in words
+    assert gen.widgets["frequency"].text() == "440 Hz"               # the precision it has
+    choose(gen, "enhance")
+    assert gen.model.currentText() == "DeepFilterNet3 (bundled)" and "bundled" in gen.model_note.text()
+    assert gen.widgets["post_filter"].singleStep() < gen.widgets["post_filter"].maximum() / 5
+    und = window.understand_panel
+    choose(und, "diarize")
+    assert und.widgets["speakers"].text() == "estimate"
+    assert [und.channel.itemData(i) for i in range(und.channel.count())] == ["mix"]   # a mono file
+    choose(und, "overview")
+    hidden = {n for n, w in und.widgets.items() if not und.form.isRowVisible(w)}
+    assert {"window_s", "hop_s"} <= hidden                           # YAMNet hears fixed windows

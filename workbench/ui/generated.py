@@ -133,15 +133,17 @@ class GeneratedDock(QDockWidget):
         for checkpoint in registry.get("asr").checkpoints:
             self.asr_model.addItem(checkpoint)
         self.asr_model.setToolTip("The speech recognizer that checks: a Hub id or a local folder")
+        self.asr_model.lineEdit().setCursorPosition(0)       # the id's start, not its end cut
         self.check = QPushButton("Check")
         self.check.setToolTip("Transcribe this clip and compare with the text it was asked to say")
         self.check.clicked.connect(lambda: self._with_current(self.check_requested.emit))
         for combo in (self.where, self.sort, self.asr_model):     # narrow docks stay narrow
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
-        rows = [QHBoxLayout() for _ in range(4)]
-        for row, widgets in zip(rows, ((self.play, self.again, self.delete), (self.insert, self.where),
-                                       (self.use, self.sort), (self.check_new, self.asr_model, self.check))):
+        rows = [QHBoxLayout() for _ in range(6)]     # short rows: they fit a narrow side panel
+        for row, widgets in zip(rows, ((self.play, self.again), (self.insert, self.where),
+                                       (self.use, self.delete), (self.sort,), (self.check_new,),
+                                       (self.asr_model, self.check))):
             for w in widgets:
                 row.addWidget(w, 1 if isinstance(w, QComboBox) else 0)
         box = QWidget()

@@ -34,6 +34,11 @@ class ScoresDock(QDockWidget):
         self.labels.setToolTip("Untick a label to hide its regions")
         self.labels.itemChanged.connect(lambda _item: self.apply(self.spin.value()))
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
+        for combo in (self.track_box,):       # the panel's width, not the longest track name
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
+        self.slider.setMinimumWidth(40)
         box = QWidget()
         layout = QVBoxLayout(box)
         layout.setContentsMargins(4, 4, 4, 4)

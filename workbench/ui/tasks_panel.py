@@ -80,12 +80,15 @@ def widget_for(param):
 def suggest(w, param, family: str) -> None:
     """Fill a suggestions box with the values ``family`` offers (the typed text stays when it
     is one of them or the family offers none)."""
-    values = param.suggested(family)
+    pairs = [v if isinstance(v, tuple) else (v, "") for v in param.suggested(family)]
+    values = [v for v, _ in pairs]
     text = w.currentText()
     w.blockSignals(True)
     w.clear()
-    for v in values:
+    for v, note in pairs:            # the value, and in its tooltip what it is (its language...)
         w.addItem(v)
+        if note:
+            w.setItemData(w.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
     if values and (text not in values):
         text = values[0] if not text or family == "kokoro" else text
     w.setEditText(text)
@@ -192,9 +195,19 @@ class TaskPanel(QDockWidget):
         layout.addWidget(self.tasks)
         layout.addWidget(self.description)
         layout.addWidget(self.form_box)
-        layout.addWidget(self.run)
         layout.addStretch(1)
-        self.setWidget(scrolling(box))
+        # the form scrolls; Run stays in sight below it, however long the form
+        outer = QWidget()
+        column = QVBoxLayout(outer)
+        column.setContentsMargins(0, 0, 0, 6)
+        column.setSpacing(4)
+        self.scroller = scrolling(box)
+        column.addWidget(self.scroller, 1)
+        run_row = QHBoxLayout()
+        run_row.setContentsMargins(6, 0, 6, 0)
+        run_row.addWidget(self.run)
+        column.addLayout(run_row)
+        self.setWidget(outer)
         self.readers: dict[str, callable] = {}
         self.widgets: dict = {}
         self.params: dict = {}
@@ -271,7 +284,7 @@ class TaskPanel(QDockWidget):
             self.model.editTextChanged.connect(self._show_model_status)
             self.model.editTextChanged.connect(self._show_family)
             self._show_model_status(self.model.currentText())
-            self.form.addRow("", self.model_note)
+            self.form.addRow(self.model_note)      # the whole width: it wraps, never overlaps
         self.widgets = {}
         self.params = {}
         for p in spec.params:

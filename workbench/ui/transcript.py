@@ -5,8 +5,9 @@ speaker everywhere.  "Assign speakers" gives each line the speaker of a diarizat
 overlaps most; "Save as text…" writes “[h:mm:ss.s] Speaker: text” lines."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QFileDialog, QHBoxLayout,
+                               QStyledItemDelegate,
                                QHeaderView, QLabel, QMessageBox, QPushButton, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -15,6 +16,25 @@ from workbench.ui.timeline.axes import format_time
 
 ROLE = Qt.ItemDataRole.UserRole
 TIME, SPEAKER, TEXT = range(3)
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """Rows as tall as their text wrapped at its column's width (a tree view's own delegate
+    does not know the width, so long lines were elided, not wrapped)."""
+
+    def __init__(self, view) -> None:
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index):        # noqa: N802
+        size = super().sizeHint(option, index)
+        width = self.view.columnWidth(index.column()) - 8
+        text = index.data() or ""
+        if width > 20 and text:
+            rect = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000),
+                                                   int(Qt.TextFlag.TextWordWrap), text)
+            size.setHeight(max(size.height(), rect.height() + 6))
+        return size
 
 
 class TranscriptDock(QDockWidget):
@@ -32,11 +52,19 @@ class TranscriptDock(QDockWidget):
         self.lines.header().setSectionResizeMode(TIME, QHeaderView.ResizeMode.ResizeToContents)
         self.lines.header().setSectionResizeMode(SPEAKER, QHeaderView.ResizeMode.ResizeToContents)
         self.lines.header().setStretchLastSection(True)
+        self.lines.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.lines.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.lines.setItemDelegate(WrappingDelegate(self.lines))
+        # a new width wraps the lines anew
+        self.lines.header().sectionResized.connect(lambda *_: self.lines.doItemsLayout())
         self.lines.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.lines.itemClicked.connect(self._clicked)
         self.lines.itemDoubleClicked.connect(self._edit)
         self.lines.itemChanged.connect(self._edited)
         self.speakers_box = QComboBox()
+        for combo in (self.track_box, self.speakers_box):   # the panel's width, not the longest name
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(8)
         self.speakers_box.setToolTip("The track of speaker turns (from “Who spoke when”)")
         self.assign_button = QPushButton("Assign speakers")
         self.assign_button.setToolTip("Give each line the speaker whose turns it overlaps most")
@@ -49,12 +77,15 @@ class TranscriptDock(QDockWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.track_box)
         layout.addWidget(self.lines)
-        row = QHBoxLayout()
+        row = QHBoxLayout()              # two rows: they fit a narrow side panel
         row.addWidget(QLabel("Speakers from"))
         row.addWidget(self.speakers_box, 1)
-        row.addWidget(self.assign_button)
-        row.addWidget(self.save_button)
         layout.addLayout(row)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.assign_button)
+        buttons.addWidget(self.save_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
         self.setWidget(box)
         self.doc = None
         self.timeline = None

@@ -70,6 +70,9 @@ def model_generator(id: str, title: str, description: str, run: str, checkpoints
 SPEECH = {"kokoro": ("kokoro",), "speecht5": ("speecht5",), "bark": ("bark",),
           "vits": ("mms-tts", "vits")}
 KOKORO_VOICES = ("jf_alpha", "jf_gongitsune", "jf_nezumi", "jf_tebukuro", "jm_kumo")
+# (voice, what it is): the bundled styles are Kokoro's Japanese voices; they speak English here
+KOKORO_NOTES = tuple((v, f"Kokoro's Japanese {'male' if v.startswith('jm_') else 'female'} voice "
+                         f"“{v[3:]}”, speaking English") for v in KOKORO_VOICES)
 
 
 model_generator(
@@ -83,7 +86,7 @@ model_generator(
      "facebook/mms-tts-deu", "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
     Param("text", "text", "Hello. This is Audio Workbench speaking.", "Text"),
     Param("voice", "str", "", "Voice", families=("kokoro", "speecht5", "bark"), suggestions=(
-              ("kokoro", KOKORO_VOICES), ("speecht5", KOKORO_VOICES),
+              ("kokoro", KOKORO_NOTES), ("speecht5", KOKORO_NOTES),
               ("bark", ("v2/en_speaker_6", "v2/en_speaker_9", "v2/de_speaker_3", "v2/fr_speaker_1"))),
           help="kokoro: one of its bundled voice styles (empty: jf_alpha); they are Kokoro's "
                "Japanese voices (jf_: female, jm_: male) speaking English, with an accent, as no "

@@ -42,10 +42,22 @@ class ViewController(Controller):
             return
         if front or not was_open:
             dock.raise_()
+        self.whole_tab_names()
         if not was_open and not dock.isFloating() \
                 and window.dockWidgetArea(dock) in (Qt.DockWidgetArea.RightDockWidgetArea,
                                                     Qt.DockWidgetArea.LeftDockWidgetArea):
             window.resizeDocks([dock], [side_width(window.width())], Qt.Orientation.Horizontal)
+
+    def whole_tab_names(self) -> None:
+        """The side panel's tabs keep their whole names ("Understand", not "U…") and scroll
+        with arrows when they do not all fit (Qt makes a tab bar per group of tabbed docks)."""
+        from PySide6.QtWidgets import QTabBar
+
+        for bar in self.window.findChildren(QTabBar):
+            if bar.parent() is self.window:
+                bar.setElideMode(Qt.TextElideMode.ElideNone)
+                bar.setUsesScrollButtons(True)
+                bar.setExpanding(False)
 
     def save_layout(self) -> dict:
         """The panels as they are (which are open, where, how wide) for the next start."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QDialogButtonBox, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QMessageBox, QProgressBar,
                                QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout)
@@ -22,19 +23,32 @@ class ModelsDialog(QDialog):
         self.resize(760, 420)
         self.cache = cache or models.cache_dir()
         self.confirm = confirm or self._confirm
-        where = QLabel(f"Cache: {self.cache}" + ("  ·  offline (HF_HUB_OFFLINE): only cached models "
-                                                 "can run" if models.offline() else ""))
+        from workbench.tasks.model_status import hub_reachable
+
+        hub = hub_reachable()
+        reach = ("  ·  offline (HF_HUB_OFFLINE): only models that are here can run" if models.offline()
+                 else "  ·  the Hub cannot be reached from this computer now: nothing can be "
+                      "downloaded; bundled models and model folders work" if hub is False else "")
+        where = QLabel(f"Cache: {self.cache}{reach}")
         where.setWordWrap(True)
+        self.hub_unreachable = hub is False or models.offline()
         self.table = QTableWidget(0, 4)
         self.table.setHorizontalHeaderLabels(("Model", "Size", "Last used", "Folder"))
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        for col in range(3):
-            self.table.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # fixed widths, the folder elided in the middle: the dialog fits a laptop screen whatever
+        # the names (ResizeToContents made it 1408 px wide); the whole of each cell on hover
+        header = self.table.horizontalHeader()
+        for col, width in ((0, 300), (1, 90), (2, 90)):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
+            self.table.setColumnWidth(col, width)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.setWordWrap(False)
         self.total = QLabel()
+        self.total.setWordWrap(True)
         self.delete = QPushButton("Delete")
         self.delete.clicked.connect(self.delete_selected)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
@@ -81,7 +95,7 @@ class ModelsDialog(QDialog):
             return
         if models.offline():
             self.status.setText("Offline (HF_HUB_OFFLINE is set): nothing can be downloaded. On a "
-                                f"connected machine run `workbench download {model_id}`.")
+                                f"connected machine run “workbench download {model_id}”.")
             return
         cache = self.cache
         worker = GeneratorWorker(lambda cancelled: downloads.download(model_id, cache_dir=cache,
@@ -132,11 +146,15 @@ class ModelsDialog(QDialog):
             if m.get("partial"):
                 size += f" + {human(m['partial'])} of a stopped download (Download continues it)"
             for col, text in enumerate((m["id"], size, used, m["path"])):
-                self.table.setItem(row, col, QTableWidgetItem(text))
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
         count = len(hub)
         text = (f"{count} model{'s' if count != 1 else ''}, {human(sum(m['size'] for m in hub))} in the cache."
                 if hub else "No models downloaded yet. Models are fetched when a task first uses them "
-                "(or below), into this cache, shared with other tools.")
+                "(or below), into this cache, shared with other tools" + (
+                    "; the Hub cannot be reached now, so use the bundled models or a model folder."
+                    if self.hub_unreachable else "."))
         if others:
             text += (f" Also here: {len(others)} bundled, converted or your own folders "
                      f"({human(sum(m['size'] for m in others))}); your folders are used where they are.")

@@ -396,9 +396,25 @@ class LabelLane(Lane):
         self.layers = [self.layer.paint]
         self.handler = LabelLaneHandler(timeline, self)
         self.setToolTip(track.name)
+        self.setAcceptHoverEvents(True)
+        self.running = running
         if running:        # results still coming in: look, don't touch
             self.handler = AudioLaneHandler(timeline)
             self.setToolTip(f"{track.name}: still running")
+
+    def hoverMoveEvent(self, ev) -> None:   # noqa: N802
+        """The whole text of the region under the pointer (a short region shows it cut)."""
+        region = None
+        if not self.running and self.plot_rect().contains(ev.pos()):
+            region, _ = self.handler.hit(self.time_at(ev.scenePos()), self.seconds_per_pixel())
+        self.setToolTip(self.region_tip(region))
+
+    def region_tip(self, region) -> str:
+        if region is None:
+            return self.track.name if not self.running else f"{self.track.name}: still running"
+        conf = "" if region.confidence is None else f" · {region.confidence:.2f}"
+        return (f"{region.text or '(no text)'}\n{format_time(region.start)} – {format_time(region.end)}"
+                f"{conf}\n{self.track.name}")
 
     def gutter_key(self):
         return self.track.name

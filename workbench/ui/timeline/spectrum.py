@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtCore import QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QImage, QPainter, QRegion
 
 from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
@@ -83,12 +83,39 @@ class SpectrogramLane(Lane):
     def _paint_tiles(self, p: QPainter, lane) -> None:
         h = self.rect().height()
         scale, shift = self.mapping()
+        p.save()
+        # only where the track has audio: a tile reaches past a clip's end (or into a gap
+        # between clips) with silence, which the colour map would paint as a black block
+        t0, t1 = self.timeline.view_range()
+        where = QRegion()
+        for clip in self.track.clips:
+            end = clip.start + clip.duration
+            if end >= t0 and clip.start <= t1:
+                a, b = scale * clip.start + shift, scale * end + shift
+                where = where.united(QRect(int(np.floor(a)), 0, int(np.ceil(b - np.floor(a))), int(h) + 1))
+        p.setClipRegion(where, Qt.ClipOperation.IntersectClip)
         # an old zoom's tiles stand in (under the new ones) until the new tiles arrive
         for current in (False, True):
             for tile in self.images.values():
                 if tile.current is current:
                     x = scale * tile.start + shift
                     p.drawImage(QRectF(x, 0, scale * tile.span, h), tile.image)
+        p.restore()
+        if self.computing() and not any(tile.start < t1 and tile.start + tile.span > t0
+                                        for tile in self.images.values()):
+            # nothing to show yet (a long file's first tiles take a while): say so
+            text = "Computing the spectrogram…"
+            box = QRectF(self.plot_rect().left() + 6, 4, self.metrics.horizontalAdvance(text) + 12,
+                         self.metrics.height() + 6)
+            p.fillRect(box, QColor(0, 0, 0, 150))
+            p.setPen(QColor(255, 255, 255))
+            p.setFont(self.text_font)
+            p.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def computing(self) -> bool:
+        """Tiles the view needs are still being computed."""
+        wanted = getattr(self, "wanted", None)
+        return bool(wanted) and not wanted.issubset(self.images.keys())
 
     def gutter_key(self):
         return self.params.scale, self.rate, self.params.min_freq
