@@ -215,3 +215,21 @@ def test_the_form_shows_what_applies_to_the_model(window, open_loaded, tmp_path)
     choose(und, "overview")
     hidden = {n for n, w in und.widgets.items() if not und.form.isRowVisible(w)}
     assert {"window_s", "hop_s"} <= hidden                           # YAMNet hears fixed windows
+
+
+def test_every_task_s_form_fits_the_panel_without_cutting(working, qtbot):
+    """At the side panel's default width at 1280x720, no task's form is wider than the panel
+    shows (it would be cut at the right: the panel does not scroll sideways)."""
+    from panels import choose
+
+    window, _ = working
+    cut = []
+    for name, panel in (("understand", window.understand_panel), ("generate", window.generate_panel)):
+        window.ctx.view.show_dock(name)
+        for spec in registry.all_tasks(name):
+            choose(panel, spec.id)
+            qtbot.wait(10)
+            view, content = panel.scroller.viewport().width(), panel.scroller.widget().minimumSizeHint().width()
+            if content > view:
+                cut.append((spec.id, view, content))
+    assert cut == []

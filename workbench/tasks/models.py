@@ -199,7 +199,7 @@ def other_models() -> list[dict]:
         if not folders:
             continue
         size = sum(_folder_size(f) for f in folders) + sum(m.stat().st_size for m in made if m.is_file())
-        note = f" (+ {len(made)} file made from it in the cache)" if made else ""
+        note = " + its model joined in the cache" if made else ""
         out.append({"id": what + note, "kind": "bundled", "size": size, "path": str(folders[0]),
                     "last_used": 0.0, "partial": 0})
     root = ct2_cache_root()

@@ -67,7 +67,7 @@ class WelcomePage(QWidget):
                         "effects and tones as clips. Both open in the panel on the right, also from "
                         "the View menu.")
         panels.setWordWrap(True)
-        panels.setMaximumWidth(520)
+        panels.setFixedWidth(520)        # a fixed width: the wrapped height is then right
         button = QPushButton("Open a recording…")
         button.clicked.connect(window.ctx.files.open_dialog)
         self.demo = QPushButton("Try the demo recording")
@@ -87,7 +87,11 @@ class WelcomePage(QWidget):
         layout.addLayout(buttons)
         layout.addSpacing(12)
         panels.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        layout.addWidget(panels, 0, Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        row.addStretch(1)
+        row.addWidget(panels)
+        row.addStretch(1)
+        layout.addLayout(row)
         layout.addStretch(3)
 
 

@@ -109,7 +109,7 @@ def scrolling(content: QWidget) -> QScrollArea:
 def narrow(combo: QComboBox) -> QComboBox:
     """A combo box whose width follows the panel, not its longest item (whole on its list)."""
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
+    combo.setMinimumContentsLength(6)
     return combo
 
 
@@ -216,6 +216,15 @@ class TaskPanel(QDockWidget):
         self.run.setToolTip("Open a recording first (File ▸ Open, or the demo)")
         if self.tasks.count():
             self.tasks.setCurrentRow(0)
+
+    def resizeEvent(self, ev) -> None:        # noqa: N802
+        """Narrow (the side panel's default width): each label above its field, so nothing is
+        cut; wider: labels beside the fields."""
+        super().resizeEvent(ev)
+        policy = (QFormLayout.RowWrapPolicy.WrapAllRows if self.width() < 330
+                  else QFormLayout.RowWrapPolicy.WrapLongRows)
+        if self.form.rowWrapPolicy() != policy:
+            self.form.setRowWrapPolicy(policy)
 
     def current_spec(self):
         item = self.tasks.currentItem()
@@ -365,7 +374,7 @@ class TaskPanel(QDockWidget):
         """A chooser of saved (and built-in) prompt sets over the prompts box, and Save."""
         from workbench.core.prompt_sets import all_sets
 
-        self.sets_box = QComboBox()
+        self.sets_box = narrow(QComboBox())
         self.sets_box.setToolTip("Put a saved set of prompts into the box below")
         self.sets_box.addItem("Choose a set…", None)
         for name, prompts in all_sets().items():

@@ -168,6 +168,7 @@ class TransportBar(QToolBar):
         # nothing open: nothing to play, record into or measure, so the bar shows none of it
         for action in self.actions():
             action.setVisible(doc is not None)
+        self.setVisible(doc is not None)
         if doc is None:
             for f in (self.cursor_field, self.start_field, self.end_field):
                 f.show_time(None)
