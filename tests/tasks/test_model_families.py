@@ -50,3 +50,13 @@ def test_kokoro_s_provenance_keeps_only_what_applied():
     assert params["text"] == "Hello." and "voice" in params
     assert {"seed", "variations", "speaker_model", "vocoder"}.isdisjoint(params)
     assert "seed" not in clip.provenance and clip.provenance["model"] == "kokoro (bundled)"
+
+
+def test_the_wake_word_models_have_no_window_to_set():
+    kw = registry.get("keywords")
+    assert kw.checkpoints[0] == "microwakeword (bundled)"
+    shown = {p.name for p in kw.params if kw.applies(p, kw.checkpoints[0])}
+    assert shown == {"keywords", "threshold"}
+    assert {"window_s", "hop_s"} <= {p.name for p in kw.params if kw.applies(p, "MIT/ast-finetuned-speech-commands-v2")}
+    words = next(p for p in kw.params if p.name == "keywords").suggested("microwakeword")
+    assert "okay_nabu" in words and ("", "all four wake words") in words

@@ -78,8 +78,12 @@ def widget_for(param):
 
 
 def suggest(w, param, family: str) -> None:
-    """Fill a suggestions box with the values ``family`` offers (the typed text stays when it
-    is one of them or the family offers none)."""
+    """Fill a suggestions box with the values ``family`` offers when the family changes: the
+    text stays when it is one of them (or the family offers none), else it becomes the family's
+    first value (which may be "")."""
+    if w.property("family") == family:    # the same family: the list and what was typed stay
+        return
+    w.setProperty("family", family)
     pairs = [v if isinstance(v, tuple) else (v, "") for v in param.suggested(family)]
     values = [v for v, _ in pairs]
     text = w.currentText()
@@ -89,8 +93,8 @@ def suggest(w, param, family: str) -> None:
         w.addItem(v)
         if note:
             w.setItemData(w.count() - 1, note, Qt.ItemDataRole.ToolTipRole)
-    if values and (text not in values):
-        text = values[0] if not text or family == "kokoro" else text
+    if values and text not in values:
+        text = values[0]
     w.setEditText(text)
     w.blockSignals(False)
 

@@ -86,7 +86,9 @@ model_generator(
      "facebook/mms-tts-deu", "facebook/mms-tts-fra", "facebook/mms-tts-spa"),
     Param("text", "text", "Hello. This is Audio Workbench speaking.", "Text"),
     Param("voice", "str", "", "Voice", families=("kokoro", "speecht5", "bark"), suggestions=(
-              ("kokoro", KOKORO_NOTES), ("speecht5", KOKORO_NOTES),
+              ("kokoro", KOKORO_NOTES),
+              ("speecht5", (("", "the voice of the selected speech (jf_alpha when nothing is selected)"),)
+               + KOKORO_NOTES),
               ("bark", ("v2/en_speaker_6", "v2/en_speaker_9", "v2/de_speaker_3", "v2/fr_speaker_1"))),
           help="kokoro: one of its bundled voice styles (empty: jf_alpha); they are Kokoro's "
                "Japanese voices (jf_: female, jm_: male) speaking English, with an accent, as no "

@@ -241,12 +241,16 @@ TASKS.append(TaskSpec(
     sample_rate=16000,
     checkpoints=("microwakeword (bundled)", "MIT/ast-finetuned-speech-commands-v2"),
     output_track="Keywords",
+    # the wake-word models listen in their own steps: window and hop are a classifier's (a Hub id)
+    families={"microwakeword": ("microwakeword",), "classifier": ("/",)},
     params=(
         Param("keywords", "str", "", "Keywords",
-              help="Words to look for, separated by commas (empty: all the model knows)"),
-        Param("window_s", "float", 1.0, "Window", 0.3, 3.0, unit="s",
+              help="Words to look for, separated by commas (empty: all the model knows)",
+              suggestions=(("microwakeword", (("", "all four wake words"), "okay_nabu", "hey_jarvis",
+                                              "hey_mycroft", "alexa")),)),
+        Param("window_s", "float", 1.0, "Window", 0.3, 3.0, unit="s", families=("classifier",),
               help="Speech Commands words are one second long"),
-        Param("hop_s", "float", 0.25, "Hop", 0.05, 2.0, unit="s"),
+        Param("hop_s", "float", 0.25, "Hop", 0.05, 2.0, unit="s", families=("classifier",)),
         Param("threshold", "float", 0.5, "Threshold", 0.0, 1.0),
     ),
 ))
