@@ -279,9 +279,11 @@ class TaskPanel(QDockWidget):
         self.model.editTextChanged.connect(self.model.setToolTip)
         self.model.setToolTip(self.model.currentText())
         if spec.needs_model or spec.checkpoints or self.panel != "generate":
-            browse = QPushButton("Browse…")
-            browse.setToolTip("Choose a model folder on this computer (a checkpoint saved with "
-                              "save_pretrained, or a downloaded snapshot)")
+            browse = QPushButton("…")           # narrow: the model's name gets the room
+            browse.setAccessibleName("Browse…")
+            browse.setFixedWidth(30)
+            browse.setToolTip("Browse… for a model folder on this computer (a checkpoint saved "
+                              "with save_pretrained, or a downloaded snapshot)")
             browse.setEnabled(spec.needs_model)
             browse.clicked.connect(self._browse_model)
             row = QWidget()
