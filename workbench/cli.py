@@ -88,12 +88,26 @@ def _targets(inputs: list[tuple[Path, Path]], out: Path, ext: str) -> list[Path]
     return targets
 
 
-def _spans(path: str, track: str | None):
+def parse_columns(text: str | None) -> dict | None:
+    """--columns start=onset,end=offset,text=label -> {"start": "onset", ...}."""
+    if not text:
+        return None
+    out = {}
+    for part in text.split(","):
+        what, eq, name = part.partition("=")
+        if not eq or not what.strip() or not name.strip():
+            raise ValueError(f"--columns takes WHAT=COLUMN pairs separated by commas "
+                             f"(start=onset,end=offset,text=label), not “{part}”")
+        out[what.strip().lower()] = name.strip()
+    return out
+
+
+def _spans(path: str, track: str | None, columns: dict | None = None):
     """The regions of one track of a label file as ranges that remember their text."""
     from workbench.formats.labels import read_labels
     from workbench.tasks.plan import Span
 
-    tracks = read_labels(Path(path))
+    tracks = read_labels(Path(path), columns)
     if not tracks:
         raise KeyError(f"{path} has no label tracks")
     names = [name for name, _ in tracks]
@@ -130,6 +144,9 @@ def _run_command(argv: list[str]) -> int:
     p.add_argument("--regions", metavar="LABELS", help="run on each region of this label file "
                    "(one input): e.g. enroll the voices named in a Speakers track")
     p.add_argument("--track", help="which track of --regions (default: its first)")
+    p.add_argument("--columns", metavar="WHAT=COLUMN,...",
+                   help="which columns of a --regions table hold what, where their names do not "
+                        "say: e.g. start=onset,end=offset,text=label")
     p.add_argument("--format", default=".json", help="extension of each file written into a folder")
     p.add_argument("--model", help="Hub id or local folder of the checkpoint")
     p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
@@ -168,9 +185,11 @@ def _run_command(argv: list[str]) -> int:
         return _generate(spec, params, args)
     inputs = _inputs(args.inputs)
     try:
-        spans = _spans(args.regions, args.track) if args.regions else None
-    except (LabelFormatError, OSError, KeyError) as exc:
-        print(f"workbench run: {getattr(exc, 'problem', None) or (exc.args or [exc])[0]}", file=sys.stderr)
+        spans = _spans(args.regions, args.track, parse_columns(args.columns)) if args.regions else None
+    except (LabelFormatError, OSError, KeyError, ValueError) as exc:
+        hint = ("; name them with --columns start=COLUMN,end=COLUMN,text=COLUMN"
+                if getattr(exc, "header", None) else "")
+        print(f"workbench run: {getattr(exc, 'problem', None) or (exc.args or [exc])[0]}{hint}", file=sys.stderr)
         return 2
     if spans is not None and len(inputs) != 1:
         print("workbench run: --regions goes with one input file", file=sys.stderr)

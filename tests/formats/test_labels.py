@@ -220,7 +220,7 @@ def test_srt_multiline_and_vtt_settings(tmp_path):
     ("s.srt", "1\n00:00:01,000 --> 00:00:02,000\nok\n\n2\n00:00:03 --> 00:00:04,000\nbad\n", 6, "00:01:02,500"),
     ("s.srt", "hello\nworld\n", 1, "start --> end"),
     ("v.vtt", "00:01.000 --> 00:02.000\nhi\n", 1, "WEBVTT"),
-    ("c.csv", "begin,finish\n1,2\n", 1, "start"),
+    ("c.csv", "begin,finish\n1,2\n", 1, "end time"),      # “begin” is a start (Raven, BirdNET); no end
     ("c.csv", "start,end,text\n1,2,a\n3,x,b\n", 3, "the end"),
     ("j.json", '{"tracks": [', 1, "malformed"),
     ("t.TextGrid", "hello", 1, "TextGrid"),

@@ -25,6 +25,14 @@ def seeds() -> list[tuple[str, bytes]]:
         these = tracks if fmt.multi_track else tracks[:1]
         text = fmt.write(these, duration=5.0) if fmt.name == "Praat TextGrid" else fmt.write(these)
         out.append((fmt.extensions[0], text.encode("utf-8")))
+        # the same file as Windows tools write it: UTF-16 with a byte-order mark, CRLF
+        out.append((fmt.extensions[0], b"\xff\xfe" + text.replace("\n", "\r\n").encode("utf-16-le")))
+    # tables and lines as other tools write them (issue 26)
+    out.append((".csv", "Start (s),End (s),Scientific name,Common name,Confidence\n0,3,Turdus merula,"
+                        "Eurasian Blackbird,0.85\n".encode("utf-8")))
+    out.append((".vtt", b"WEBVTT\nKind: captions\nLanguage: en\n\n00:00:01.000 --> 00:00:02.000\nOne\n"
+                        b"00:00:03.000 --> 00:00:04.000\nTwo\n"))
+    out.append((".lab", b"0.0\t3.0\tEurasian Blackbird\t0.8541\n"))
     return out
 
 

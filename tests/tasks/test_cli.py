@@ -180,3 +180,22 @@ def test_ctrl_c_during_speech_recognition_stops_cleanly(real_whisper, sentences,
     done = complete()
     assert 1 <= len(done) < 8 and all(p.stat().st_size > 0 for p in done)
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
+
+
+def test_regions_from_a_table_with_other_column_names(speech_file, tmp_path):
+    """--regions takes a table from another tool; where its names say nothing, --columns does
+    (and without it the refusal names the columns and the option)."""
+    from workbench.cli import parse_columns
+
+    path, truth = speech_file
+    table = tmp_path / "calls.csv"
+    table.write_text("t0,t1,who\n" + "".join(f"{a:.3f},{b:.3f},Ann\n" for a, b in truth))
+    refused = wb("run", "vad", str(path), "--regions", str(table), "-o", str(tmp_path / "x.csv"))
+    assert refused.returncode == 2 and "--columns" in refused.stderr and "t0, t1, who" in refused.stderr
+    done = wb("run", "vad", str(path), "--regions", str(table), "--columns", "start=t0,end=t1,text=who",
+              "-o", str(tmp_path / "x.csv"))
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "x.csv").read_text().count("\n") >= 2
+    assert parse_columns("start = a, end=b") == {"start": "a", "end": "b"}
+    with pytest.raises(ValueError):
+        parse_columns("start")

@@ -237,3 +237,34 @@ def test_transcript_speakers_assigned_renamed_and_saved_as_text(window, tab, qtb
     assert [dock.line(i).text(1) for i in range(3)] == ["Speaker 1", "Speaker 2", "Speaker 2"]
     dock.resize(700, 300)
     dock.grab().save(str(tmp_path / "transcript.png"))
+
+
+def test_a_table_with_unknown_column_names_asks_which_is_which(window, tab, tmp_path):
+    """Issue 26: a CSV whose columns the workbench cannot tell is not imported with empty text;
+    the window asks (the dialog is replaced here), and a cancel imports nothing."""
+    src = tmp_path / "odd.csv"
+    src.write_text("t0,t1,thing\n1,2,dog\n3,4,cat\n")
+    asked = []
+
+    def answer(name, header, problem):
+        asked.append((name, header))
+        return {"start": "t0", "end": "t1", "text": "thing"}
+
+    window.ctx.edits.ask_columns = answer
+    window.ctx.edits.import_labels(src)
+    assert asked == [("odd.csv", ["t0", "t1", "thing"])]
+    assert [r.text for r in tab.document.label_tracks[0]] == ["dog", "cat"]
+    tab.document.history.undo()
+    window.ctx.edits.ask_columns = lambda *a: {}                # cancelled
+    window.ctx.edits.import_labels(src)
+    assert tab.document.label_tracks == [] and not window.messages
+
+
+def test_the_columns_dialog_guesses_and_answers(qtbot):
+    from workbench.ui.dialogs.columns import ColumnsDialog
+
+    dialog = ColumnsDialog("odd.csv", ["onset_ms", "offset_ms", "thing"], "which column is the text?")
+    qtbot.addWidget(dialog)
+    assert dialog.choices() == {"start": "onset_ms", "end": "offset_ms", "text": "thing"}
+    dialog.boxes["text"].setCurrentIndex(0)
+    assert dialog.choices()["text"] == ""                       # regions without text, said so

@@ -6,7 +6,7 @@ naming the line and what was expected; a reader never returns half a file.  Ever
 
 | format    | extension               | tracks | points | band | confidence |
 |-----------|-------------------------|--------|--------|------|------------|
-| Audacity  | .txt                    | 1      | yes    | yes  | no         |
+| Audacity  | .txt, .lab              | 1      | yes    | yes  | a 4th column (BirdNET) |
 | SRT       | .srt                    | 1      | no     | no   | no         |
 | WebVTT    | .vtt                    | 1      | no     | no   | no         |
 | TextGrid  | .TextGrid               | many   | yes    | no   | no         |
@@ -31,8 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from workbench.formats.label_common import (LabelFormatError, Tracks, by_speaker, fixed, lines_of,
-                                            number, one_line)
+from workbench.formats.label_common import (LabelFormatError, Tracks, by_speaker, decode, fixed,
+                                            lines_of, number, one_line)
 from workbench.formats.region import Region
 from workbench.formats.subtitles import (read_srt, read_transcript, read_vtt, write_srt,
                                          write_transcript, write_vtt)
@@ -59,8 +59,20 @@ def read_audacity(text: str, path=None) -> Tracks:
             raise LabelFormatError(path, n, "expected start<TAB>end<TAB>text")
         start = number(parts[0], path, n, "the start")
         end = number(parts[1], path, n, "the end")
-        regions.append(Region(start, end, "\t".join(parts[2:])))
+        text, confidence = "\t".join(parts[2:]), None
+        if len(parts) == 4 and _score(parts[3]) is not None:   # BirdNET: start end label confidence
+            text, confidence = parts[2], _score(parts[3])
+        regions.append(Region(start, end, text, confidence))
     return [("Labels", regions)]
+
+
+def _score(text: str) -> float | None:
+    """A confidence between 0 and 1 written as a number, or None."""
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if 0.0 <= value <= 1.0 else None
 
 
 def write_audacity(tracks: Tracks) -> str:
@@ -167,19 +179,72 @@ def write_csv(tracks: Tracks) -> str:
     return buf.getvalue()
 
 
-def read_csv(text: str, path=None) -> Tracks:
+# the names other tools give the columns (lower case, spaces kept), by what they hold; the first
+# name present wins (BirdNET: "Start (s)", "End (s)", "Scientific name", "Common name", "Confidence")
+CSV_NAMES = {
+    "start": ("start", "onset", "onset_s", "onset (s)", "start_s", "start (s)", "start_time", "start time",
+              "start_seconds", "start_sec", "begin", "begin_s", "begin time (s)", "begin_time", "tmin", "xmin",
+              "from"),
+    "end": ("end", "offset", "offset_s", "offset (s)", "end_s", "end (s)", "end_time", "end time",
+            "end_seconds", "end_sec", "stop", "stop_s", "stop_seconds", "stop_time", "end time (s)", "tmax",
+            "xmax", "to"),
+    "duration": ("duration", "duration_s", "duration (s)", "dur", "length", "length_s"),
+    "text": ("text", "label", "labels", "annotation", "common name", "common_name", "species", "class",
+             "category", "name", "scientific name", "scientific_name", "word", "transcript", "value"),
+    "confidence": ("confidence", "score", "probability", "prob", "conf"),
+    "speaker": ("speaker", "speaker_id", "spk"),
+    "track": ("track", "tier", "layer"),
+    "low_hz": ("low_hz", "low freq (hz)", "low_freq", "min_freq", "f_min"),
+    "high_hz": ("high_hz", "high freq (hz)", "high_freq", "max_freq", "f_max"),
+}
+
+
+def csv_columns(header: list[str], given: dict | None = None) -> dict[str, int]:
+    """Which column holds what: ``given`` (what -> column name, from --columns or the user's
+    answer) first, then the names other tools use."""
+    lower = [h.strip().lower() for h in header]
+    found: dict[str, int] = {}
+    for what, name in (given or {}).items():
+        if not name.strip():                 # said to be none (a table without text)
+            continue
+        if name.strip().lower() not in lower:
+            raise ValueError(f"there is no column “{name}” (the columns are {', '.join(header)})")
+        found[what] = lower.index(name.strip().lower())
+    for what, names in CSV_NAMES.items():
+        if what not in found:
+            index = next((lower.index(n) for n in names if n in lower), None)
+            if index is not None and index not in found.values():
+                found[what] = index
+    return found
+
+
+def read_csv(text: str, path=None, columns: dict | None = None) -> Tracks:
+    """A table with a header (comma, semicolon or tab separated): the columns are found by the
+    names other tools use (``CSV_NAMES``) or named in ``columns`` (what -> column name).  A table
+    whose text column cannot be told is refused, naming its columns: never read with every text
+    empty."""
+    body = text.lstrip("\ufeff")
+    first = body.split("\n", 1)[0]
+    delimiter = max((",", ";", "\t"), key=first.count) if first else ","
     try:      # newline="": line ends inside quoted fields (and bare CRs) are the csv module's to read
-        rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")))
+        rows = list(csv.reader(io.StringIO(body, newline=""), delimiter=delimiter))
     except csv.Error as exc:        # a field past the size limit, a NUL byte, ...
         raise LabelFormatError(path, None, f"the CSV is malformed ({exc})") from None
     if not rows:
         raise LabelFormatError(path, 1, "the file is empty")
-    header = [h.strip().lower() for h in rows[0]]
+    header = [h.strip() for h in rows[0]]
+    try:
+        col = csv_columns(header, columns)
+    except ValueError as exc:
+        raise LabelFormatError(path, 1, str(exc), header) from None
     for need in ("start", "end"):
-        if need not in header:
-            raise LabelFormatError(path, 1, f"expected a header with columns start, end and text; "
-                                            f"“{need}” is missing")
-    col = {h: i for i, h in enumerate(header)}
+        if need not in col and not (need == "end" and "duration" in col):
+            raise LabelFormatError(path, 1, f"no column holds the {need} time (the columns are "
+                                            f"{', '.join(header)})", header)
+    spare = [h for i, h in enumerate(header) if i not in col.values() and h]
+    if "text" not in col and spare and (columns or {}).get("text") != "":
+        raise LabelFormatError(path, 1, f"which column is the text? The columns are "
+                                        f"{', '.join(header)}", header)
     tracks: dict[str, list[Region]] = {}
     for n, row in enumerate(rows[1:], 2):
         if not any(cell.strip() for cell in row):
@@ -189,11 +254,13 @@ def read_csv(text: str, path=None) -> Tracks:
         get = lambda key: row[col[key]].strip() if key in col else ""  # noqa: E731
 
         def opt(key):
-            return number(get(key), path, n, key) if get(key) else None
+            return number(get(key), path, n, key, "a number") if get(key) else None
 
-        region = Region(number(get("start"), path, n, "the start"), number(get("end"), path, n, "the end"),
-                        row[col["text"]] if "text" in col else "", opt("confidence"), opt("low_hz"),
-                        opt("high_hz"), speaker=get("speaker") or None)
+        start = number(get("start"), path, n, "the start")
+        end = (number(get("end"), path, n, "the end") if "end" in col
+               else start + number(get("duration"), path, n, "the duration"))
+        region = Region(start, end, row[col["text"]] if "text" in col else "", opt("confidence"),
+                        opt("low_hz"), opt("high_hz"), speaker=get("speaker") or None)
         tracks.setdefault(get("track") or "Labels", []).append(region)
     return list(tracks.items())
 
@@ -239,21 +306,22 @@ def write_raven(tracks: Tracks) -> str:
 
 
 def read_raven(text: str, path=None) -> Tracks:
+    """A Raven selection table (headers in any case, any line ends)."""
     lines = [line for line in lines_of(text)]
-    if not lines or "Begin Time" not in lines[0]:
+    if not lines or "begin time" not in lines[0].lower():
         raise LabelFormatError(path, 1, "expected a Raven selection table header with "
                                         "“Begin Time (s)” and “End Time (s)”")
     header = lines[0].split("\t")
-    col = {h.strip(): i for i, h in enumerate(header)}
-    begin = next((i for h, i in col.items() if h.startswith("Begin Time")), None)
-    end = next((i for h, i in col.items() if h.startswith("End Time")), None)
+    col = {h.strip().lower(): i for i, h in enumerate(header)}
+    begin = next((i for h, i in col.items() if h.startswith("begin time")), None)
+    end = next((i for h, i in col.items() if h.startswith("end time")), None)
     if begin is None or end is None:
         raise LabelFormatError(path, 1, "the header has no “End Time (s)” column")
-    low = next((i for h, i in col.items() if h.startswith("Low Freq")), None)
-    high = next((i for h, i in col.items() if h.startswith("High Freq")), None)
-    known = {"Selection", "View", "Channel", "Delta Time (s)", "Delta Freq (Hz)", "Begin File",
-             "Begin Path", "File Offset (s)"}
-    text_col = col.get("Annotation")
+    low = next((i for h, i in col.items() if h.startswith("low freq")), None)
+    high = next((i for h, i in col.items() if h.startswith("high freq")), None)
+    known = {"selection", "view", "channel", "delta time (s)", "delta freq (hz)", "begin file",
+             "begin path", "file offset (s)"}
+    text_col = col.get("annotation")
     if text_col is None:  # Raven users name their own column (Species, Call type, ...)
         extra = [i for h, i in col.items() if i not in (begin, end, low, high) and h not in known]
         text_col = extra[0] if extra else None
@@ -266,7 +334,7 @@ def read_raven(text: str, path=None) -> Tracks:
         if len(cells) <= max(begin, end):
             raise LabelFormatError(path, n, f"expected {len(header)} tab-separated columns, found {len(cells)}")
         cells += [""] * (len(header) - len(cells))      # a short row: the missing cells are empty
-        sel = cells[col["Selection"]] if "Selection" in col else str(n)
+        sel = cells[col["selection"]] if "selection" in col else str(n)
         if sel in seen:  # Raven lists each selection once per view (waveform, spectrogram)
             continue
         seen.add(sel)
@@ -291,7 +359,7 @@ class LabelFormat:
 FORMATS = (
     LabelFormat("Raven selection table", (".selections.txt", ".raven"), read_raven, write_raven, False),
     LabelFormat("Transcript text", (".transcript.txt",), read_transcript, write_transcript, False),
-    LabelFormat("Audacity labels", (".txt",), read_audacity, write_audacity, False),
+    LabelFormat("Audacity labels", (".txt", ".lab"), read_audacity, write_audacity, False),
     LabelFormat("SubRip subtitles", (".srt",), read_srt, write_srt, False),
     LabelFormat("WebVTT subtitles", (".vtt",), read_vtt, write_vtt, False),
     LabelFormat("Praat TextGrid", (".textgrid",), read_textgrid, write_textgrid, True),
@@ -310,23 +378,23 @@ def format_for(path) -> LabelFormat:
     raise LabelFormatError(path, None, f"unknown label format “{Path(path).suffix}”; use one of {known}")
 
 
-def read_labels(path) -> Tracks:
+def read_labels(path, columns: dict | None = None) -> Tracks:
+    """The tracks of a label file.  ``columns`` (what -> column name: start, end, text,
+    confidence, speaker...) says which column of a CSV table holds what, where its names do not."""
     path = Path(path)
     fmt = format_for(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise LabelFormatError(path, None, f"it cannot be read ({exc.strerror or exc})")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        text = raw.decode("latin-1")
-    if fmt.read is read_audacity and text.split("\n", 1)[0].startswith("Selection\t"):
+    try:           # a byte-order mark's encoding (UTF-8/16/32), else UTF-8, else the fallback
+        text, _encoding = decode(raw)
+    except UnicodeError as exc:
+        raise LabelFormatError(path, None, str(exc)) from None
+    if fmt.read is read_audacity and text.lstrip("\ufeff").split("\n", 1)[0].lower().startswith("selection\t"):
         fmt = FORMATS[0]  # a Raven table saved as plain .txt
     try:
-        if fmt.read is read_textgrid and raw[:2] in (b"\xff\xfe", b"\xfe\xff"):
-            text = raw.decode("utf-16")  # Praat writes UTF-16 when the text needs it
-        tracks = fmt.read(text, path)
+        tracks = fmt.read(text, path, columns) if fmt.read is read_csv else fmt.read(text, path)
     except LabelFormatError:
         raise
     except (IndexError, KeyError, ValueError, TypeError, AttributeError, LookupError, RecursionError,

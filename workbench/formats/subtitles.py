@@ -10,23 +10,42 @@ from workbench.formats.region import Region
 
 
 # -- SRT and WebVTT ----------------------------------------------------------------------------------
+def _blocks(lines: list[str], i: int):
+    """(first line index, lines) of each cue block from line ``i``: blocks end at a blank line,
+    and where a line of a block holds a second timing ("-->"), a new cue begins there (with its
+    number, when the line before is one): a missing blank line never swallows the next cue."""
+    block: list[str] = []
+    start = i
+    timed = False
+    for k in range(i, len(lines) + 1):
+        line = lines[k] if k < len(lines) else ""
+        if not line.strip():
+            if block:
+                yield start, block
+            block, timed = [], False
+            start = k + 1
+            continue
+        if "-->" in line and timed:
+            cut = len(block) - 1 if block and block[-1].strip().isdigit() and len(block) > 2 else len(block)
+            yield start, block[:cut]
+            block, start = block[cut:], start + cut
+            timed = False
+        if "-->" in line:
+            timed = True
+        block.append(line)
+
+
 def _read_cues(text: str, path, vtt: bool) -> Tracks:
     lines = lines_of(text)
     i = 0
     if vtt:
         if not lines or not lines[0].startswith("WEBVTT"):
             raise LabelFormatError(path, 1, "a WebVTT file must start with “WEBVTT”")
-        i = 1
+        i = 1                 # the header runs to the first blank line (Kind:, Language:, ...)
+        while i < len(lines) and lines[i].strip() and "-->" not in lines[i]:
+            i += 1
     regions = []
-    while i < len(lines):
-        if not lines[i].strip():
-            i += 1
-            continue
-        block_start = i
-        block = []
-        while i < len(lines) and lines[i].strip():
-            block.append(lines[i])
-            i += 1
+    for block_start, block in _blocks(lines, i):
         if vtt and block[0].split(" ")[0] in ("NOTE", "STYLE", "REGION"):
             continue
         arrow = next((k for k, line in enumerate(block) if "-->" in line), None)

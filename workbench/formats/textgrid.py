@@ -193,10 +193,10 @@ def read_textgrid(text: str, path=None) -> Tracks:
             raise LabelFormatError(path, _tg_line(text, pos - 1), f"expected {kind} in quotes, found {tok[:80]}")
         return tok[1:-1].replace('""', '"')
 
-    def take_num(kind):
+    def take_num(kind, unit="a number of seconds"):
         tok = take(kind)
         try:
-            return number(tok, path, 0, kind)
+            return number(tok, path, 0, kind, unit)
         except LabelFormatError as exc:
             raise LabelFormatError(path, _tg_line(text, pos - 1), exc.problem) from None
 
@@ -207,17 +207,17 @@ def read_textgrid(text: str, path=None) -> Tracks:
     tok = take("tiers")
     if tok != "<exists>":
         raise LabelFormatError(path, _tg_line(text, pos - 1), f"expected “<exists>”, found {tok[:80]}")
-    count = int(take_num("the number of tiers"))
+    count = int(take_num("the number of tiers", "a whole number"))
     tracks: Tracks = []
     long_format = "item [" in text
     for _ in range(count):
         if long_format:
-            take_num("the tier index")
+            take_num("the tier index", "a whole number")
         kind = take_str("the tier class")
         name = take_str("the tier name")
         take_num("tier xmin")
         take_num("tier xmax")
-        size = int(take_num("the number of items"))
+        size = int(take_num("the number of items", "a whole number"))
         if kind not in ("IntervalTier", "TextTier"):
             raise LabelFormatError(path, _tg_line(text, pos - 1), f"unknown tier class “{kind[:80]}”")
         regions = _tg_items(values, pos, size, kind, long_format) if size > 0 else []

@@ -223,6 +223,14 @@ class EditController(Controller):
             tab.timeline.snap_to_zero = on
         self._snap = on
 
+    def ask_columns(self, name: str, header: list[str], problem: str) -> dict | None:
+        """Which columns of a table hold the start, end and text ({} when cancelled).  Tests
+        replace it."""
+        from workbench.ui.dialogs.columns import ColumnsDialog
+
+        dialog = ColumnsDialog(name, header, problem, self.window)
+        return dialog.choices() if dialog.exec() else {}
+
     def import_labels(self, path=None) -> None:
         from workbench.formats.labels import LabelFormatError, read_labels
 
@@ -233,12 +241,21 @@ class EditController(Controller):
             path, _ = QFileDialog.getOpenFileName(self.window, "Import labels", "", LABEL_FILTER)
             if not path:
                 return
-        try:
-            tracks = read_labels(path)
-        except LabelFormatError as exc:
-            self.window.notify(QMessageBox.Icon.Warning, "Cannot import labels", str(exc),
-                        f"File: {exc.path}\nLine: {exc.line or '-'}\nProblem: {exc.problem}")
-            return
+        columns = None
+        while True:
+            try:
+                tracks = read_labels(path, columns)
+                break
+            except LabelFormatError as exc:
+                if exc.header and columns is None:    # a table whose columns are not named as we know
+                    columns = self.ask_columns(Path(path).name, exc.header, exc.problem)
+                    if columns:
+                        continue
+                    if columns is not None:       # the user cancelled: nothing imported, no message
+                        return
+                self.window.notify(QMessageBox.Icon.Warning, "Cannot import labels", str(exc),
+                            f"File: {exc.path}\nLine: {exc.line or '-'}\nProblem: {exc.problem}")
+                return
         count = sum(len(regions) for _, regions in tracks)
         with doc.history.group(f"Import labels from {Path(path).name}"):
             for name, regions in tracks:
