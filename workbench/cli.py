@@ -225,14 +225,15 @@ def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
     from workbench.tasks import batch
     from workbench.tasks.runner import TaskCancelled, TaskError
 
-    jobs, records = batch.plan(pairs, redo=args.redo)
     settings = batch.Settings(spec.id, tuple(params.items()), args.model, args.channel, args.device,
                               tuple(tuple(s) + (s.text, s.track) for s in spans) if spans else None)
+    jobs, records = batch.plan(pairs, redo=args.redo, settings=settings)
+    made_with = batch.fingerprint(settings)
     meter = batch.Meter(jobs, skipped=len(records))
     total = len(pairs)
     for record in records:
-        print(f"{Path(record.file).name}: complete already ({record.output}); --redo to do again",
-              file=sys.stderr)
+        print(f"{Path(record.file).name}: complete already with these settings ({record.output}); "
+              f"--redo to do again", file=sys.stderr)
 
     def on_record(record) -> None:
         records.append(record)
@@ -240,6 +241,8 @@ def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
         if record.status == "failed":
             print(f"\r{label}: {record.error}", file=sys.stderr)
             return
+        if record.output and record.status == "done":
+            batch.note_made(record.output, made_with)   # complete for these settings, next time
         where = f"{record.regions} regions -> {record.output}" if record.output else "done"
         _bar(label, 1.0, f"{where} ({record.seconds:.1f} s)", done=True)
         for line in dict.fromkeys(record.notes):

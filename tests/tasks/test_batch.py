@@ -53,6 +53,13 @@ def test_two_workers_write_what_one_process_writes_and_a_rerun_skips_them(folder
     redo = wb("run", "vad", folder, "-o", tmp_path / "two", "--format", "srt", "--redo")
     rows = list(csv.DictReader(open(tmp_path / "two" / "workbench-report.csv")))
     assert redo.returncode == 0 and [r["status"] for r in rows] == ["done"] * 4
+    # complete means complete for these settings: another threshold makes every file again
+    other = wb("run", "vad", folder, "-o", tmp_path / "two", "--format", "srt", "--param", "threshold=0.6")
+    rows = list(csv.DictReader(open(tmp_path / "two" / "workbench-report.csv")))
+    assert other.returncode == 0 and [r["status"] for r in rows] == ["done"] * 4, other.stderr
+    same = wb("run", "vad", folder, "-o", tmp_path / "two", "--format", "srt", "--param", "threshold=0.6")
+    rows = list(csv.DictReader(open(tmp_path / "two" / "workbench-report.csv")))
+    assert [r["status"] for r in rows] == ["skipped"] * 4 and "with these settings" in same.stderr
 
 
 def test_a_worker_that_crashes_takes_down_only_its_own_file(tmp_path):
@@ -139,3 +146,33 @@ def test_an_unreachable_cluster_is_a_message(folder, tmp_path):
     out = wb("run", "vad", folder, "-o", tmp_path / "out", "--cluster", "ray://127.0.0.1:9", timeout=300)
     assert out.returncode == 1 and "cannot reach the Ray cluster" in out.stderr
     assert "Traceback" not in out.stderr
+
+
+def test_the_runs_record_survives_damage(tmp_path):
+    """The record of which settings made each output: damaged, it only means a file is made
+    again (never an exception, never a wrong skip)."""
+    import random
+
+    settings = batch.Settings("vad", (("threshold", 0.5),))
+    target = str(tmp_path / "a.srt")
+    print_ = batch.fingerprint(settings)
+    assert print_ != batch.fingerprint(batch.Settings("vad", (("threshold", 0.6),)))
+    # the default model named or not: the same run; the device is not part of it
+    assert print_ == batch.fingerprint(batch.Settings("vad", (("threshold", 0.5),), model="silero-vad (bundled)"))
+    assert print_ == batch.fingerprint(batch.Settings("vad", (("threshold", 0.5),), device="cpu"))
+    batch.note_made(target, print_)
+    assert batch.made_with(target) == print_
+    good = (tmp_path / batch.RUNS).read_bytes()
+    rng = random.Random(4)
+    for _ in range(200):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        (tmp_path / batch.RUNS).write_bytes(bytes(data[:rng.randint(0, len(data))]))
+        got = batch.made_with(target)
+        assert got is None or isinstance(got, str)
+    for bad in (b"[]", b"null", b'{"a.srt": 5}', b"\xff\xfe"):
+        (tmp_path / batch.RUNS).write_bytes(bad)
+        assert batch.made_with(target) is None
+    batch.note_made(target, print_)                       # a damaged record is written anew
+    assert batch.made_with(target) == print_

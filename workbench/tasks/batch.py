@@ -82,12 +82,60 @@ def is_complete(target: str, source: str) -> bool:
     return out.st_size > 0 and out.st_mtime >= src.st_mtime
 
 
-def plan(pairs, redo: bool = False) -> tuple[list[Job], list[Record]]:
-    """Jobs for (source, target) pairs, and "skipped" records for those complete already."""
+RUNS = ".workbench-runs.json"     # beside the outputs: which settings made each one
+
+
+def fingerprint(settings: "Settings") -> str:
+    """What makes two runs give the same output: the task, its parameters, the model, the
+    channel and the regions run on (not the device or the number of threads)."""
+    import hashlib
+
+    from workbench.tasks import registry
+
+    spec = registry.get(settings.task)
+    model = settings.model or (spec.checkpoints[0] if spec.checkpoints else "")   # the default, by name
+    what = [settings.task, sorted((str(k), repr(v)) for k, v in settings.params), model,
+            settings.channel, repr(settings.spans)]
+    return hashlib.sha256(json.dumps(what).encode("utf-8")).hexdigest()[:32]
+
+
+def _runs(folder: Path) -> dict:
+    try:
+        data = json.loads((folder / RUNS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def made_with(target: str) -> str | None:
+    """The fingerprint of the settings that made ``target`` (None: not known)."""
+    value = _runs(Path(target).parent).get(Path(target).name)
+    return value if isinstance(value, str) else None
+
+
+def note_made(target: str, print_: str) -> None:
+    """Remember that ``target`` was made with the settings ``print_`` (an atomic write; a
+    folder that cannot be written to only means the next run cannot skip it)."""
+    from workbench.formats.atomic import write_text
+
+    folder = Path(target).parent
+    runs = _runs(folder)
+    runs[Path(target).name] = print_
+    try:
+        write_text(folder / RUNS, json.dumps(runs, indent=1, sort_keys=True))
+    except OSError:
+        pass
+
+
+def plan(pairs, redo: bool = False, settings: "Settings | None" = None) -> tuple[list[Job], list[Record]]:
+    """Jobs for (source, target) pairs, and "skipped" records for those complete already:
+    written after their source changed last, and (given ``settings``) made with these same
+    settings: another model or other parameters make it again."""
     jobs, skipped = [], []
+    want = fingerprint(settings) if settings is not None else None
     for source, target in pairs:
         source, target = str(source), str(target or "")
-        if target and not redo and is_complete(target, source):
+        if target and not redo and is_complete(target, source) and (want is None or made_with(target) == want):
             skipped.append(Record(source, "skipped", output=target, audio_seconds=duration_of(source)))
         else:
             jobs.append(Job(source, target, duration_of(source)))
