@@ -97,3 +97,29 @@ def test_a_flac_of_unknown_or_impossible_length_decodes_what_is_there(tmp_path):
         assert src.frames == 8000 and src.peaks.nbytes < 1 << 20
         np.testing.assert_allclose(src.read(0, 8000)[:, 0], x, atol=1e-4)
         src.close()
+
+
+def test_a_header_that_says_1_hz_costs_no_minutes(tmp_path):
+    """Issue 26: a 44 kB WAV whose header says 1 Hz is 6 hours at that rate; a task refuses it
+    at once instead of resampling 6 hours to 16 kHz (6 minutes of CPU)."""
+    from workbench.tasks import registry
+    from workbench.tasks.events import TaskError
+    from workbench.tasks.runner import run_task
+    from audio_fixtures import drain
+
+    path = tmp_path / "one-hertz.wav"
+    path.write_bytes(wav_header(1, 1, data_bytes=44000))
+    src = open_audio(path).load_all()
+    t0 = time.monotonic()
+    with pytest.raises(TaskError, match="sample rate is 1 Hz"):
+        drain(run_task(registry.get("vad"), src, {}))
+    assert time.monotonic() - t0 < 5
+
+
+def test_a_file_that_looks_like_audio_is_not_called_not_audio(tmp_path):
+    path = tmp_path / "odd.wav"
+    path.write_bytes(b"RIFF" + bytes(40))
+    with pytest.raises(AudioOpenError) as err:
+        open_audio(path)
+    text = str(err.value)
+    assert "looks like a RIFF/WAV file" in text and "not in an audio format" not in text

@@ -176,3 +176,17 @@ def test_the_runs_record_survives_damage(tmp_path):
         assert batch.made_with(target) is None
     batch.note_made(target, print_)                       # a damaged record is written anew
     assert batch.made_with(target) == print_
+
+
+def test_a_truncated_file_s_warning_is_printed(tmp_path):
+    """Issue 26: the opener notes a truncated WAV; the command line says so too."""
+    import numpy as np
+    import soundfile as sf
+
+    path = tmp_path / "cut.wav"
+    sf.write(path, (0.1 * np.sin(np.arange(32000) / 5)).astype(np.float32), 16000, subtype="PCM_16")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2])               # the header still announces 2 s
+    done = wb("run", "vad", path, "-o", tmp_path / "out.csv")
+    assert done.returncode == 0, done.stderr
+    assert "warning: the file is truncated" in done.stderr

@@ -329,6 +329,9 @@ def default_cache_dir() -> Path:
     return cache_dir() / "decoded"
 
 
+# what sniff() calls the containers this program reads
+AUDIO_LOOKS = ("a RIFF/WAV file", "an RF64 file", "an AIFF file", "a FLAC file", "an Ogg file", "an MP3 file",
+               "an MPEG audio stream")
 _FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on
     "format not recognised": "its contents are not in an audio format this program reads",
     "unknown format": "its contents are not in an audio format this program reads",
@@ -336,6 +339,7 @@ _FRIENDLY = {  # libsndfile's wording (lower case) -> what a user can act on
     "error in wav": "its WAV header is damaged",
     "error in aiff": "its AIFF header is damaged",
     "unsupported": "it uses an encoding this program cannot decode",
+    "unimplemented format": "it is damaged, or uses an encoding this program cannot decode",
     "sf_info struct incomplete": "its header gives no sample rate or no channels (it is damaged)",
     # said of a regular file (checked above) that libsndfile could not parse, e.g. an MP3 cut short
     "not a regular file": "its audio could not be decoded: the file is cut short or damaged",
@@ -408,6 +412,10 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
             "its audio could not be decoded (the file is damaged or in an unknown format)"
         what = sniff(head)
         ext = path.suffix.lstrip(".").upper() or "no extension"
+        if reason == _FRIENDLY["unknown format"] and what in AUDIO_LOOKS:
+            # it looks like audio: saying "not an audio format" would contradict the next words
+            raise AudioOpenError(path, f"it looks like {what}, but its header could not be read (it is "
+                                       f"damaged, or a variant this program does not read)") from exc
         raise AudioOpenError(path, f"{reason} (name says {ext}, contents look like {what})") from exc
     _check_shape(path, int(sfi.samplerate), int(sfi.channels))
     if sfi.frames <= 0:

@@ -180,7 +180,9 @@ def analyse(source: str, settings: Settings, progress: Callable = lambda event: 
         result = drive(run_over(spec, src, dict(settings.params), ranges, settings.model,
                                 channel=settings.channel, device=settings.device),
                        lambda e: progress(e) if isinstance(e, Progress) else None)
-        return Outcome(result.tracks, src.duration, result.seconds, list(result.notes))
+        # what the opener noticed (a truncated file, an impossible length) is said, not lost
+        warned = [f"warning: {w}" for w in src.info.warnings]
+        return Outcome(result.tracks, src.duration, result.seconds, warned + list(result.notes))
     finally:
         src.close()
 

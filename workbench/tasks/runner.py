@@ -15,6 +15,9 @@ from workbench.tasks.events import (AudioOutput, Note, Partial, Progress, Scores
 from workbench.tasks.spec import is_bundled
 
 
+MAX_UPSAMPLE = 48          # 16 kHz models take 333 Hz and up; 48 kHz (CLAP) takes 1 kHz and up
+
+
 def load_input(audio, start: float, end: float, rate: int | None, channel: str = "mix") -> np.ndarray:
     """Mono float32 of [start, end) seconds of ``audio`` (anything with read/sample_rate),
     resampled to ``rate``; read in blocks so an hour never exists twice."""
@@ -23,6 +26,11 @@ def load_input(audio, start: float, end: float, rate: int | None, channel: str =
     sr = audio.sample_rate
     a, b = int(round(start * sr)), int(round(end * sr))
     rate = rate or sr
+    if rate > sr * MAX_UPSAMPLE:
+        # a damaged header (1 Hz) would make a 44 kB file hours of audio to resample: minutes of
+        # CPU for nothing a model could hear
+        raise TaskError(f"the audio's sample rate is {sr:g} Hz: too low for this task's model, which "
+                        f"hears {rate:g} Hz (at most {MAX_UPSAMPLE}x up is done; the file may be damaged)")
     out = []
     stream = soxr.ResampleStream(sr, rate, 1, dtype="float32") if rate != sr else None
     for s in range(a, b, 1 << 20):
