@@ -151,3 +151,95 @@ def test_refusals_read_as_sentences(tmp_path):
     with pytest.raises(L.LabelFormatError) as err:
         L.read_labels(grid)
     assert "a whole number" in str(err.value) and "seconds" not in str(err.value)
+
+
+# -- Praat's other TextGrid encodings, written by Praat itself (tests/data/praat/make.praat) ------
+PRAAT = __import__("pathlib").Path(__file__).resolve().parents[1] / "data" / "praat"
+
+
+def praatio_tracks(path):
+    from praatio import textgrid
+
+    tg = textgrid.openTextgrid(str(path), includeEmptyIntervals=False)
+    out = []
+    for name in tg.tierNames:
+        tier = tg.getTier(name)
+        if hasattr(tier, "entries") and tier.entries and len(tier.entries[0]) == 3:
+            out.append((name, [(e.start, e.end, e.label) for e in tier.entries]))
+        else:
+            out.append((name, [(e.time, e.time, e.label) for e in tier.entries]))
+    return out
+
+
+@pytest.mark.parametrize("name", ["long", "short", "chrono", "binary"])
+def test_every_textgrid_encoding_praat_writes_reads_as_praatio_reads_the_long_one(name):
+    """Praat 6.3 saved one TextGrid (UTF-16, two interval tiers, a point tier, quotes and
+    non-Latin text) as a text file, a short text file, a chronological text file and a binary
+    file; each reads as praatio reads the text file."""
+    ours = [(n, [(r.start, r.end, r.text) for r in regions])
+            for n, regions in L.read_labels(PRAAT / f"{name}.TextGrid")]
+    assert ours == praatio_tracks(PRAAT / "long.TextGrid")
+
+
+def test_damaged_binary_textgrids_are_refused_in_words(tmp_path):
+    import random
+
+    good = (PRAAT / "binary.TextGrid").read_bytes()
+    rng = random.Random(2)
+    refused = 0
+    for k in range(300):
+        data = bytearray(good)
+        for _ in range(rng.randint(1, 6)):
+            data[rng.randrange(12, len(data))] = rng.randrange(256)
+        path = tmp_path / f"b{k}.TextGrid"
+        path.write_bytes(bytes(data[:rng.randint(13, len(data))]))
+        try:
+            L.read_labels(path)
+        except L.LabelFormatError as exc:
+            refused += 1
+            assert ",:" not in str(exc)
+    assert refused > 100
+
+
+ELAN_CHAIN = """<?xml version="1.0" encoding="UTF-8"?>
+<ANNOTATION_DOCUMENT AUTHOR="" DATE="2026-01-01T00:00:00+00:00" FORMAT="3.0" VERSION="3.0"
+ xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+ xsi:noNamespaceSchemaLocation="http://www.mpi.nl/tools/elan/EAFv3.0.xsd">
+ <HEADER MEDIA_FILE="" TIME_UNITS="milliseconds"/>
+ <TIME_ORDER>
+  <TIME_SLOT TIME_SLOT_ID="ts1" TIME_VALUE="500"/><TIME_SLOT TIME_SLOT_ID="ts2" TIME_VALUE="1250"/>
+  <TIME_SLOT TIME_SLOT_ID="ts3" TIME_VALUE="2000"/>
+ </TIME_ORDER>
+ <TIER LINGUISTIC_TYPE_REF="gloss" PARENT_REF="pos" TIER_ID="gloss">
+  <ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a5" ANNOTATION_REF="a3"><ANNOTATION_VALUE>greeting</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>
+  <ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a6" ANNOTATION_REF="a4"><ANNOTATION_VALUE>planet</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>
+ </TIER>
+ <TIER LINGUISTIC_TYPE_REF="words" TIER_ID="words">
+  <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"><ANNOTATION_VALUE>hello</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+  <ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a2" TIME_SLOT_REF1="ts2" TIME_SLOT_REF2="ts3"><ANNOTATION_VALUE>world</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>
+ </TIER>
+ <TIER LINGUISTIC_TYPE_REF="pos" PARENT_REF="words" TIER_ID="pos">
+  <ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a3" ANNOTATION_REF="a1"><ANNOTATION_VALUE>INTJ</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>
+  <ANNOTATION><REF_ANNOTATION ANNOTATION_ID="a4" ANNOTATION_REF="a2"><ANNOTATION_VALUE>NOUN</ANNOTATION_VALUE></REF_ANNOTATION></ANNOTATION>
+ </TIER>
+ <LINGUISTIC_TYPE LINGUISTIC_TYPE_ID="words" TIME_ALIGNABLE="true"/>
+ <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" LINGUISTIC_TYPE_ID="pos" TIME_ALIGNABLE="false"/>
+ <LINGUISTIC_TYPE CONSTRAINTS="Symbolic_Association" LINGUISTIC_TYPE_ID="gloss" TIME_ALIGNABLE="false"/>
+ <CONSTRAINT DESCRIPTION="1-1 association with a parent annotation" STEREOTYPE="Symbolic_Association"/>
+</ANNOTATION_DOCUMENT>
+"""
+
+
+def test_elan_symbolic_associations_in_a_chain_follow_it_to_the_times(tmp_path):
+    """gloss -> pos -> words, the gloss tier first in the file: every tier gets its times (the
+    chain's gloss tier read as 0 items before), as pympi-ling reads them."""
+    import pympi
+
+    path = tmp_path / "chain.eaf"
+    path.write_text(ELAN_CHAIN, encoding="utf-8")
+    tracks = {name: [(r.start, r.end, r.text) for r in regions] for name, regions in L.read_labels(path)}
+    assert tracks["gloss"] == [(0.5, 1.25, "greeting"), (1.25, 2.0, "planet")]
+    assert tracks["pos"] == [(0.5, 1.25, "INTJ"), (1.25, 2.0, "NOUN")]
+    eaf = pympi.Elan.Eaf(str(path))
+    peer_pos = sorted((a / 1000, b / 1000, v) for a, b, v, *_ in eaf.get_ref_annotation_data_for_tier("pos"))
+    assert tracks["pos"] == peer_pos

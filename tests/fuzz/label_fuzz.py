@@ -33,6 +33,11 @@ def seeds() -> list[tuple[str, bytes]]:
     out.append((".vtt", b"WEBVTT\nKind: captions\nLanguage: en\n\n00:00:01.000 --> 00:00:02.000\nOne\n"
                         b"00:00:03.000 --> 00:00:04.000\nTwo\n"))
     out.append((".lab", b"0.0\t3.0\tEurasian Blackbird\t0.8541\n"))
+    # Praat's own files: UTF-16 long, short and chronological text, and binary (tests/data/praat)
+    from pathlib import Path
+
+    for made in sorted((Path(__file__).resolve().parents[1] / "data" / "praat").glob("*.TextGrid")):
+        out.append((".TextGrid", made.read_bytes()))
     return out
 
 

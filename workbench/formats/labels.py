@@ -36,7 +36,7 @@ from workbench.formats.label_common import (LabelFormatError, Tracks, by_speaker
 from workbench.formats.region import Region
 from workbench.formats.subtitles import (read_srt, read_transcript, read_vtt, write_srt,
                                          write_transcript, write_vtt)
-from workbench.formats.textgrid import read_textgrid, write_textgrid
+from workbench.formats.textgrid import read_textgrid, read_textgrid_binary, write_textgrid
 
 
 # -- Audacity ---------------------------------------------------------------------------------------
@@ -141,20 +141,35 @@ def read_eaf(text: str, path=None) -> Tracks:
     for ts in root.iter("TIME_SLOT"):
         if ts.get("TIME_VALUE") is not None:
             slots[ts.get("TIME_SLOT_ID")] = number(ts.get("TIME_VALUE"), path, None, "a TIME_VALUE") / unit
-    tracks: Tracks = []
+    # every annotation's times first: a symbolic annotation may refer to one on a later tier,
+    # or to another symbolic one (a chain: gloss -> part of speech -> word)
     by_id: dict[str, tuple[float, float]] = {}
+    refs: dict[str, str] = {}
+    for a in root.iter("ALIGNABLE_ANNOTATION"):
+        t1, t2 = slots.get(a.get("TIME_SLOT_REF1")), slots.get(a.get("TIME_SLOT_REF2"))
+        if t1 is not None and t2 is not None:
+            by_id[a.get("ANNOTATION_ID")] = (t1, t2)
+    for a in root.iter("REF_ANNOTATION"):
+        refs[a.get("ANNOTATION_ID")] = a.get("ANNOTATION_REF")
+
+    def span_of(ref: str | None):
+        seen = set()
+        while ref is not None and ref not in by_id and ref not in seen:    # follow the chain
+            seen.add(ref)
+            ref = refs.get(ref)
+        return by_id.get(ref) if ref is not None else None
+
+    tracks: Tracks = []
     for tier in root.iter("TIER"):
         regions = []
         speaker = (tier.get("PARTICIPANT") or "").strip() or None    # who speaks on this tier
         for a in tier.iter("ALIGNABLE_ANNOTATION"):
-            t1, t2 = slots.get(a.get("TIME_SLOT_REF1")), slots.get(a.get("TIME_SLOT_REF2"))
-            if t1 is None or t2 is None:
+            span = by_id.get(a.get("ANNOTATION_ID"))
+            if span is None:
                 continue  # unaligned slots: ELAN interpolates them; we skip rather than guess
-            value = a.findtext("ANNOTATION_VALUE") or ""
-            by_id[a.get("ANNOTATION_ID")] = (t1, t2)
-            regions.append(Region(t1, t2, value, speaker=speaker))
+            regions.append(Region(span[0], span[1], a.findtext("ANNOTATION_VALUE") or "", speaker=speaker))
         for a in tier.iter("REF_ANNOTATION"):
-            span = by_id.get(a.get("ANNOTATION_REF"))
+            span = span_of(a.get("ANNOTATION_REF"))
             if span:
                 regions.append(Region(span[0], span[1], a.findtext("ANNOTATION_VALUE") or "",
                                       speaker=speaker))
@@ -387,6 +402,9 @@ def read_labels(path, columns: dict | None = None) -> Tracks:
         raw = path.read_bytes()
     except OSError as exc:
         raise LabelFormatError(path, None, f"it cannot be read ({exc.strerror or exc})")
+    if fmt.read is read_textgrid and raw.startswith(b"ooBinaryFile"):
+        fmt = LabelFormat(fmt.name, fmt.extensions, lambda _text, p: read_textgrid_binary(raw, p),
+                          fmt.write, True)
     try:           # a byte-order mark's encoding (UTF-8/16/32), else UTF-8, else the fallback
         text, _encoding = decode(raw)
     except UnicodeError as exc:

@@ -167,11 +167,124 @@ def _tg_long(text: str) -> Tracks | None:
     return tracks if not text[pos:].strip() else None
 
 
+_CHRONO = re.compile(r'"(?:[^"]|"")*"|!.*|[^\s]+')
+
+
+def _tg_chronological(text: str, path) -> Tracks:
+    """Praat's "chronological" text format: the tiers declared first, then every item in time
+    order, each with the number of its tier ("!" starts a comment)."""
+    tokens = [t for t in _CHRONO.findall(text) if not t.startswith("!")]
+    pos = 1
+
+    def take(kind: str, quoted: bool = False):
+        nonlocal pos
+        if pos >= len(tokens):
+            raise LabelFormatError(path, None, f"the file ends where {kind} was expected")
+        tok = tokens[pos]
+        pos += 1
+        if quoted:
+            if len(tok) < 2 or tok[0] != '"' or tok[-1] != '"':
+                raise LabelFormatError(path, None, f"expected {kind} in quotes, found {tok[:80]}")
+            return _tg_unquote(tok)
+        return number(tok, path, None, kind, "a number")
+
+    take("xmin"), take("xmax")
+    count = take("the number of tiers")
+    if count != int(count) or not 0 <= count <= 100_000:
+        raise LabelFormatError(path, None, f"expected the number of tiers as a whole number, found {count:g}")
+    tiers = []
+    for _ in range(int(count)):
+        kind, name = take("the tier class", True), take("the tier name", True)
+        if kind not in ("IntervalTier", "TextTier"):
+            raise LabelFormatError(path, None, f"unknown tier class “{kind[:80]}”")
+        take("tier xmin"), take("tier xmax")
+        tiers.append((kind, name, []))
+    while pos < len(tokens):
+        index = take("a tier number")
+        if index != int(index) or not 1 <= index <= len(tiers):
+            raise LabelFormatError(path, None, f"an item names tier {index:g}; the file has {len(tiers)}")
+        kind, _, regions = tiers[int(index) - 1]
+        if kind == "IntervalTier":
+            a, b = take("interval xmin"), take("interval xmax")
+            label = take("the interval text", True)
+            if label.strip():
+                regions.append(Region(a, b, label))
+        else:
+            t = take("point time")
+            regions.append(Region(t, t, take("the point mark", True)))
+    return [(name, sorted(regions, key=lambda r: (r.start, r.end))) for _, name, regions in tiers]
+
+
+def read_textgrid_binary(raw: bytes, path=None) -> Tracks:
+    """Praat's binary TextGrid ("ooBinaryFile"): big-endian doubles and counts; strings with
+    a length before them, UTF-16 after a 0xFFFF mark."""
+    import struct
+
+    view, pos = memoryview(raw), 0
+
+    def need(n: int, what: str):
+        nonlocal pos
+        if n < 0 or pos + n > len(raw):
+            raise LabelFormatError(path, None, f"the binary file ends inside {what} (byte {pos})")
+        chunk = view[pos:pos + n]
+        pos += n
+        return chunk
+
+    def double(what: str) -> float:
+        value = struct.unpack(">d", need(8, what))[0]
+        if not math.isfinite(value):
+            raise LabelFormatError(path, None, f"{what} is not a number (byte {pos - 8})")
+        return value
+
+    def count(what: str, limit: int) -> int:
+        value = struct.unpack(">i", need(4, what))[0]
+        if not 0 <= value <= limit:
+            raise LabelFormatError(path, None, f"{what} is {value}; the file is damaged")
+        return value
+
+    def text(what: str, wide_length: int = 2) -> str:
+        n = struct.unpack(">H", need(wide_length, what))[0] if wide_length == 2 else need(1, what)[0]
+        if wide_length == 2 and n == 0xFFFF:          # UTF-16: its own length, in characters
+            n = struct.unpack(">H", need(2, what))[0]
+            return bytes(need(2 * n, what)).decode("utf-16-be", errors="replace")
+        return bytes(need(n, what)).decode("utf-8", errors="replace")
+
+    if not raw.startswith(b"ooBinaryFile"):
+        raise LabelFormatError(path, None, "expected a Praat binary TextGrid (“ooBinaryFile”)")
+    pos = len(b"ooBinaryFile")
+    if text("the object class", 1) != "TextGrid":
+        raise LabelFormatError(path, None, "the binary Praat file is not a TextGrid")
+    double("xmin"), double("xmax")
+    need(1, "the tiers flag")
+    tracks: Tracks = []
+    for _ in range(count("the number of tiers", 100_000)):
+        kind = text("the tier class", 1)
+        name = text("the tier name")
+        double("tier xmin"), double("tier xmax")
+        if kind not in ("IntervalTier", "TextTier"):
+            raise LabelFormatError(path, None, f"unknown tier class “{kind[:80]}”")
+        regions = []
+        for _k in range(count("the number of items", len(raw))):
+            if kind == "IntervalTier":
+                a, b = double("interval xmin"), double("interval xmax")
+                label = text("the interval text")
+                if label.strip():
+                    regions.append(Region(a, b, label))
+            else:
+                t = double("point time")
+                regions.append(Region(t, t, text("the point mark")))
+        tracks.append((name, regions))
+    return tracks
+
+
 def read_textgrid(text: str, path=None) -> Tracks:
-    """Long or short format.  Empty intervals (the gaps Praat fills in) are dropped.  Linear:
-    the long format is read a tier at a time by regular expressions; anything else is one
-    tokenizing pass, each tier's items read in bulk, and one by one only to say where damage is."""
+    """Long, short or chronological text format.  Empty intervals (the gaps Praat fills in) are
+    dropped.  Linear: the long format is read a tier at a time by regular expressions; anything
+    else is one tokenizing pass, each tier's items read in bulk, and one by one only to say where
+    damage is.  (The binary format is ``read_textgrid_binary``.)"""
     text = text.lstrip("\ufeff")
+    if text.lstrip().startswith('"Praat chronological TextGrid text file"'):
+        return _tg_chronological(text, path)
     if "ooTextFile" not in text[:200] or "TextGrid" not in text[:200]:
         raise LabelFormatError(path, 1, "expected a Praat TextGrid (“File type = \"ooTextFile\"”)")
     fast = _tg_long(text)
