@@ -168,3 +168,38 @@ def test_the_command_line_writes_speaker_turns(meeting, tmp_path):
     from workbench.formats.labels import read_labels
     ((name, regions),) = read_labels(out)
     assert name == "Speakers" and len({r.text for r in regions}) == 3
+
+
+def test_parts_of_one_voice_are_joined_and_distinct_voices_kept():
+    """merge_alike: clusters whose means are at least ``same_voice`` alike are one voice."""
+    rng = np.random.default_rng(3)
+    centre = rng.normal(size=16)
+    other = rng.normal(size=16)
+
+    def around(c, n, spread):
+        v = c + spread * rng.normal(size=(n, 16))
+        return v / np.linalg.norm(v, axis=1, keepdims=True)
+
+    one = around(centre, 12, 0.25)
+    two = around(other, 12, 0.25)
+    split = np.array([0] * 6 + [1] * 6 + [2] * 12)          # the first voice in two parts
+    joined = S.merge_alike(np.vstack([one, two]), split, same_voice=0.85)
+    assert len(set(joined[:12].tolist())) == 1 and joined[0] != joined[12]
+    assert set(S.merge_alike(np.vstack([one, two]), np.array([0] * 12 + [1] * 12), 0.85)) == {0, 1}
+
+
+def test_the_one_voice_demo_is_one_speaker():
+    """Issue 26: the demo (one Piper voice, three sentences, 13 windows) came out as four
+    speakers: three neighbours per window broke the voice into parts (now at least six, and
+    parts of one voice are joined)."""
+    from pathlib import Path
+
+    from workbench.core.audio import open_audio
+    from workbench.tasks.runner import load_input
+
+    demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.flac"
+    src = open_audio(demo).load_all()
+    samples = load_input(src, 0, src.duration, 16000)
+    events, _ = drain(S.run(samples, 16000, {"speakers": 0}, None))
+    names = {r.text for e in events if isinstance(e, Partial) for r in e.regions}
+    assert names == {"Speaker 1"}

@@ -37,6 +37,10 @@ class Resemblyzer:
 
     name = RESEMBLYZER
     frames = 160
+    # two groups of windows whose mean vectors are this close are one voice: one voice's parts
+    # measured 0.77-0.89, distinct voices of five synthesizers 0.45-0.61 (bench_diarize.py), the
+    # two SVOX Pico voices 0.78
+    same_voice = 0.85
 
     def __init__(self, device: str = "cpu") -> None:
         import torch
@@ -150,13 +154,18 @@ def windows(spans: list[tuple[float, float]], window_s: float = WINDOW_S,
     return out
 
 
+MIN_NEIGHBOURS = 6     # a short recording's windows keep at least this many neighbours
+
+
 def affinity(vectors: np.ndarray, keep: float = 0.25) -> np.ndarray:
     """Cosine similarities, each vector keeping only its nearest ``keep`` share of neighbours
     (made symmetric): a window that straddles two voices then links to few of either, so it
-    cannot bridge their clusters the way it does under average linkage."""
+    cannot bridge their clusters the way it does under average linkage.  At least
+    ``MIN_NEIGHBOURS``: with a dozen windows a quarter is three, which broke one voice into as
+    many parts as sentences (the one-voice demo came out as four speakers; bench_diarize.py)."""
     n = len(vectors)
     sim = vectors @ vectors.T
-    k = max(2, int(round(keep * n)))
+    k = max(min(n - 1, MIN_NEIGHBOURS), int(round(keep * n)))
     nearest = np.argsort(-sim, axis=1)[:, :k]
     pruned = np.zeros_like(sim)
     rows = np.arange(n)[:, None]
@@ -177,14 +186,34 @@ def estimate_speakers(graph: np.ndarray, max_speakers: int = 8) -> int:
     return int(np.clip(np.argmax(np.diff(values)) + 1, 2, max_speakers))
 
 
+def merge_alike(vectors: np.ndarray, labels: np.ndarray, same_voice: float) -> np.ndarray:
+    """Join clusters whose mean vectors are at least ``same_voice`` alike (cosine), the most
+    alike first: a voice split into parts goes back together; distinct voices stay apart."""
+    labels = labels.copy()
+    while True:
+        names = sorted(set(labels.tolist()))
+        if len(names) < 2:
+            return labels
+        means = np.stack([vectors[labels == k].mean(axis=0) for k in names])
+        means /= np.maximum(np.linalg.norm(means, axis=1, keepdims=True), 1e-9)
+        sim = means @ means.T
+        np.fill_diagonal(sim, -1.0)
+        i, j = np.unravel_index(int(np.argmax(sim)), sim.shape)
+        if sim[i, j] < same_voice:
+            return labels
+        labels[labels == names[j]] = names[i]
+
+
 def cluster(vectors: np.ndarray, speakers: int = 0, max_speakers: int = 8,
-            min_separation: float = 0.3) -> np.ndarray:
+            min_separation: float = 0.3, same_voice: float | None = None) -> np.ndarray:
     """A speaker number per vector (0, 1, ... in order of first appearance), by spectral
     clustering of the pruned affinity graph.  ``speakers`` > 0 fixes the count; 0 estimates it
     by the eigengap, and keeps one speaker when neither that split nor the split in two
     separates well (cosine silhouette below ``min_separation``: one real voice split in two
     scores 0.1-0.2, distinct voices 0.45 and up).  The split in two alone is not the test: with
-    three voices, two of them alike, it merges those two and scores under 0.3."""
+    three voices, two of them alike, it merges those two and scores under 0.3.  With
+    ``same_voice`` (the voice model's measure of one voice), parts of one voice found by the
+    estimate are joined (``merge_alike``)."""
     import warnings
 
     from sklearn.cluster import SpectralClustering
@@ -213,6 +242,8 @@ def cluster(vectors: np.ndarray, speakers: int = 0, max_speakers: int = 8,
             best = max(best, silhouette_score(vectors, two, metric="cosine"))
         if best < min_separation:
             labels = np.zeros(n, np.int64)
+        elif same_voice is not None:
+            labels = merge_alike(vectors, labels, same_voice)
     order: dict[int, int] = {}
     for label in labels:
         order.setdefault(int(label), len(order))
@@ -373,7 +404,8 @@ def diarize(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cance
     if not wins:
         return None
     vecs = yield from vectors_of(model, samples, rate, wins, cancelled)
-    labels = cluster(vecs, int(params.get("speakers", 0)), int(params.get("max_speakers", 8)))
+    labels = cluster(vecs, int(params.get("speakers", 0)), int(params.get("max_speakers", 8)),
+                     same_voice=getattr(model, "same_voice", None))
     yield Progress(0.95, f"{int(labels.max()) + 1} speakers")
     return model, wins, vecs, labels, turns(spans, wins, labels, params.get("min_turn_s", 1.0))
 
