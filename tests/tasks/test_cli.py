@@ -40,7 +40,8 @@ def test_batch_over_a_folder_reports_a_broken_file_and_goes_on(speech_file, tmp_
     out = wb("run", "vad", folder, "-o", tmp_path / "out", "--format", "srt")
     assert out.returncode == 1                       # one failure
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["one.srt", "two.srt",
-                                                                    "workbench-report.csv"]
+                                                                    "workbench-report.csv",
+                                                                    "workbench-runs.json"]
     assert "broken.wav" in out.stderr
     assert "[3/3]" in out.stderr                     # every input was attempted
     import csv

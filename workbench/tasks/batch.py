@@ -82,7 +82,7 @@ def is_complete(target: str, source: str) -> bool:
     return out.st_size > 0 and out.st_mtime >= src.st_mtime
 
 
-RUNS = ".workbench-runs.json"     # beside the outputs: which settings made each one
+RUNS = "workbench-runs.json"     # beside the outputs (and the report): which settings made each one
 
 
 def fingerprint(settings: "Settings") -> str:
