@@ -65,9 +65,9 @@ class ViewController(Controller):
         return {"version": LAYOUT_VERSION, "state": state}
 
     def restore_layout(self, saved) -> bool:
-        """The panels as the user left them.  A damaged, foreign or older saved layout is
-        ignored (the default stays), and a side panel restored wider than half the window is
-        brought back to its default width: the timeline keeps the room."""
+        """The panels as the user left them; False when a damaged, foreign or older saved layout
+        was ignored (the default stays).  A panel restored too wide is narrowed once the window
+        is shown (``fit_side_panel``)."""
         from PySide6.QtCore import QByteArray
 
         window = self.window
