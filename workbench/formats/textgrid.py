@@ -167,6 +167,17 @@ def _tg_long(text: str) -> Tracks | None:
     return tracks if not text[pos:].strip() else None
 
 
+def _tg_item(kind: str, number, string) -> Region | None:
+    """One item of a tier, read with a format's own readers of a number and of a string: a
+    region, or None for an empty interval (the gaps Praat fills in)."""
+    if kind == "IntervalTier":
+        a, b = number("interval xmin"), number("interval xmax")
+        label = string("the interval text")
+        return Region(a, b, label) if label.strip() else None
+    t = number("point time")
+    return Region(t, t, string("the point mark"))
+
+
 _CHRONO = re.compile(r'"(?:[^"]|"")*"|!.*|[^\s]+')
 
 
@@ -204,14 +215,9 @@ def _tg_chronological(text: str, path) -> Tracks:
         if index != int(index) or not 1 <= index <= len(tiers):
             raise LabelFormatError(path, None, f"an item names tier {index:g}; the file has {len(tiers)}")
         kind, _, regions = tiers[int(index) - 1]
-        if kind == "IntervalTier":
-            a, b = take("interval xmin"), take("interval xmax")
-            label = take("the interval text", True)
-            if label.strip():
-                regions.append(Region(a, b, label))
-        else:
-            t = take("point time")
-            regions.append(Region(t, t, take("the point mark", True)))
+        region = _tg_item(kind, take, lambda what: take(what, True))
+        if region is not None:
+            regions.append(region)
     return [(name, sorted(regions, key=lambda r: (r.start, r.end))) for _, name, regions in tiers]
 
 
@@ -263,17 +269,8 @@ def read_textgrid_binary(raw: bytes, path=None) -> Tracks:
         double("tier xmin"), double("tier xmax")
         if kind not in ("IntervalTier", "TextTier"):
             raise LabelFormatError(path, None, f"unknown tier class “{kind[:80]}”")
-        regions = []
-        for _k in range(count("the number of items", len(raw))):
-            if kind == "IntervalTier":
-                a, b = double("interval xmin"), double("interval xmax")
-                label = text("the interval text")
-                if label.strip():
-                    regions.append(Region(a, b, label))
-            else:
-                t = double("point time")
-                regions.append(Region(t, t, text("the point mark")))
-        tracks.append((name, regions))
+        items = (_tg_item(kind, double, text) for _k in range(count("the number of items", len(raw))))
+        tracks.append((name, [r for r in items if r is not None]))
     return tracks
 
 
@@ -341,13 +338,8 @@ def read_textgrid(text: str, path=None) -> Tracks:
             for _k in range(size):     # one by one, to say where the damage is
                 if long_format:
                     take_num("the item index")
-                if kind == "IntervalTier":
-                    a, b = take_num("interval xmin"), take_num("interval xmax")
-                    label = take_str("the interval text")
-                    if label.strip():
-                        regions.append(Region(a, b, label))
-                else:
-                    t = take_num("point time")
-                    regions.append(Region(t, t, take_str("the point mark")))
+                region = _tg_item(kind, take_num, take_str)
+                if region is not None:
+                    regions.append(region)
         tracks.append((name, regions))
     return tracks
