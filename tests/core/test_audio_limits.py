@@ -123,3 +123,49 @@ def test_a_file_that_looks_like_audio_is_not_called_not_audio(tmp_path):
         open_audio(path)
     text = str(err.value)
     assert "looks like a RIFF/WAV file" in text and "not in an audio format" not in text
+
+
+def _damaged_mp3(path):
+    import random
+
+    import numpy as np
+    import soundfile as sf
+
+    if "MP3" not in sf.available_formats():
+        pytest.skip("this libsndfile writes no MP3")
+    x = (0.3 * np.sin(np.arange(16000 * 5) * 0.05)).astype("float32")
+    sf.write(str(path), x, 16000, format="MP3")
+    data = bytearray(path.read_bytes())
+    rng = random.Random(1)
+    for i in range(3000, 6000):             # garbage in the middle of the stream
+        data[i] = rng.randrange(256)
+    path.write_bytes(bytes(data))
+
+
+def test_what_the_mp3_decoder_prints_becomes_a_warning_not_terminal_noise(tmp_path, capfd):
+    """libmpg123 writes "Note: Illegal Audio-MPEG-Header ..." straight to file descriptor 2 on a
+    damaged MP3: the user saw it under the progress bar, and the file's warnings said only
+    "Unspecified internal error".  Now it is one warning of the file's; the terminal stays clean."""
+    path = tmp_path / "damaged.mp3"
+    _damaged_mp3(path)
+    capfd.readouterr()
+    src = open_audio(path)
+    src.load_all()
+    out, err = capfd.readouterr()
+    assert "Illegal Audio-MPEG-Header" not in err and "libmpg123" not in err, err
+    said = [w for w in src.info.warnings if "decoder reported damage" in w]
+    assert said and "Illegal Audio-MPEG-Header" in said[0], src.info.warnings
+    assert 0 < src.frames < 16000 * 5
+
+
+def test_other_text_on_stderr_during_a_decode_is_passed_on(capfd):
+    import os
+
+    from workbench.core.audio import decoder_messages
+
+    said: list[str] = []
+    with decoder_messages(said):
+        os.write(2, b"Note: Illegal Audio-MPEG-Header 0x1 at offset 9.\nsomething else entirely\n")
+    err = capfd.readouterr().err
+    assert said == ["Illegal Audio-MPEG-Header 0x1 at offset 9"]
+    assert "something else entirely" in err and "Illegal" not in err

@@ -11,11 +11,14 @@ GUI can run it on a worker thread and the CLI can run it inline.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import stat
 import struct
+import sys
 import tempfile
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
@@ -26,6 +29,47 @@ from workbench.dsp.peaks import PeakPyramid
 from workbench.formats.pcm import PcmLayout, parse_pcm_layout, sniff
 
 SCAN_BLOCK = 1 << 18  # frames per block while scanning/decoding (~5 s at 48 kHz): short GIL holds
+
+
+_fd2 = threading.Lock()
+# lines the decoders inside libsndfile print (libmpg123: "Note: Illegal Audio-MPEG-Header ...",
+# "[src/libmpg123/parse.c:wetwork():1349] error: Giving up resync ...")
+_DECODER_LINE = re.compile(r"^(?:Note: |Warning: |Error: |\[src/lib\w+/[^\]]*\] (?:\w+: )?)(.*)$")
+
+
+@contextmanager
+def decoder_messages(into: list[str]):
+    """What a C decoder prints to the process's stderr during the block, as warnings in ``into``
+    instead of text on the terminal (libmpg123 writes straight to file descriptor 2 on a damaged
+    MP3, past Python).  Anything else written meanwhile is passed on to the real stderr.  Where
+    there is no descriptor 2 (a windowed program on Windows) nothing is captured."""
+    with _fd2:
+        try:
+            sys.stderr.flush()
+            saved = os.dup(2)
+        except (OSError, ValueError, AttributeError):
+            yield
+            return
+        with tempfile.TemporaryFile() as sink:
+            os.dup2(sink.fileno(), 2)
+            try:
+                yield
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
+                sink.seek(0)
+                text = sink.read(1 << 16).decode("utf-8", "replace")
+    other = []
+    for line in text.splitlines():
+        m = _DECODER_LINE.match(line.strip())
+        if m is None:
+            other.append(line)
+            continue
+        said = m.group(1).strip().rstrip(".")
+        if said and said not in into and len(into) < 8 and not said.startswith(("Trying to resync", "Skipped ")):
+            into.append(said)
+    if other:
+        sys.stderr.write("\n".join(other) + "\n")
 
 
 class AudioOpenError(Exception):
@@ -230,8 +274,11 @@ class DecodedSource(AudioSource):
         self._cache_path = Path(name)
         kind = "float" if dtype.kind == "f" else "int"
         layout = PcmLayout(0, 0, 0, ch, self.sample_rate, width, kind, False, "raw")
+        said: list[str] = []          # what the decoder printed, said once as one warning
         try:
-            with sf.SoundFile(str(self.path)) as f:
+            with decoder_messages(said):
+                f = sf.SoundFile(str(self.path))
+            with f:
                 reader = _RawReader(self._cache_path, layout)
                 self._reader = reader
                 pos = 0
@@ -240,9 +287,11 @@ class DecodedSource(AudioSource):
                     if cancelled():
                         raise LoadCancelled()
                     try:
-                        block = _read_on(f, SCAN_BLOCK, sf_dtype)
+                        with decoder_messages(said):
+                            block = _read_on(f, SCAN_BLOCK, sf_dtype)
                     except Exception as exc:  # a damaged frame: salvage up to it, then stop
-                        block = _salvage(f, pos, sf_dtype)
+                        with decoder_messages(said):
+                            block = _salvage(f, pos, sf_dtype)
                         self.info.warnings.append(
                             f"decoding stopped at {(pos + len(block)) / self.sample_rate:.1f} s: "
                             f"{str(exc).strip() or type(exc).__name__}")
@@ -258,6 +307,9 @@ class DecodedSource(AudioSource):
                     yield min(0.999, pos / max(1, self.info.frames))
                     if damaged:
                         break
+            if said:
+                self.info.warnings.append(f"the {self.info.format} decoder reported damage: "
+                                          f"{'; '.join(said[:3])}")
             if pos == 0:
                 raise AudioOpenError(self.path, "no audio could be decoded from it (the file is "
                                                 "damaged or truncated)")
@@ -404,8 +456,10 @@ def open_audio(path, cache_dir: Path | None = None) -> AudioSource:
 
     import soundfile as sf
 
+    said: list[str] = []
     try:
-        sfi = sf.info(str(path))
+        with decoder_messages(said):
+            sfi = sf.info(str(path))
     except Exception as exc:  # libsndfile's own wording, made readable
         text = str(exc).split(":")[-1].strip().rstrip(".") if str(exc) else type(exc).__name__
         reason = next((v for k, v in _FRIENDLY.items() if k in str(exc).lower()), text) or \

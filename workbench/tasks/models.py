@@ -3,6 +3,7 @@ and the device a task runs on.  No Qt."""
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from collections import OrderedDict
 from pathlib import Path
@@ -30,12 +31,22 @@ def loaded() -> list[str]:
     return list(_cache)
 
 
+def no_gpu_here() -> bool:
+    """True where there is certainly no GPU torch could use: Linux with neither NVIDIA's driver
+    nor AMD's compute device (ROCm).  Lets a task that does not need torch (Whisper on
+    CTranslate2, the ONNX models) choose the CPU without importing it: 1.4 s of a 12 s run."""
+    return sys.platform.startswith("linux") and not os.path.exists("/proc/driver/nvidia") \
+        and not os.path.exists("/dev/kfd")
+
+
 def choose_device(preference: str = "auto") -> str:
     """cuda, mps or cpu: the user's choice, else the best there is."""
-    import torch
-
     if preference not in ("auto", ""):
         return preference
+    if "torch" not in sys.modules and no_gpu_here():
+        return "cpu"
+    import torch
+
     if torch.cuda.is_available():
         return "cuda"
     mps = getattr(torch.backends, "mps", None)

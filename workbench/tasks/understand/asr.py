@@ -19,7 +19,7 @@ from workbench.tasks.events import Partial, Progress, TaskCancelled, TaskError
 from workbench.tasks.understand.language import code_of
 from workbench.tasks.understand.pauses import (  # noqa: F401  (asr.windows etc. as before)
     WINDOW_S, MIN_GAP_S, SQUEEZE_FROM_S, KEEP_PAUSE_S, TOKENS_PER_S, FRAME_S, EDGE_PAD_S,
-    energy, pauses, snap_to_speech, speech_spans, missed, Squeezed, windows)
+    energy, pauses, snap_to_speech, speech_spans, voiced_spans, missed, Squeezed, windows)
 
 ENGLISH = {"", "en", "english"}
 
@@ -184,13 +184,15 @@ def _run_longform(decode, samples, rate, cancelled, emit):
     yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
 
 
-def _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled):
+def _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled, spans=None):
     """Speech the first pass left without text is read again on its own."""
-    for a, b in missed(speech_spans(rms, frame, rate, threshold), found):
+    if spans is None:
+        spans = speech_spans(rms, frame, rate, threshold)
+    for a, b in missed(spans, found):
         if cancelled():
             raise TaskCancelled()
         lo, hi = max(0, int((a - 0.2) * rate)), min(len(samples), int((b + 0.2) * rate))
-        regions = snap_to_speech(decode(samples[lo:hi], lo / rate), rms, frame, rate, threshold)
+        regions = snap_to_speech(decode(samples[lo:hi], lo / rate), rms, frame, rate, threshold, spans)
         # no overlap with what the first pass said (its last segment may run into this speech)
         regions = [r.with_(start=min(r.end, max([r.start] + [f.end for f in found if f.start < r.start < f.end])))
                    for r in regions]
@@ -205,6 +207,7 @@ def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_
     check_language(checkpoint, model.model.is_multilingual, params)
     yield Progress(0.02, "Finding speech")
     rms, frame, threshold = energy(samples, rate)
+    spans = voiced_spans(samples, rate)
     duration = len(samples) / rate or 1.0
     found: list[Region] = []
     # the audio as it is (not Squeezed): more sentences per window raise faster-whisper's
@@ -212,7 +215,7 @@ def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_
     # then decodes windows again (measured: 2x slower on the benchmark)
     for regions, position in whisper_ct2.transcribe(model, samples, rate, params, word_level, cancelled):
         if regions:
-            regions = snap_to_speech(regions, rms, frame, rate, threshold)
+            regions = snap_to_speech(regions, rms, frame, rate, threshold, spans)
             found += regions
             yield Partial(regions)
         yield Progress(0.05 + 0.95 * min(1.0, position / duration), f"{position:.0f} s transcribed")
@@ -223,7 +226,7 @@ def _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_
         return [r.with_(start=r.start + offset, end=r.end + offset) for regions, _ in
                 whisper_ct2.transcribe(model, piece, rate, params, word_level, cancelled) for r in regions]
 
-    yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
+    yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled, spans)
 
 
 def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rate):
