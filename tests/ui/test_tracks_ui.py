@@ -105,3 +105,38 @@ def test_drag_a_header_to_reorder_tracks(window, two, tmp_path, qtbot):
     steps = len(doc.history.titles)
     drag(column.headers[b.id], grab, grab + QPoint(0, 2))     # too short to be a drag
     assert [t.name for t in doc.tracks] == ["a.wav", "b.wav", "c.wav"] and len(doc.history.titles) == steps
+
+
+def test_an_import_that_fails_while_the_user_edits_takes_back_only_itself(window, open_loaded, tmp_path,
+                                                                          qtbot, monkeypatch):
+    """Edit while a file decodes, then the decode fails: the import goes, the edit stays (it used
+    to be "undo whatever is on top", which undid the user's edit and left the broken track)."""
+    import threading
+
+    from workbench.core.audio import DecodedSource
+
+    tab = open_loaded(write(tmp_path / "a.wav", signal(48000 * 2, 2, seed=1), 48000, "WAV", "FLOAT"))
+    doc = tab.document
+    flac = write(tmp_path / "slow.flac", signal(48000 * 3, 1, seed=2), 48000, "FLAC", "PCM_16")
+    go_on = threading.Event()
+    real = DecodedSource.load
+
+    def slow_then_broken(self, cancelled=lambda: False):
+        if self.path.name != "slow.flac":
+            return (yield from real(self, cancelled))
+        yield 0.1
+        go_on.wait(10)
+        raise OSError("the disk went away")
+
+    monkeypatch.setattr(DecodedSource, "load", slow_then_broken)
+    window.ctx.edits.import_audio(str(flac))
+    assert [t.name for t in doc.tracks] == ["a.wav", "slow.flac"] and tab.worker is not None
+    labels = doc.add_label_track("Marks")                    # the user works on meanwhile
+    doc.add_region(labels.id, 0.5, 1.0, "keep me")
+    doc.set_track(doc.tracks[0].id, name="Interview")
+    go_on.set()
+    qtbot.waitUntil(lambda: tab.worker is None, timeout=10000)
+    assert [t.name for t in doc.tracks] == ["Interview"]
+    assert [r.text for r in doc.label_track(labels.id).regions] == ["keep me"]
+    assert doc.history.titles == ["Add label track “Marks”", "Add label", "Set name of “a.wav”"]
+    assert all(getattr(lane, "track", None) in (None, *doc.track_list) for lane in tab.timeline.lanes)

@@ -92,11 +92,20 @@ class InsertTrack(Command):
     def undo(self, doc) -> None:
         doc._remove_track(self.track)
 
+    def created(self) -> set:
+        return {("track", self.track.id)}
+
+    def forget(self, gone: set):
+        return None if ("track", self.track.id) in gone else self
+
 
 class RemoveTrack(InsertTrack):
     def __init__(self, track, index: int, title: str | None = None) -> None:
         what = "label track" if track.kind == "labels" else "audio track"
         super().__init__(track, index, title or f"Delete {what} “{track.name}”")
+
+    def created(self) -> set:
+        return set()
 
     def do(self, doc) -> None:
         InsertTrack.undo(self, doc)
@@ -152,6 +161,17 @@ class SetClips(Command):
     def merge(self, newer: "SetClips") -> bool:
         self.new = newer.new
         return True
+
+    def created(self) -> set:
+        before = {c.id for c in self.old}
+        return {("clip", self.track_id, c.id) for c in self.new if c.id not in before}
+
+    def forget(self, gone: set):
+        if ("track", self.track_id) in gone:
+            return None
+        keep = lambda clips: tuple(c for c in clips if ("clip", self.track_id, c.id) not in gone)
+        self.old, self.new = keep(self.old), keep(self.new)
+        return self if self.old != self.new else None
 
 
 class SetProjectRate(Command):

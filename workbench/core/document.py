@@ -192,6 +192,17 @@ class Document(AudioEditing):
         self.track_moved.emit(track, old, index)
         self._structure_changed(track)
 
+    def _withdraw(self, gone: set) -> None:
+        """Take withdrawn things out (``History.withdraw``): ("track", id), ("clip", track, clip)."""
+        for what in gone:
+            track = next((t for t in self.track_list if t.id == what[1]), None)
+            if track is None:
+                continue
+            if what[0] == "track":
+                self._remove_track(track)
+            elif what[0] == "clip" and track.kind == "audio":
+                self._set_clips(track, tuple(c for c in track.clips if c.id != what[2]))
+
     def _structure_changed(self, track) -> None:
         (self.label_tracks_changed if track.kind == "labels" else self.tracks_changed).emit()
 

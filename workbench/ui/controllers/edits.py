@@ -187,10 +187,10 @@ class EditController(Controller):
                         provenance={"file": str(source.path)})
             if track.fits(clip):
                 doc.add_clip(track.id, clip, f"Import audio “{clip.name}”")
-                self.ctx.files._start_load(tab, source)
+                self.ctx.files.start_load(tab, source, doc.history.top_id)
                 return
         doc.add_track(source, offset=max(0.0, at), undoable=True)
-        self.ctx.files._start_load(tab, source)
+        self.ctx.files.start_load(tab, source, doc.history.top_id)
 
     def toggle_sync_lock(self, on: bool) -> None:
         for tab in self.window.all_tabs():

@@ -78,7 +78,7 @@ class FileController(Controller):
         doc.add_track(source)
         doc.history.mark_clean()
         tab = self._add_document(doc, path)
-        self._start_load(tab)
+        self.start_load(tab)
         return tab
 
     def open_project(self, path, doc_missing=None) -> DocumentTab | None:
@@ -168,9 +168,10 @@ class FileController(Controller):
         self.window._update_title(tab)
         return tab
 
-    def _start_load(self, tab: DocumentTab, source=None) -> None:
+    def start_load(self, tab: DocumentTab, source=None, step: int = 0) -> None:
         """Scan or decode ``source`` (the tab's first file when None) on a worker; when it
-        fails, the tab closes (its first file) or the import is undone (a later one)."""
+        fails, the tab closes (its first file) or the import, history step ``step``, is
+        withdrawn (a later one): only it, whatever the user did meanwhile."""
         first = source is None
         source = source or tab.document.first_source
         worker = GeneratorWorker(source.load, self.window)
@@ -209,9 +210,9 @@ class FileController(Controller):
             tab.worker = None
             if first:
                 self._remove_tab(tab)
-            else:  # an imported track that failed: take it out again, leave the rest
+            else:  # an imported track or clip that failed: take it out again, leave the rest
                 tab.loaded = True
-                tab.document.history.undo()
+                tab.document.history.withdraw(step)
             problem = str(exc) if isinstance(exc, AudioOpenError) else \
                 f"Cannot open “{source.path.name}”: {exc}"
             self.window.notify(QMessageBox.Icon.Warning, "Cannot open file", problem, details)
