@@ -71,7 +71,13 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
         checkpoint = yield from fetch(model, cancelled)
     else:                                # bundled, or fetched by its own library: the spec's default
         checkpoint = model or None
-    gen = spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled, device=device)
+    from workbench.tasks import compute
+
+    asked = cancelled
+    cancelled = lambda: asked() or compute.stopping()   # noqa: E731 - exiting stops it too
+    # every step of the task on the compute thread, where all model work runs
+    gen = compute.stepped(spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled,
+                                        device=device), cancelled)
     regions: list[Region] = []
     notes: list[str] = []
     table = None

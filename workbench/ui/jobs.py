@@ -142,7 +142,7 @@ class JobQueue(QObject):
             make = generate         # each model call goes to the compute thread (engine.blocking)
         else:                       # every step on the compute thread, where all model work runs
             steps = job.run or work
-            make = lambda cancelled: compute.stepped(steps(cancelled))   # noqa: E731
+            make = lambda cancelled: compute.stepped(steps(cancelled), cancelled)   # noqa: E731
         worker = GeneratorWorker(make, self)
         job.worker = worker
         worker.progress.connect(lambda f: self._progress(job, f))

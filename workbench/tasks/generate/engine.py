@@ -59,11 +59,14 @@ class Steps:
 POLL_S = 0.1
 
 
-def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.0, span: float = 1.0):
+def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.0, span: float = 1.0,
+             interrupt: Callable[[], None] | None = None):
     """Generator: runs ``fn()`` on the compute thread (tasks/compute.py), yielding Progress as
     ``steps`` advance (fraction ``base`` .. ``base + span`` of the whole job, with the step count
     and the time left in the message; at most ten a second); returns what fn returned, or raises
-    what it raised.  Called on the compute thread itself, it runs fn there and then."""
+    what it raised.  ``interrupt()`` is called, once, from the waiting thread when the user
+    cancels (a model run in one native call: ONNX Runtime's RunOptions.terminate).  Called on the
+    compute thread itself, it runs fn there and then."""
     if compute.here():
         value = fn()
         yield Progress(base + span, what)
@@ -77,7 +80,9 @@ def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.
                 value = future.result(timeout=POLL_S)
                 break
             except FutureTimeout:
-                pass
+                if interrupt is not None and (steps.abandoned or steps.cancelled()):
+                    interrupt()
+                    interrupt = None
             done = steps.done
             if done == shown:
                 continue
@@ -88,6 +93,8 @@ def blocking(fn: Callable[[], object], steps: Steps, what: str, base: float = 0.
             yield Progress(base + span * frac, f"{what}: {done}/{steps.total} {steps.unit}{left}")
     except BaseException:       # KeyboardInterrupt, the generator closed, or fn's own error
         steps.abandoned = True  # the model stops at its next step
+        if interrupt is not None:
+            interrupt()
         if not future.done() and not future.cancel():
             wait([future], timeout=2.0)
         raise

@@ -17,7 +17,6 @@ import hashlib
 import importlib.resources
 import json
 import os
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -129,7 +128,7 @@ def tokens(kokoro: Kokoro, text: str) -> list[int]:
 
 def speak(kokoro: Kokoro, text: str, voice: str, speed: float, cancelled, what: str):
     """Generator: one piece of text as 24 kHz float32.  ONNX Runtime runs it in one call, which
-    Cancel stops through RunOptions.terminate (a watcher sets it within 50 ms)."""
+    Cancel stops through RunOptions.terminate (set by the waiting thread within 0.1 s)."""
     import onnxruntime as ort
 
     ids = tokens(kokoro, text)
@@ -141,23 +140,15 @@ def speak(kokoro: Kokoro, text: str, voice: str, speed: float, cancelled, what: 
     options = ort.RunOptions()
 
     def run():
-        done = threading.Event()
-
-        def watch():
-            while not done.wait(0.05):
-                if steps.abandoned or cancelled():
-                    options.terminate = True
-                    return
-
-        threading.Thread(target=watch, name="workbench-voice-cancel", daemon=True).start()
         try:
             return kokoro.session.run(None, feeds, options)[0]
         except Exception:
             if options.terminate:
                 raise TaskCancelled() from None
             raise
-        finally:
-            done.set()
 
-    audio = yield from blocking(run, steps, what)
+    def stop():
+        options.terminate = True
+
+    audio = yield from blocking(run, steps, what, interrupt=stop)
     return np.asarray(audio, np.float32).reshape(-1)

@@ -9,8 +9,6 @@ criterion), where one pipeline call over an hour would do neither.
 """
 from __future__ import annotations
 
-import atexit
-
 import numpy as np
 
 from workbench.core.regions import Region
@@ -76,74 +74,13 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
     if use_ctranslate2(params.get("engine", "auto"), checkpoint, device):
         yield from _run_ctranslate2(samples, rate, params, checkpoint, cancelled, device, word_level)
         return
-    yield from on_one_thread(lambda emit, cancelled: _run_transformers(
-        samples, rate, params, checkpoint, cancelled, device, word_level, emit), cancelled)
+    yield from _run_transformers(samples, rate, params, checkpoint, cancelled, device, word_level)
 
 
-# -- torch on one thread ----------------------------------------------------------------------
-_torch_helpers: set = set()     # (thread, stop event) of transformers runs still going
-
-
-def finish_torch_helpers(timeout_s: float = 60.0) -> None:
-    """At exit (Ctrl+C on the command line): stop every run at its next step and wait for it."""
-    for _thread, stop in list(_torch_helpers):
-        stop.set()
-    for thread, _stop in list(_torch_helpers):
-        thread.join(timeout_s)
-
-
-atexit.register(finish_torch_helpers)
-
-
-def on_one_thread(make, cancelled):
-    """Run the generator ``make(emit, cancelled)`` on a helper thread of its own and pass its
-    events on: the model's loading and every decode happen on that one thread.
-
-    Why: torch's OpenMP keeps a team of worker threads per calling thread, and once the process
-    has more of them than cores (a second calling thread is enough on 2 cores) libgomp stops
-    spinning between parallel regions; beam search runs thousands of small ones, and took 12 s
-    instead of 8 s on the 89.6 s benchmark.  ``emit(event)`` sends an event from inside a call
-    (generate's progress monitor); the helper stops at the next step on Cancel or at exit."""
-    import queue
-    import threading
-
-    events: queue.Queue = queue.Queue()
-    stop = threading.Event()
-    done = object()
-
-    def work():
-        try:
-            for event in make(events.put, lambda: stop.is_set() or cancelled()):
-                events.put(event)
-            events.put(done)
-        except BaseException as exc:  # noqa: BLE001 - raised again on the caller's thread
-            events.put(exc)
-        finally:
-            _torch_helpers.discard(entry)
-
-    helper = threading.Thread(target=work, name="transformers-asr", daemon=True)
-    entry = (helper, stop)
-    _torch_helpers.add(entry)
-    helper.start()
-    try:
-        while True:
-            try:
-                event = events.get(timeout=0.05)
-            except queue.Empty:
-                continue
-            if event is done:
-                return
-            if isinstance(event, BaseException):
-                raise event
-            yield event
-    finally:
-        stop.set()            # the caller went away (closed, interrupted): the helper stops too
-
-
-def _run_transformers(samples, rate, params, checkpoint, cancelled, device, word_level, emit):
+def _run_transformers(samples, rate, params, checkpoint, cancelled, device, word_level):
     decode = _transformers_decoder(checkpoint, device, params, cancelled, word_level, rate)
     if getattr(decode, "whisper", False) and params["beams"] > 1 and not word_level:
-        yield from _run_longform(decode, samples, rate, cancelled, emit)
+        yield from _run_longform(decode, samples, rate, cancelled)
         return
     yield Progress(0.02, "Finding speech")
     rms, frame, threshold = energy(samples, rate)
@@ -166,16 +103,18 @@ def _run_transformers(samples, rate, params, checkpoint, cancelled, device, word
     yield from _second_pass(decode, samples, rate, found, rms, frame, threshold, cancelled)
 
 
-def _run_longform(decode, samples, rate, cancelled, emit):
+def _run_longform(decode, samples, rate, cancelled):
     """Beam search on transformers: Whisper's own sequential long-form decoding of the whole
     input (each window starts where the last segment ended).  Per window, beam search runs on
     past the end of the speech ("Thank you very much." until the token limit: 32 s on the 89.6 s
     benchmark where this takes 8).  Progress comes from generate's monitor_progress through
-    ``emit``; Cancel aborts it from the stopping criterion; the segments arrive together at the
-    end.  Runs on the thread that loaded the model (``on_one_thread``)."""
+    ``compute.emit`` (the call is one step); Cancel aborts it from the stopping criterion; the
+    segments arrive together at the end."""
+    from workbench.tasks import compute
+
     yield Progress(0.02, "Transcribing (Whisper long-form, beam search)")
     n = len(samples)
-    value = decode.whole(samples, lambda p: emit(Progress(0.02 + 0.93 * p, f"{p * n / rate:.0f} s transcribed")))
+    value = decode.whole(samples, lambda p: compute.emit(Progress(0.02 + 0.93 * p, f"{p * n / rate:.0f} s transcribed")))
     if cancelled():
         raise TaskCancelled()
     rms, frame, threshold = energy(samples, rate)

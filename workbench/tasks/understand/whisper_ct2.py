@@ -11,7 +11,6 @@ transformers path, which stays available (engine "transformers") and is the refe
 """
 from __future__ import annotations
 
-import atexit
 import hashlib
 import importlib.util
 import os
@@ -112,8 +111,9 @@ def transcribe(model, samples, rate: int, params: dict, word_level: bool, cancel
     """Generator over faster-whisper's own long-form decoding of the whole input (30 s windows,
     each next one starting where the last segment ended: the accurate segment times the
     transformers pipeline's chunk stitching loses): yields (regions, seconds decoded so far) per
-    segment.  faster-whisper decodes lazily on a helper thread; Cancel is answered at once and the
-    helper stops after the window it is in."""
+    segment.  faster-whisper decodes lazily, a window per step: run as the task's steps on the
+    compute thread, Cancel is answered at once (``compute.stepped``) and the window in flight
+    finishes there unobserved."""
     options = {"beam_size": params["beams"], "word_timestamps": word_level, "vad_filter": False}
     if model.model.is_multilingual:
         options["task"] = params["task"]
@@ -121,73 +121,15 @@ def transcribe(model, samples, rate: int, params: dict, word_level: bool, cancel
             options["language"] = params["language"]
     segments, _info = model.transcribe(samples if rate == 16000 else _to16k(samples, rate), **options)
     duration = len(samples) / rate
-    for seg in _abandonable(segments, cancelled):
+    for seg in segments:
+        if cancelled():
+            return
         pieces = [(w.start, w.end, w.word) for w in seg.words or []] if word_level else \
             [(seg.start, seg.end, seg.text)]
         # times inside the audio: the last window is padded to 30 s, and a stamp can land there
         regions = [Region(min(a, duration), min(max(a, b), duration), text.strip())
                    for a, b, text in pieces if text.strip() and a < duration]
         yield regions, min(seg.end, duration)
-
-
-_helpers: set = set()     # (thread, stop event) of decodes still running
-
-
-def finish_helpers(timeout_s: float = 60.0) -> None:
-    """Stop every helper decode and wait for it to leave CTranslate2 (it finishes the window it
-    is in).  Run at exit: a helper still inside CTranslate2 when the interpreter goes away makes
-    the C++ runtime abort ("terminate called without an active exception") after Ctrl+C."""
-    for _thread, stop in list(_helpers):
-        stop.set()
-    for thread, _stop in list(_helpers):
-        thread.join(timeout_s)
-
-
-atexit.register(finish_helpers)
-
-
-def _abandonable(segments, cancelled, poll_s: float = 0.05):
-    """faster-whisper's segments, decoded on a helper thread so that Cancel is answered within
-    ``poll_s`` even mid-window (CTranslate2 cannot be interrupted inside a window: a large model
-    on the CPU spends seconds there).  On Cancel the helper finishes its window and stops."""
-    import queue
-    import threading
-
-    out: queue.Queue = queue.Queue(maxsize=64)
-    stop = threading.Event()
-    end = object()
-
-    def produce():
-        try:
-            for seg in segments:
-                if stop.is_set():
-                    break
-                out.put(seg)
-            out.put(end)
-        except BaseException as exc:  # noqa: BLE001 - handed to the consumer, raised there
-            out.put(exc)
-        finally:
-            _helpers.discard(entry)
-
-    helper = threading.Thread(target=produce, name="whisper-ct2", daemon=True)
-    entry = (helper, stop)
-    _helpers.add(entry)
-    helper.start()
-    try:
-        while True:
-            if cancelled():
-                return
-            try:
-                item = out.get(timeout=poll_s)
-            except queue.Empty:
-                continue
-            if item is end:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
 
 
 def _to16k(samples, rate):
