@@ -59,3 +59,41 @@ def test_a_model_call_made_on_the_compute_thread_runs_inline():
     assert where == "workbench-compute"          # no deadlock waiting on itself
     _, where = drain(blocking(lambda: threading.current_thread().name, steps, "x"))
     assert where == "workbench-compute"
+
+
+def test_a_long_step_reports_through_emit_and_cancel_is_answered_while_it_runs():
+    """One long model call is one step: what it emits comes out while it runs; Cancel ends the
+    caller's wait at once, the step finishes on the compute thread, and the task closes there
+    after it.  No thread is started for it."""
+    import time
+
+    from workbench.tasks.events import TaskCancelled
+
+    release, closed = threading.Event(), []
+
+    def task():
+        try:
+            yield Progress(0.0, "loading")
+            for k in range(3):                      # a native call that reports as it goes
+                compute.emit(Progress(k / 3, f"window {k}"))
+                time.sleep(0.05)
+            yield Progress(1.0, "done")
+            release.wait(5)                         # the next step: a long call, not interruptible
+            yield Progress(1.0, "never seen")
+        finally:
+            closed.append(threading.current_thread().name)
+
+    asked = threading.Event()
+    threads = threading.active_count()
+    gen = compute.stepped(task(), asked.is_set)
+    messages = [next(gen).message for _ in range(5)]
+    assert messages == ["loading", "window 0", "window 1", "window 2", "done"]
+    assert threading.active_count() == threads
+    threading.Timer(0.2, asked.set).start()
+    t = time.monotonic()
+    with pytest.raises(TaskCancelled):
+        next(gen)
+    assert time.monotonic() - t < 0.4 and not closed       # the step is still running there
+    release.set()
+    compute.run(lambda: None)                              # after it: the close
+    assert closed == ["workbench-compute"]

@@ -123,6 +123,7 @@ def stepped(gen: Generator, cancelled: Callable[[], bool] | None = None) -> Gene
             _channel = None
 
     finished = False
+    future: Future | None = None
     try:
         while True:
             future = submit(step)
@@ -145,4 +146,7 @@ def stepped(gen: Generator, cancelled: Callable[[], bool] | None = None) -> Gene
             yield event
     finally:
         if not finished:
-            submit(gen.close)   # after the step in flight (the queue is in order), not waited for
+            if future is None or future.done():
+                run(gen.close)      # between steps: closed there and then
+            else:
+                submit(gen.close)   # after the step in flight (the queue keeps order), unwaited
