@@ -51,7 +51,7 @@ def clips_document(src, tracks: int, clips: int, duration: float):
             made.append(Clip(content, start=j * slot + rng.uniform(0, slot * 0.15), trim_start=first,
                              trim_end=src.frames - first - length, name=f"clip {k}.{j}",
                              gain=float(rng.uniform(0.5, 1.0))))
-        doc._insert_track(len(doc.track_list), AudioTrack(f"Track {k + 1}", made))
+        doc.raw_insert_track(len(doc.track_list), AudioTrack(f"Track {k + 1}", made))
     return doc
 
 

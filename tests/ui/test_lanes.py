@@ -122,8 +122,8 @@ def test_many_clips_look_as_a_few_do(window, half_tone, qtbot):
     content = EditedAudio.of(src)
     clips = [Clip(content, start=0.1 * j, trim_start=0, trim_end=src.frames - 2400, name=f"c{j}")
              for j in range(40)]                        # 50 ms of silence every 100 ms
-    doc._insert_track(0, AudioTrack("many", clips))
-    doc._insert_track(1, AudioTrack("other", [Clip(content, start=0.0)]))
+    doc.raw_insert_track(0, AudioTrack("many", clips))
+    doc.raw_insert_track(1, AudioTrack("other", [Clip(content, start=0.0)]))
     tab = window.ctx.files._add_document(doc, Path(half_tone))
     tab.loaded = True
     tl = tab.timeline

@@ -137,7 +137,7 @@ class AudioEditing:
         if not track.fits(clip):
             raise ValueError(f"“{clip.name or 'the clip'}” would overlap another clip on “{track.name}”")
         if self.project_rate is None:
-            self._set_rate(clip.rate)
+            self.raw_rate(clip.rate)
         self._push_clips(track, track.clips + (clip,), title or f"Add clip “{clip.name}”")
         return clip
 

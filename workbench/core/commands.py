@@ -87,10 +87,10 @@ class InsertTrack(Command):
         self.title = title or f"Add {what} “{track.name}”"
 
     def do(self, doc) -> None:
-        doc._insert_track(self.index, self.track)
+        doc.raw_insert_track(self.index, self.track)
 
     def undo(self, doc) -> None:
-        doc._remove_track(self.track)
+        doc.raw_remove_track(self.track)
 
     def created(self) -> set:
         return {("track", self.track.id)}
@@ -119,10 +119,10 @@ class MoveTrack(Command):
         self.track_id, self.old, self.new, self.title = track_id, old, new, title
 
     def do(self, doc) -> None:
-        doc._move_track(doc.track(self.track_id), self.new)
+        doc.raw_move_track(doc.track(self.track_id), self.new)
 
     def undo(self, doc) -> None:
-        doc._move_track(doc.track(self.track_id), self.old)
+        doc.raw_move_track(doc.track(self.track_id), self.old)
 
 
 class SetTrackFields(Command):
@@ -133,10 +133,10 @@ class SetTrackFields(Command):
         self.merge_key = ("track", track_id, tuple(sorted(new)), gesture) if gesture is not None else None
 
     def do(self, doc) -> None:
-        doc._set_track_fields(doc.track(self.track_id), self.new)
+        doc.raw_track_fields(doc.track(self.track_id), self.new)
 
     def undo(self, doc) -> None:
-        doc._set_track_fields(doc.track(self.track_id), self.old)
+        doc.raw_track_fields(doc.track(self.track_id), self.old)
 
     def merge(self, newer: "SetTrackFields") -> bool:
         self.new = newer.new
@@ -153,10 +153,10 @@ class SetClips(Command):
         self.merge_key = ("clips", track_id, gesture) if gesture is not None else None
 
     def do(self, doc) -> None:
-        doc._set_clips(doc.track(self.track_id), self.new)
+        doc.raw_clips(doc.track(self.track_id), self.new)
 
     def undo(self, doc) -> None:
-        doc._set_clips(doc.track(self.track_id), self.old)
+        doc.raw_clips(doc.track(self.track_id), self.old)
 
     def merge(self, newer: "SetClips") -> bool:
         self.new = newer.new
@@ -180,7 +180,7 @@ class SetProjectRate(Command):
         self.title = f"Project rate {new} Hz"
 
     def do(self, doc) -> None:
-        doc._set_rate(self.new)
+        doc.raw_rate(self.new)
 
     def undo(self, doc) -> None:
-        doc._set_rate(self.old)
+        doc.raw_rate(self.old)

@@ -55,6 +55,7 @@ class Document(AudioEditing):
         self.focused_track: AudioTrack | None = None
         self.edit_all_tracks = True          # edits act on every track, or the focused one
         self.bundle = None                   # the bundle it was opened from, if any
+        self._previews: set[int] = set()     # ids of tracks shown outside the history
 
     # -- tracks ---------------------------------------------------------------------------------
     @property
@@ -119,7 +120,7 @@ class Document(AudioEditing):
         if undoable:
             self.history.push(cmd.InsertTrack(track, len(self.track_list), f"Import audio “{name}”"))
         else:
-            self._insert_track(len(self.track_list), track)
+            self.raw_insert_track(len(self.track_list), track)
         return track
 
     def add_audio_track(self, name: str | None = None, clips=(), index: int | None = None,
@@ -169,13 +170,34 @@ class Document(AudioEditing):
         if rate != self.project_rate:
             self.history.push(cmd.SetProjectRate(self.project_rate, rate))
 
-    # the primitives the commands call: change, then tell the views
-    def _insert_track(self, index: int, track) -> None:
+    # -- a preview: shown, never recorded (a take while it records) -----------------------------
+    def show_preview(self, track: AudioTrack) -> None:
+        """Show ``track`` after the others, outside the undo history (the live take while it
+        records): the views draw it like any track; ``end_preview`` takes it out again, and
+        the finished take is added as an ordinary, undoable step."""
+        self._previews.add(track.id)
+        self.raw_insert_track(len(self.track_list), track)
+
+    def update_preview(self, track: AudioTrack, clips) -> None:
+        """New clips for a preview track (the take grew): redrawn, not recorded."""
+        if track.id not in self._previews:
+            raise ValueError(f"“{track.name}” is not a preview")
+        self.raw_clips(track, tuple(clips))
+
+    def end_preview(self, track: AudioTrack) -> None:
+        if track.id in self._previews:
+            self._previews.discard(track.id)
+            if track in self.track_list:
+                self.raw_remove_track(track)
+
+    # the raw changes (what the commands' do and undo call; nothing is recorded): change, then
+    # tell the views.  Change the document through its other methods, which push commands.
+    def raw_insert_track(self, index: int, track) -> None:
         self.track_list.insert(index, track)
         self.track_inserted.emit(track, index)
         self._structure_changed(track)
 
-    def _remove_track(self, track) -> None:
+    def raw_remove_track(self, track) -> None:
         index = self.track_list.index(track)
         self.track_list.remove(track)
         if self.focused_track is track:
@@ -185,35 +207,35 @@ class Document(AudioEditing):
         self.track_removed.emit(track, index)
         self._structure_changed(track)
 
-    def _move_track(self, track, index: int) -> None:
+    def raw_move_track(self, track, index: int) -> None:
         old = self.track_list.index(track)
         self.track_list.pop(old)
         self.track_list.insert(index, track)
         self.track_moved.emit(track, old, index)
         self._structure_changed(track)
 
-    def _withdraw(self, gone: set) -> None:
+    def raw_withdraw(self, gone: set) -> None:
         """Take withdrawn things out (``History.withdraw``): ("track", id), ("clip", track, clip)."""
         for what in gone:
             track = next((t for t in self.track_list if t.id == what[1]), None)
             if track is None:
                 continue
             if what[0] == "track":
-                self._remove_track(track)
+                self.raw_remove_track(track)
             elif what[0] == "clip" and track.kind == "audio":
-                self._set_clips(track, tuple(c for c in track.clips if c.id != what[2]))
+                self.raw_clips(track, tuple(c for c in track.clips if c.id != what[2]))
 
     def _structure_changed(self, track) -> None:
         (self.label_tracks_changed if track.kind == "labels" else self.tracks_changed).emit()
 
-    def _set_track_fields(self, track, fields: dict) -> None:
+    def raw_track_fields(self, track, fields: dict) -> None:
         for k, v in fields.items():
             setattr(track, k, v)
         self.track_changed.emit(track)
         if track.kind == "labels":
             self.label_tracks_changed.emit()
 
-    def _set_clips(self, track: AudioTrack, clips: tuple) -> None:
+    def raw_clips(self, track: AudioTrack, clips: tuple) -> None:
         old = {c.id: c for c in track.clips}
         new = {c.id: c for c in clips}
         changed = [c for k, c in old.items() if new.get(k) is not c] + \
@@ -225,7 +247,7 @@ class Document(AudioEditing):
         if changed:
             self.changed_within.emit(track, min(c.start for c in changed), max(c.end for c in changed))
 
-    def _set_rate(self, rate: int | None) -> None:
+    def raw_rate(self, rate: int | None) -> None:
         self.project_rate = rate
         self.rate_changed.emit(self.sample_rate)
 
@@ -299,11 +321,11 @@ class Document(AudioEditing):
 
     def add_label_track(self, name: str | None = None, regions=(), index: int | None = None,
                         scores=None) -> LabelTrack:
-        track = LabelTrack(name or self._free_name("Labels"), regions, scores=scores)
+        track = LabelTrack(name or self.free_name("Labels"), regions, scores=scores)
         self.history.push(cmd.InsertTrack(track, len(self.track_list) if index is None else index))
         return track
 
-    def _free_name(self, base: str) -> str:
+    def free_name(self, base: str) -> str:
         names = {t.name for t in self.label_tracks}
         if base not in names:
             return base
@@ -405,7 +427,7 @@ class Document(AudioEditing):
             clips = tuple(c.with_(audio=EditedAudio.of(source)) if _whole(c, source) else c
                           for c in track.clips)
             if clips != track.clips:
-                self._set_clips(track, clips)
+                self.raw_clips(track, clips)
 
     def play_range(self) -> tuple[float, float]:
         """What Play plays: the selection, else from the cursor to the end."""

@@ -136,7 +136,7 @@ class History:
             return False
         gone = _find(command, step).created()
         if any(c is command for c in self._done):
-            self._doc._withdraw(gone)
+            self._doc.raw_withdraw(gone)
         kept = []
         for k, c in enumerate(self._done):
             c = _without(c, step, gone)

@@ -379,7 +379,7 @@ def relink(doc: Document, missing_source: AudioSource, new_path, cache_dir=None)
                     audio.info = new.info
                 c = c.with_(audio=audio)
             clips.append(c)
-        doc._set_clips(track, tuple(clips))   # the same audio, found: not an edit
+        doc.raw_clips(track, tuple(clips))   # the same audio, found: not an edit
     return new
 
 

@@ -61,7 +61,7 @@ def apply_result(doc, result: TaskResult, where: str = "cursor", title: str | No
     clips = [clip_for(o, folder, s) for o, s in zip(result.audio, sources)]
     with doc.history.group(title):
         for name, regions in result.tracks:
-            made.append(doc.add_label_track(doc._free_name(name), regions, scores=result.scores.get(name)))
+            made.append(doc.add_label_track(doc.free_name(name), regions, scores=result.scores.get(name)))
         firsts: dict[int, tuple] = {}      # take -> (its track, where its first piece starts)
         for output, clip in zip(result.audio, clips):
             if output.take not in firsts:

@@ -56,8 +56,8 @@ def run_gui(files: list[str], theme: str | None = None, exit_when_shown: bool = 
                 print(f"message: {box.text()}", flush=True)
             app.quit()
 
-        window._first_paint = FirstPaint(window)
-        window.installEventFilter(window._first_paint)
+        window.first_paint = FirstPaint(window)
+        window.installEventFilter(window.first_paint)
     if files:  # opened before the first paint, so the window never shows an empty state first
         window.ctx.files.open_files(files)
     window.show()

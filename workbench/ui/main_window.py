@@ -191,10 +191,10 @@ class MainWindow(QMainWindow):
                                 (self.transcript_dock, "view.transcript"),
                                 (self.scores_dock, "view.scores")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
-        self._sync_view_actions()
+        self.sync_view_actions()
         self.transport.show_document(None)
         self.ctx.view.restore_layout(self.settings.layout)
-        self._apply_theme()
+        self.apply_theme()
         self._follow_system_theme()
         self.autosave_timer = QTimer(self)
         self.autosave_timer.timeout.connect(self.ctx.files.autosave)
@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
                 menu.addSeparator()
             if spec.id == "file.recent":
                 self.recent_menu = menu.addMenu(spec.title)
-                self._rebuild_recent()
+                self.rebuild_recent()
                 continue
             action = QAction(spec.title, self)
             if spec.shortcut:
@@ -228,7 +228,7 @@ class MainWindow(QMainWindow):
             menu.addAction(action)
             self.addAction(action)  # shortcuts work even when the menu bar is hidden
             self.actions_by_id[spec.id] = action
-        self._update_enabled()
+        self.update_enabled()
 
     def _runner(self, spec):
         """The slot of an action: its callback with the context (and the checked state when it is
@@ -243,20 +243,20 @@ class MainWindow(QMainWindow):
         """Run a command by its id, as its menu item or shortcut would."""
         self.actions_by_id[action_id].trigger()
 
-    def _rebuild_recent(self) -> None:
+    def rebuild_recent(self) -> None:
         self.recent_menu.clear()
         for path in self.settings.recent_files:
             action = self.recent_menu.addAction(path)
             action.triggered.connect(lambda _=False, p=path: self.ctx.files.open_files([p]))
         self.recent_menu.setEnabled(bool(self.settings.recent_files))
 
-    def _update_enabled(self) -> None:
+    def update_enabled(self) -> None:
         has_doc = self.current_tab() is not None
         for spec in ACTIONS:
             if spec.needs_document and spec.id in self.actions_by_id:
                 self.actions_by_id[spec.id].setEnabled(has_doc)
 
-    def _update_undo_actions(self) -> None:
+    def update_undo_actions(self) -> None:
         doc = self.ctx.document if hasattr(self, "tabs") else None
         undo, redo = self.actions_by_id["edit.undo"], self.actions_by_id["edit.redo"]
         undo.setEnabled(bool(doc and doc.history.can_undo))
@@ -264,16 +264,16 @@ class MainWindow(QMainWindow):
         undo.setText(f"&Undo {doc.history.undo_title}" if doc and doc.history.can_undo else "&Undo")
         redo.setText(f"&Redo {doc.history.redo_title}" if doc and doc.history.can_redo else "&Redo")
 
-    def _sync_view_actions(self) -> None:
+    def sync_view_actions(self) -> None:
         self.actions_by_id[f"view.mode.{self.settings.view_mode}"].setChecked(True)
         self.actions_by_id[f"view.scale.{self.ctx.view.spectrogram_params().scale}"].setChecked(True)
 
     def _follow_system_theme(self) -> None:
         signal = getattr(QGuiApplication.styleHints(), "colorSchemeChanged", None)
         if signal is not None:
-            signal.connect(lambda *_: self._apply_theme() if self.settings.theme == "system" else None)
+            signal.connect(lambda *_: self.apply_theme() if self.settings.theme == "system" else None)
 
-    def _apply_theme(self) -> None:
+    def apply_theme(self) -> None:
         self.theme = themes.resolve(self.settings.theme)
         themes.apply_palette(QApplication.instance(), self.theme)
         for tab in self.all_tabs():
@@ -291,7 +291,7 @@ class MainWindow(QMainWindow):
         tab = self.current_tab()
         return tab.timeline if tab else None
 
-    def _update_title(self, tab: DocumentTab) -> None:
+    def update_title(self, tab: DocumentTab) -> None:
         idx = self.tabs.indexOf(tab)
         if idx < 0:
             return
@@ -330,12 +330,12 @@ class MainWindow(QMainWindow):
         self.generate_panel.set_document(tab.document if tab else None)
         self.transcript_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self.scores_dock.set_document(tab.document if tab else None)
-        self._update_enabled()
-        self._update_undo_actions()
+        self.update_enabled()
+        self.update_undo_actions()
         if tab is not None:
-            self._update_title(tab)
-        self._update_info()
-        self._update_position()
+            self.update_title(tab)
+        self.update_info()
+        self.update_position()
 
     # -- messages and the status bar --------------------------------------------------------------
     def notify(self, icon, title: str, text: str, details: str = "") -> QMessageBox:
@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
     def show_status(self, text: str) -> None:
         self.status_text.setText(text)
 
-    def _update_info(self) -> None:
+    def update_info(self) -> None:
         tab = self.current_tab()
         if tab is None:
             self.info_label.clear()
@@ -368,7 +368,7 @@ class MainWindow(QMainWindow):
             self.info_label.setText(f"{len(doc.tracks)} tracks  ·  project {doc.sample_rate} Hz  ·  "
                                     f"{format_time(doc.duration)}")
 
-    def _update_position(self, *_args) -> None:
+    def update_position(self, *_args) -> None:
         tab = self.current_tab()
         self.transport.show_document(tab.document if tab else None)
         if tab is None:
@@ -381,12 +381,12 @@ class MainWindow(QMainWindow):
         else:
             self.position_label.setText(f"Cursor {format_time(doc.cursor)}")
 
-    def _hovered(self, t: float) -> None:
+    def hovered(self, t: float) -> None:
         self.statusBar().showMessage(f"Pointer {format_time(t)}", 2000)
 
 
     # -- closing ---------------------------------------------------------------------------------------
-    def _persist(self) -> None:
+    def persist(self) -> None:
         self.settings.layout = self.ctx.view.save_layout()
         if self._save_settings:
             try:
@@ -401,5 +401,5 @@ class MainWindow(QMainWindow):
                 ev.ignore()
                 return
         self.playback.stop()
-        self._persist()
+        self.persist()
         super().closeEvent(ev)

@@ -62,7 +62,7 @@ class RecordController(QObject):
         # shown while it records, outside the history: Stop adds the take as one undo step
         self.track = AudioTrack(name, [Clip(EditedAudio.of(recorder.source), start=self.start_time,
                                             name=name)])
-        doc._insert_track(len(doc.track_list), self.track)
+        doc.show_preview(self.track)
         self._timer.start()
         self.state_changed.emit(True)
         return True
@@ -71,7 +71,7 @@ class RecordController(QObject):
         src = self.recorder.source
         clip = self.track.clips[0]
         if src.available_frames != clip.audio.frames:
-            self.doc._set_clips(self.track, (clip.with_(audio=EditedAudio.of(src)),))
+            self.doc.update_preview(self.track, (clip.with_(audio=EditedAudio.of(src)),))
 
     def stop(self):
         """End the take; returns the track it landed on (None when nothing was recorded)."""
@@ -81,7 +81,7 @@ class RecordController(QObject):
         recorder, doc, temp = self.recorder, self.doc, self.track
         self.recorder = self.doc = self.track = None
         source = recorder.stop()
-        doc._remove_track(temp)
+        doc.end_preview(temp)
         self.state_changed.emit(False)
         if source is None:
             return None

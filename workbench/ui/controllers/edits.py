@@ -259,7 +259,7 @@ class EditController(Controller):
         count = sum(len(regions) for _, regions in tracks)
         with doc.history.group(f"Import labels from {Path(path).name}"):
             for name, regions in tracks:
-                doc.add_label_track(doc._free_name(name), regions)
+                doc.add_label_track(doc.free_name(name), regions)
         self.window.show_status(f"Imported {count} labels in {len(tracks)} track(s) from {Path(path).name}")
 
     def export_labels(self, path=None) -> None:

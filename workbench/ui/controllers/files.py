@@ -90,7 +90,7 @@ class FileController(Controller):
             return None
         tab = self._add_document(doc, path)
         tab.loaded = True
-        self.window._update_info()
+        self.window.update_info()
         self.window.show_status(f"Opened project {doc.title}")
         if missing:
             self._offer_relink(tab, missing)
@@ -146,26 +146,26 @@ class FileController(Controller):
         doc.sync_lock = self.window.actions_by_id["edit.sync_lock"].isChecked()
         doc.edit_all_tracks = self.window.actions_by_id["select.all_tracks"].isChecked()
         doc.ripple = self.window.actions_by_id["clip.ripple"].isChecked()
-        doc.history.changed.connect(self.window._update_undo_actions)
-        doc.tracks_changed.connect(self.window._update_info)
-        doc.rate_changed.connect(lambda _rate: self.window._update_info())
-        timeline.view_changed.connect(self.window._update_position)
-        timeline.hover_time.connect(self.window._hovered)
+        doc.history.changed.connect(self.window.update_undo_actions)
+        doc.tracks_changed.connect(self.window.update_info)
+        doc.rate_changed.connect(lambda _rate: self.window.update_info())
+        timeline.view_changed.connect(self.window.update_position)
+        timeline.hover_time.connect(self.window.hovered)
         timeline.message.connect(self.window.show_status)
         timeline.files_dropped.connect(lambda paths, t, track: [self.ctx.edits.import_audio(p, t, track) for p in paths])
         timeline.generated_dropped.connect(self.ctx.tasks.drop_generated)
-        doc.cursor_changed.connect(self.window._update_position)
-        doc.selection_changed.connect(self.window._update_position)
+        doc.cursor_changed.connect(self.window.update_position)
+        doc.selection_changed.connect(self.window.update_position)
         tab = DocumentTab(doc, timeline)
         self.window.tabs.addTab(tab, doc.title)
         self.window.tabs.setTabToolTip(self.window.tabs.indexOf(tab), str(path))
-        doc.history.changed.connect(lambda: self.window._update_title(tab))
+        doc.history.changed.connect(lambda: self.window.update_title(tab))
         self.window.tabs.setCurrentWidget(tab)
         self.window.stack.setCurrentIndex(1)
-        self.window._update_enabled()
+        self.window.update_enabled()
         self.window.settings.add_recent(path)
-        self.window._rebuild_recent()
-        self.window._update_title(tab)
+        self.window.rebuild_recent()
+        self.window.update_title(tab)
         return tab
 
     def start_load(self, tab: DocumentTab, source=None, step: int = 0) -> None:
@@ -199,7 +199,7 @@ class FileController(Controller):
             info = source.info
             self.window.show_status(f"Opened {source.path.name}: {info.describe()}, "
                              f"{format_time(info.duration)} (in {time.monotonic() - started:.2f} s)")
-            self.window._update_info()
+            self.window.update_info()
             if info.warnings:
                 self.window.notify(QMessageBox.Icon.Warning, "File opened with problems",
                             f"“{source.path.name}” was opened, but: " + "; ".join(info.warnings),
@@ -284,8 +284,8 @@ class FileController(Controller):
             return False
         projects.remove_recovery(tab.key)
         self.window.settings.add_recent(saved)
-        self.window._rebuild_recent()
-        self.window._update_title(tab)
+        self.window.rebuild_recent()
+        self.window.update_title(tab)
         self.window.tabs.setTabToolTip(self.window.tabs.indexOf(tab), str(saved))
         self.window.show_status(f"Saved {saved}")
         return True
@@ -450,7 +450,7 @@ class FileController(Controller):
             self.window.stack.setCurrentIndex(0)
             self.window.info_label.clear()
             self.window.position_label.clear()
-        self.window._update_enabled()
+        self.window.update_enabled()
 
 
 class _Restored:

@@ -228,7 +228,7 @@ class TaskController(Controller):
 
         def keep():
             doc = job.doc
-            name = doc._free_name(f"{job.spec.output_track} (part)")
+            name = doc.free_name(f"{job.spec.output_track} (part)")
             with doc.history.group(f"{job.spec.title}: keep {n} regions found before Cancel"):
                 doc.add_label_track(name, list(job.found_so_far))
             self.window.show_status(f"Kept {n} regions on “{name}”")

@@ -188,13 +188,13 @@ class ViewController(Controller):
         if new.output_device != old.output_device:
             window.playback.set_device(new.output_device)
         if new.theme != old.theme:
-            window._apply_theme()
+            window.apply_theme()
         params = self.spectrogram_params()
         for tab in window.all_tabs():
             tab.timeline.set_mode(new.view_mode)
             tab.timeline.set_params(params)
-        window._sync_view_actions()
-        window._persist()
+        window.sync_view_actions()
+        window.persist()
 
     def show_about(self):
         from workbench.ui.dialogs.about import AboutDialog

@@ -1,0 +1,64 @@
+"""Structure rules from the task-contract issue (27) that a test can check; the layers are
+checked by the import-linter (test_boundary.py).  Each rule names what it found, so a break says
+where."""
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
+
+
+def sources(under: str = ""):
+    for path in sorted((PACKAGE / under).rglob("*.py")):
+        yield path.relative_to(PACKAGE).as_posix(), path.read_text(encoding="utf-8")
+
+
+def test_model_work_starts_no_thread_of_its_own():
+    """One concurrency rule: model work runs on the compute thread (or in a batch worker
+    process); no thread is started per run anywhere in tasks/."""
+    allowed = {"tasks/compute.py", "tasks/batch.py"}
+    found = [name for name, text in sources("tasks") if "threading.Thread(" in text and name not in allowed]
+    assert not found, found
+
+
+def test_nothing_registers_at_exit_when_imported():
+    """atexit.register in a module's body runs on import (twice, two modules did): a hook is
+    registered by the code that needs it, when it needs it."""
+    found = []
+    for name, text in sources():
+        for node in ast.parse(text).body:
+            for call in ast.walk(node) if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef,
+                                                               ast.ClassDef)) else ():
+                if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute) \
+                        and call.func.attr == "register" and getattr(call.func.value, "id", "") == "atexit":
+                    found.append(f"{name}:{call.lineno}")
+    assert not found, found
+
+
+PRIVATE = re.compile(r"\b(?:doc|document|self\.doc|tab\.document|job\.doc|window|self\.window|"
+                     r"self\.ctx\.window)\._[a-z]\w*")
+
+
+def test_no_module_reaches_into_the_document_s_or_the_window_s_privates():
+    """The document's privates were the UI's API (recording called _insert_track and _set_clips
+    outside the undo history; _free_name was called from three places); controllers called the
+    main window's private methods.  Only the object's own module (and the document's mixin) may."""
+    own = {"core/document.py", "core/audio_edits.py", "ui/main_window.py"}
+    found = [f"{name}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)}"
+             for name, text in sources() if name not in own for m in PRIVATE.finditer(text)]
+    assert not found, found
+
+
+RAW = re.compile(r"\.raw_(?:insert_track|remove_track|move_track|track_fields|clips|rate|withdraw)\(")
+
+
+def test_the_document_s_raw_changes_are_made_only_by_commands_and_its_own_modules():
+    """raw_* change the document and record nothing (what a command's do and undo call):
+    commands, the history, the document's own modules and a project being read call them;
+    nothing else does, so every other change is an undoable step."""
+    callers = {"core/commands.py", "core/history.py", "core/document.py", "core/audio_edits.py",
+               "core/project.py"}
+    found = [name for name, text in sources() if RAW.search(text) and name not in callers]
+    assert not found, found
