@@ -62,3 +62,26 @@ def test_the_document_s_raw_changes_are_made_only_by_commands_and_its_own_module
                "core/project.py"}
     found = [name for name, text in sources() if RAW.search(text) and name not in callers]
     assert not found, found
+
+
+def test_no_package_and_its_own_modules_import_each_other():
+    """ui/controllers/__init__.py imported its four modules, which imported Controller from it:
+    a loop the import-linter's sibling rule does not see.  A package's __init__ may import its
+    modules, or be imported by them, not both."""
+    import_of = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import\s+([\w, ()]+)|import\s+([\w.]+))", re.M)
+    found = []
+    for init in sorted(PACKAGE.rglob("__init__.py")):
+        package = "workbench." + ".".join(init.parent.relative_to(PACKAGE).parts) if init.parent != PACKAGE \
+            else "workbench"
+        children = {p.stem for p in init.parent.glob("*.py") if p.name != "__init__.py"} | \
+            {p.name for p in init.parent.iterdir() if (p / "__init__.py").exists()}
+        text = init.read_text(encoding="utf-8")
+        down = {m for m in import_of.findall(text)
+                if (m[0] or m[2]).startswith(package + ".") or (m[0] == package and set(
+                    n.strip() for n in m[1].strip("()").split(",")) & children)}
+        up = [p.name for p in init.parent.glob("*.py") if p.name != "__init__.py"
+              and re.search(rf"^\s*from\s+{re.escape(package)}\s+import\s+(?!(?:{'|'.join(children)})\b)",
+                            p.read_text(encoding="utf-8"), re.M)]
+        if down and up:
+            found.append(f"{package}: imports its modules and is imported by {up}")
+    assert not found, found

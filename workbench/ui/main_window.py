@@ -17,7 +17,7 @@ from workbench.ui import theme as themes
 from workbench.ui.recording import RecordController
 from workbench.ui.transport import TransportBar
 from workbench.ui.actions import ACTIONS
-from workbench.ui.controllers import Context
+from workbench.ui.controllers.context import Context
 from workbench.ui.controllers.files import DocumentTab
 from workbench.ui.docks import HistoryDock, RegionListDock
 from workbench.ui.elide import ElidedLabel

@@ -7,7 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from workbench.core.audio import AudioOpenError, open_audio
-from workbench.ui.controllers import Controller
+from workbench.ui.controllers.base import Controller
 from workbench.ui.controllers.files import AUDIO_FILTER, LABEL_FILTER
 
 

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QVBoxLayout, QWidget
 from workbench.core import project as projects
 from workbench.core.audio import AudioOpenError, open_audio
 from workbench.core.document import Document
-from workbench.ui.controllers import Controller
+from workbench.ui.controllers.base import Controller
 from workbench.ui.timeline.axes import format_time
 from workbench.ui.timeline.view import TimelineView
 from workbench.ui.workers import GeneratorWorker

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, ranges_for
-from workbench.ui.controllers import Controller
+from workbench.ui.controllers.base import Controller
 from workbench.ui.jobs import Job
 
 

@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from workbench.core.playback import input_devices, output_devices
 from workbench.core.settings import Settings
 from workbench.dsp.spectrogram import SpectrogramParams
-from workbench.ui.controllers import Controller
+from workbench.ui.controllers.base import Controller
 
 # dock attribute on the window; every one is a tab of the side panel
 DOCKS = {"regions": "regions_dock", "history": "history_dock", "understand": "understand_panel",
