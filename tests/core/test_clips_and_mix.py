@@ -317,3 +317,24 @@ def test_a_short_track_drawn_over_a_longer_view_ends_where_its_audio_ends(pixels
     drawn = np.nan_to_num(env.hi) > 0.01
     assert drawn[(t > 2.3) & (t < 6.7)].all()
     assert not drawn[t > 7.0 + 24 / pixels].any(), t[drawn].max()
+
+
+def test_stereo_audio_pasted_into_mono_reads_as_the_same_stereo_audio_placed_on_a_mono_track(files):
+    """One channel rule (fit_channels: many fold to mono by their mean): a stereo segment pasted
+    into a mono clip and a stereo clip heard in mono read alike.  Pasting kept the first
+    channel where the track reader averaged, so the same audio came out two ways."""
+    from workbench.core.edits import Segment
+
+    (sa, a), (sb, _) = files["a"], files["b"]
+    mono = EditedAudio.of(sb)                                   # 1 s of mono at 48 kHz
+    pasted = mono.insert(mono.frames, [Segment(sa, 0, 48000)])  # then 1 s of the stereo file
+    doc = Document()
+    track = doc.add_audio_track("Mono")
+    doc.add_clip(track.id, Clip(EditedAudio.of(sb), start=0.0))
+    doc.add_clip(track.id, Clip(EditedAudio.of(sa), start=1.0, trim_end=48000))
+    from workbench.core.timeline import TrackReader
+
+    via_paste = pasted.read(0, 96000)
+    via_track = TrackReader(track.clips, 48000, 1).read(0, 96000)     # the track heard in mono
+    np.testing.assert_allclose(via_paste, via_track, atol=1e-6)
+    np.testing.assert_allclose(via_paste[48000:, 0], a[:48000].mean(axis=1), atol=1e-6)

@@ -13,7 +13,7 @@ from workbench.core import project as P
 from workbench.core.document import Document
 from workbench.tasks import registry
 from workbench.tasks.apply import apply_result
-from workbench.tasks.events import TaskCancelled
+from workbench.tasks.events import AudioOutput, TaskCancelled
 from workbench.tasks.generate import signals
 from workbench.tasks.generate.run import run_generate
 
@@ -177,6 +177,12 @@ def test_exported_files_carry_the_provenance_of_the_generated_clips_they_hold(tm
     drain(export_audio(doc, one, 0.0, 1.0, metadata=export_tags(doc.tracks, 0.0, 1.0)))
     title, comment = tags_of(one)
     assert title == "Tone 440 Hz" and comment["task"] == "tone" and comment["params"]["frequency"] == 440.0
+    # one writer: the same clip's tags are what `workbench run` writes for that output
+    from workbench.tasks.generate.run import metadata
+
+    clip = doc.tracks[0].clips[0]
+    assert export_tags(doc.tracks, 0.0, 1.0) == metadata(AudioOutput(clip.name, np.zeros((1, 1)), 48000,
+                                                                     clip.provenance))
     later = tmp_path / "later.wav"
     drain(export_audio(doc, later, 1.5, None, metadata=export_tags(doc.tracks, 1.5, doc.duration)))
     assert tags_of(later)[1]["params"]["frequency"] == 880.0

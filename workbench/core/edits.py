@@ -114,7 +114,7 @@ class EditedAudio:
                 continue
             block = seg.source.read(seg.start + a - pos, seg.start + b - pos)
             if block.shape[1] != self.channels:
-                block = _fit_channels(block, self.channels)
+                block = fit_channels(block, self.channels)
             if seg.flat:
                 if seg.g0 != 1.0:
                     block *= seg.g0
@@ -268,7 +268,19 @@ class EditedAudio:
         return cls(segs, sample_rate, channels, info)
 
 
-def _fit_channels(block: np.ndarray, channels: int) -> np.ndarray:
-    if block.shape[1] > channels:
-        return block[:, :channels].copy()
-    return np.repeat(block[:, :1], channels, axis=1)
+def fit_channels(block: np.ndarray, channels: int) -> np.ndarray:
+    """The one channel rule, wherever audio of one channel count meets another (a clip on a
+    track, a segment pasted into a clip, the mix, playback): mono spreads to every channel, many
+    fold to mono by their mean, otherwise the first channels are kept (and repeated when there
+    are too few).  (Pasting used to keep the first channel where the mix averaged: the same
+    stereo audio came out two ways.)"""
+    have = block.shape[1]
+    if have == channels:
+        return block
+    if channels == 1:
+        return block.mean(axis=1, keepdims=True, dtype=np.float32)
+    if have == 1:
+        return np.repeat(block, channels, axis=1)
+    if have > channels:
+        return block[:, :channels]
+    return block[:, [c % have for c in range(channels)]]

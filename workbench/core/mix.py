@@ -77,6 +77,20 @@ class Mix:
 COMMENT_LIMIT = 2000     # export.py keeps a tag to this many characters
 
 
+def provenance_tags(name: str, provenance: dict, software: str = "") -> dict:
+    """The one provenance-to-tags writer: a generated sound's name as the title, the program as
+    software, its provenance (task, model, seed, prompt, settings) as JSON in the comment; what
+    ``export_tags`` writes for one clip and ``workbench run`` for its output."""
+    import json
+
+    return {"title": name, "software": software or provenance.get("software", ""),
+            "comment": json.dumps(_facts(provenance), ensure_ascii=False, sort_keys=True)}
+
+
+def _facts(provenance: dict) -> dict:
+    return {k: v for k, v in provenance.items() if k != "software"}
+
+
 def export_tags(tracks, start: float, end: float, software: str = "") -> dict:
     """Tags for a file exported from ``start`` to ``end`` of the mix (WAV INFO / FLAC and Ogg
     Vorbis comments): each generated clip heard there keeps its provenance (task, model, seed,
@@ -92,15 +106,11 @@ def export_tags(tracks, start: float, end: float, software: str = "") -> dict:
     if not made:
         return tags
 
-    def facts(clip) -> dict:
-        return {k: v for k, v in clip.provenance.items() if k != "software"}
-
     if len(made) == 1:
-        return dict(tags, title=made[0].name, comment=json.dumps(facts(made[0]), ensure_ascii=False,
-                                                                 sort_keys=True))
+        return provenance_tags(made[0].name, made[0].provenance, tags["software"])
     listed: list = []
     for i, clip in enumerate(made):
-        entry = dict(facts(clip), name=clip.name, at=round(max(0.0, clip.start - start), 3))
+        entry = dict(_facts(clip.provenance), name=clip.name, at=round(max(0.0, clip.start - start), 3))
         text = json.dumps({"generated": listed + [entry], "more": len(made) - i - 1}, ensure_ascii=False,
                           sort_keys=True)
         if len(text) > COMMENT_LIMIT:

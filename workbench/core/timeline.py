@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from workbench.core.edits import EditedAudio
+from workbench.core.edits import EditedAudio, fit_channels  # noqa: F401  (the one channel rule)
 from workbench.core.regions import new_id   # one id space for tracks, clips and regions
 from workbench.dsp.peaks import Envelope
 
@@ -25,21 +25,6 @@ RESAMPLE_CONTEXT = 256      # input frames read either side of a resampled block
 TRACK_BIN = 1024            # frames per bin of a track's own min/max summary (zoomed-out drawing)
 TRACK_FACTOR = 16           # its second level: 16 bins in one
 MAX_PERIOD = 8192           # longest rate period aligned exactly on random reads
-
-
-def fit_channels(block: np.ndarray, channels: int) -> np.ndarray:
-    """The one channel rule: mono spreads to every channel, many fold to mono by their mean,
-    otherwise the first channels are kept (and repeated when there are too few)."""
-    have = block.shape[1]
-    if have == channels:
-        return block
-    if channels == 1:
-        return block.mean(axis=1, keepdims=True, dtype=np.float32)
-    if have == 1:
-        return np.repeat(block, channels, axis=1)
-    if have > channels:
-        return block[:, :channels]
-    return block[:, [c % have for c in range(channels)]]
 
 
 @dataclass(frozen=True)

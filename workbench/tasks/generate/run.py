@@ -88,10 +88,8 @@ def describe(spec, values: dict) -> str:
 
 
 def metadata(output: AudioOutput) -> dict:
-    """Tags for an exported file (WAV INFO / FLAC and Ogg Vorbis comments)."""
-    import json
+    """Tags for an exported file (WAV INFO / FLAC and Ogg Vorbis comments): the same writer as a
+    generated clip exported from the timeline (core.mix.provenance_tags)."""
+    from workbench.core.mix import provenance_tags
 
-    prov = output.provenance
-    return {"title": output.name, "software": prov.get("software", ""),
-            "comment": json.dumps({k: v for k, v in prov.items() if k != "software"},
-                                  ensure_ascii=False, sort_keys=True)}
+    return provenance_tags(output.name, output.provenance)
