@@ -178,10 +178,10 @@ def _run_command(argv: list[str]) -> int:
     if bad:
         print(f"workbench run: --param needs NAME=VALUE, got {bad[0]}", file=sys.stderr)
         return 2
-    if args.output is None and (spec.panel == "generate" or spec.output_track):
+    if args.output is None and (spec.kind == "render" or spec.output_track):
         print("workbench run: -o/--output is required (where the results go)", file=sys.stderr)
         return 2
-    if spec.panel == "generate":
+    if spec.kind == "render":
         return _generate(spec, params, args)
     inputs = _inputs(args.inputs)
     try:
@@ -305,15 +305,16 @@ def _generate(spec, params: dict, args) -> int:
     from workbench.core.audio import AudioOpenError, open_audio
     from workbench.formats import atomic
     from workbench.formats.export import CONTAINERS
-    from workbench.tasks.generate.run import metadata, run_generate
-    from workbench.tasks.runner import TaskCancelled, TaskError, drive, load_input
+    from workbench.tasks.generate.run import metadata
+    from workbench.tasks.job import Job
+    from workbench.tasks.runner import TaskCancelled, TaskError, drive
 
     out = Path(args.output)
     container = CONTAINERS.get(out.suffix.lower())
     if container is None:
         print(f"workbench run: {spec.id} writes audio: give -o a .wav, .flac or .ogg file", file=sys.stderr)
         return 2
-    reads = spec.extra.get("reads_selection")
+    reads = spec.reads_selection
     if args.inputs and not reads:
         print(f"workbench run: {spec.id} makes audio from its parameters and reads no input files",
               file=sys.stderr)
@@ -325,16 +326,14 @@ def _generate(spec, params: dict, args) -> int:
     if not 1000 <= args.rate <= 768000:
         print(f"workbench run: --rate {args.rate} Hz is outside 1000-768000", file=sys.stderr)
         return 2
-    selection = None
+    job = Job(spec, params, args.model or "", args.device, args.channel, rate=args.rate)
     try:
         if args.inputs:
             src = open_audio(args.inputs[0])
             for _ in src.load():
                 pass
-            selection = lambda rate: load_input(src, 0.0, src.duration, rate, args.channel)  # noqa: E731
-        result = drive(run_generate(spec, params, args.rate, checkpoint=args.model, device=args.device,
-                                    selection=selection),
-                       lambda e: _bar(spec.id, e.fraction, e.message if e.stage else ""))
+            job.audio, job.selection = src, (0.0, src.duration)
+        result = drive(job.events(), lambda e: _bar(spec.id, e.fraction, e.message if e.stage else ""))
         outputs = result.audio
         targets = [out] if len(outputs) == 1 else [
             out.with_name(f"{out.stem}-{n}{out.suffix}") for n in range(1, len(outputs) + 1)]

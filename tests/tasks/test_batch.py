@@ -70,7 +70,7 @@ def test_a_worker_that_crashes_takes_down_only_its_own_file(tmp_path):
     names = ["a.wav", "b.wav", "crash.wav", "c.wav", "d.wav"]
     for n in names:
         (tmp_path / n).write_bytes(b"x")
-    jobs = [batch.Job(str(tmp_path / n), str(tmp_path / (n + ".json")), 1.0) for n in names]
+    jobs = [batch.Item(str(tmp_path / n), str(tmp_path / (n + ".json")), 1.0) for n in names]
     meter = batch.Meter(jobs)
     records = []
     batch.run_pool(jobs, batch.Settings("vad", ()), 2, meter, records.append, work=crashy.work)
@@ -110,7 +110,7 @@ def test_ctrl_c_stops_the_workers_and_reports_the_rest_as_stopped(folder, tmp_pa
 
 
 def test_the_meter_counts_audio_hours_and_time_left():
-    jobs = [batch.Job("a", duration=1800.0), batch.Job("b", duration=1800.0), batch.Job("c", duration=3600.0)]
+    jobs = [batch.Item("a", duration=1800.0), batch.Item("b", duration=1800.0), batch.Item("c", duration=3600.0)]
     meter = batch.Meter(jobs, skipped=1)
     assert meter.eta() is None and meter.fraction == 0.0
     meter.t0 -= 60.0                          # one minute in: a and half of b done
@@ -119,7 +119,7 @@ def test_the_meter_counts_audio_hours_and_time_left():
     assert meter.fraction == pytest.approx(0.375)
     assert meter.eta() == pytest.approx(100.0, rel=0.01)       # 60 s for 0.375 of it
     assert meter.line().startswith("1/3 files (1 already done), 0.75/2.00 h audio, 1:40 left")
-    short = batch.Meter([batch.Job("a", duration=90.0)])
+    short = batch.Meter([batch.Item("a", duration=90.0)])
     assert short.line() == "0/1 files, 0.0/1.5 min audio"
 
 

@@ -210,8 +210,10 @@ def _oom_on_gpu(selection, rate, values, cancelled=lambda: False, checkpoint=Non
     from workbench.tasks.events import Progress
     from workbench.tasks.generate.engine import Rendered
 
-    if device == "cuda":
-        raise RuntimeError("CUDA out of memory. Tried to allocate 2.00 GiB")
+    if device == "cuda":   # torch's own type: the job tells out-of-memory by type, not by words
+        import torch
+
+        raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
     yield Progress(1.0, "done")
     return Rendered(np.full((16000, 1), 0.1, np.float32), 16000, "on the CPU")
 

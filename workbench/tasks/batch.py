@@ -20,7 +20,8 @@ REPORT_FIELDS = ("file", "status", "seconds", "audio_seconds", "regions", "outpu
 
 
 @dataclass
-class Job:
+class Item:
+    """One file of a batch: the recording, where its labels go, how long it is."""
     source: str            # the input recording
     target: str = ""       # its label file ("" for tasks that write none, such as enroll)
     duration: float = 0.0  # seconds of audio, from the header (0 when the header does not say)
@@ -127,7 +128,7 @@ def note_made(target: str, print_: str) -> None:
         pass
 
 
-def plan(pairs, redo: bool = False, settings: "Settings | None" = None) -> tuple[list[Job], list[Record]]:
+def plan(pairs, redo: bool = False, settings: "Settings | None" = None) -> tuple[list[Item], list[Record]]:
     """Jobs for (source, target) pairs, and "skipped" records for those complete already:
     written after their source changed last, and (given ``settings``) made with these same
     settings: another model or other parameters make it again."""
@@ -138,7 +139,7 @@ def plan(pairs, redo: bool = False, settings: "Settings | None" = None) -> tuple
         if target and not redo and is_complete(target, source) and (want is None or made_with(target) == want):
             skipped.append(Record(source, "skipped", output=target, audio_seconds=duration_of(source)))
         else:
-            jobs.append(Job(source, target, duration_of(source)))
+            jobs.append(Item(source, target, duration_of(source)))
     return jobs, skipped
 
 
@@ -168,7 +169,8 @@ def analyse(source: str, settings: Settings, progress: Callable = lambda event: 
     from workbench.core.audio import open_audio
     from workbench.tasks import registry
     from workbench.tasks.events import Progress, drive
-    from workbench.tasks.plan import Span, run_over
+    from workbench.tasks.job import Job
+    from workbench.tasks.plan import Span
 
     spec = registry.get(settings.task)
     src = open_audio(source)
@@ -177,9 +179,9 @@ def analyse(source: str, settings: Settings, progress: Callable = lambda event: 
             pass
         ranges = ([Span(*s) for s in settings.spans] if settings.spans is not None
                   else [(0.0, src.duration)])
-        result = drive(run_over(spec, src, dict(settings.params), ranges, settings.model,
-                                channel=settings.channel, device=settings.device),
-                       lambda e: progress(e) if isinstance(e, Progress) else None)
+        job = Job(spec, dict(settings.params), settings.model or "", settings.device, settings.channel,
+                  audio=src, ranges=ranges)
+        result = drive(job.events(), lambda e: progress(e) if isinstance(e, Progress) else None)
         # what the opener noticed (a truncated file, an impossible length) is said, not lost
         warned = [f"warning: {w}" for w in src.info.warnings]
         return Outcome(result.tracks, src.duration, result.seconds, warned + list(result.notes))
@@ -194,7 +196,7 @@ def _expected_errors() -> tuple:
     return AudioOpenError, TaskError, TaskCancelled, OSError, ValueError
 
 
-def attempt(job: Job, settings: Settings, progress=lambda event: None) -> tuple[Job, Outcome | None, str]:
+def attempt(job: Item, settings: Settings, progress=lambda event: None) -> tuple[Item, Outcome | None, str]:
     """``analyse`` with the expected failures (a broken file, a missing model) as a message."""
     try:
         return job, analyse(job.source, settings, progress), ""
@@ -202,7 +204,7 @@ def attempt(job: Job, settings: Settings, progress=lambda event: None) -> tuple[
         return job, None, str(exc) or type(exc).__name__
 
 
-def finish(job: Job, outcome: Outcome | None, error: str) -> Record:
+def finish(job: Item, outcome: Outcome | None, error: str) -> Record:
     """Write one file's labels (atomically) and make its report line."""
     from workbench.formats.labels import LabelFormatError, write_labels
 
@@ -241,7 +243,7 @@ def _worker_start(queue, threads: int) -> None:
         torch.set_num_threads(threads)
 
 
-def _worker_run(index: int, job: Job, settings: Settings):
+def _worker_run(index: int, job: Item, settings: Settings):
     last = [0.0]
 
     def progress(event) -> None:
@@ -256,7 +258,7 @@ def _worker_run(index: int, job: Job, settings: Settings):
 class Meter:
     """Files and audio hours done, with the time left from the audio rate so far."""
 
-    def __init__(self, jobs: list[Job], skipped: int = 0):
+    def __init__(self, jobs: list[Item], skipped: int = 0):
         self.files, self.skipped = len(jobs), skipped
         self.audio = sum(j.duration for j in jobs)
         self.done_files, self.done_audio = 0, 0.0
@@ -308,7 +310,7 @@ def _clock(seconds: float) -> str:
 Report = Callable[[Record], None]
 
 
-def run_inline(jobs: list[Job], settings: Settings, meter: Meter, on_record: Report,
+def run_inline(jobs: list[Item], settings: Settings, meter: Meter, on_record: Report,
                on_progress=lambda: None) -> None:
     """Every file in this process, one after another (the single-process way).  A download's
     progress goes to ``on_progress(event)``; the rest moves the meter."""
@@ -338,7 +340,7 @@ def prefetch(settings: Settings, progress=lambda event: None) -> None:
         drive(fetch(model), progress)
 
 
-def run_pool(jobs: list[Job], settings: Settings, workers: int, meter: Meter, on_record: Report,
+def run_pool(jobs: list[Item], settings: Settings, workers: int, meter: Meter, on_record: Report,
              on_progress=lambda: None, work=None) -> None:
     """The files over ``workers`` processes.  A worker that dies (a crash in a decoder) takes
     only its own file down: the pool is rebuilt and the other files go on; a file that kills
@@ -411,7 +413,7 @@ class ClusterError(Exception):
     """Ray is missing or the cluster cannot be reached; the message says what to do."""
 
 
-def run_ray(jobs: list[Job], settings: Settings, address: str, workers: int | None, meter: Meter,
+def run_ray(jobs: list[Item], settings: Settings, address: str, workers: int | None, meter: Meter,
             on_record: Report, on_progress=lambda: None) -> None:
     """The files over a Ray cluster (``ray://HOST:PORT``, or ``auto`` for one started here):
     one actor per worker holds the model; each file's bytes travel to an actor and its labels
@@ -475,7 +477,7 @@ class _Actor:
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / name
             path.write_bytes(data)
-            _, outcome, error = attempt(Job(str(path)), self.settings)
+            _, outcome, error = attempt(Item(str(path)), self.settings)
         return outcome, error
 
 

@@ -22,6 +22,10 @@ class TaskError(Exception):
     """A failure a user can act on (bad checkpoint, missing model, out of memory...)."""
 
 
+class OutOfMemory(TaskError):
+    """The device ran out of memory (the window then offers to run on the CPU)."""
+
+
 @dataclass
 class Progress:
     fraction: float

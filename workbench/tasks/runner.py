@@ -50,7 +50,7 @@ def fetched_here(spec, model: str) -> bool:
     """Whether the workbench fetches ``model`` before running ``spec``: not a bundled model, and
     not one whose own library fetches it (pyannote)."""
     return (spec.needs_model and bool(model) and not is_bundled(model)
-            and not model.startswith(spec.extra.get("fetched_by", ())))
+            and not model.startswith(spec.fetched_by))
 
 
 def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = None,

@@ -64,18 +64,26 @@ class Param:
 
 @dataclass(frozen=True)
 class TaskSpec:
+    """A task, declared once: what it reads and makes, its parameters and models.  ``kind`` says
+    how it runs (tasks/job.py: analyse, render, or the general ``task`` contract); ``panel`` only
+    where the window lists it."""
     id: str
     title: str
-    panel: str                              # understand | generate
+    panel: str                              # presentation: the palette panel that lists it
     description: str
     run: str                                # "module:function", imported only when the task runs
     sample_rate: int | None = 16000         # the rate the model wants (None: the file's own)
-    inputs: tuple[str, ...] = ("file", "selection", "regions")
+    inputs: tuple[str, ...] = ("file", "selection", "regions")   # what it can run on
     params: tuple[Param, ...] = ()
     checkpoints: tuple[str, ...] = ()       # suggestions; any Hub id or local folder works
     needs_model: bool = True
     output_track: str = "Results"
-    extra: dict = field(default_factory=dict)
+    kind: str = "analyse"                   # analyse | render | task (tasks/job.py)
+    reads_selection: bool = False           # a render task that reads the selection (a voice)
+    fetched_by: tuple[str, ...] = ()        # id prefixes whose own library fetches the model
+    prompt_sets: str = ""                   # the parameter the panel offers saved prompt sets for
+    speaks_text: bool = False               # its audio says a text: a check can transcribe it
+    view: str = ""                          # the view that shows its result ("transcript")
 
     families: dict = field(default_factory=dict)   # family -> words in a checkpoint's id that name it
 

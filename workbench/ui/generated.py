@@ -217,7 +217,7 @@ class GeneratedDock(QDockWidget):
         for w in (self.play, self.insert, self.again, self.use, self.delete):
             w.setEnabled(on)
         entry = self.current()
-        self.check.setEnabled(entry is not None and entry.spec.id == "tts")
+        self.check.setEnabled(entry is not None and entry.spec.speaks_text)
 
     # -- audition -------------------------------------------------------------------------------
     def play_selected(self) -> bool:

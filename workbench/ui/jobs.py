@@ -1,61 +1,19 @@
-"""Jobs: tasks queued and run one at a time on a worker thread, with progress, ETA and Cancel.
-
-A finished job's regions land on a new label track as one undo step; a failed job becomes a
-message with details; a cancelled job changes nothing.
+"""Jobs in the window: tasks queued and run one at a time on a worker thread, with progress,
+ETA and Cancel.  The job itself (what it runs, how it ends, what it adds to the document) is
+``tasks.job.Job``, Qt-free; this queue forwards its events to the views.
 """
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field
 
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QDockWidget, QHeaderView, QProgressBar, QPushButton, QTableWidget,
                                QTableWidgetItem, QToolButton)
 
-from workbench.tasks import compute
-from workbench.tasks.apply import apply_result, source_for
-from workbench.tasks.generate.run import run_generate
-from workbench.tasks.plan import run_over
-from workbench.tasks.runner import TaskCancelled, TaskError, TaskResult, load_input
+from workbench.tasks.job import Job
+from workbench.tasks.runner import TaskResult
 from workbench.ui.workers import GeneratorWorker
 
-
-@dataclass
-class Job:
-    spec: object
-    doc: object
-    params: dict
-    ranges: list            # [(start, end)] in seconds
-    model: str = ""
-    channel: str = "mix"
-    device: str = "auto"
-    state: str = "queued"   # queued | running | done | failed | cancelled
-    fraction: float = 0.0
-    started: float = 0.0
-    found: int = 0
-    message: str = ""       # what it is doing now ("Downloading ...: 45 MB of 967 MB")
-    stage: str = ""         # "download" while its model is fetched
-    error: str = ""
-    details: str = ""
-    track_id: int | None = None
-    notes: list = field(default_factory=list)     # what the task did besides regions and audio
-    out_of_memory: bool = False
-    where: str = "cursor"   # where a Generate task's clip goes
-    selection: tuple | None = None   # what a Generate task reads (a voice, a melody), in seconds
-    made: list = field(default_factory=list)   # the clips or tracks a finished job added
-    found_so_far: list = field(default_factory=list, repr=False)   # regions streamed before the end
-    run: object = field(default=None, repr=False)   # a job that is not a task run: make(cancelled)
-    result: object = field(default=None, repr=False)   # what ``run`` returned
-    entries: list = field(default_factory=list, repr=False)   # a Generate job's Generated entries
-    flow: object = field(default=None, repr=False)      # the coroutine task that follows it up
-    worker: GeneratorWorker | None = field(default=None, repr=False)
-
-    @property
-    def eta(self) -> float | None:
-        if self.state != "running" or self.fraction <= 0.02:
-            return None
-        elapsed = time.monotonic() - self.started
-        return elapsed / self.fraction * (1 - self.fraction)
+__all__ = ["Job", "JobQueue", "JobsDock", "JobsIndicator"]
 
 
 class JobQueue(QObject):
@@ -67,6 +25,7 @@ class JobQueue(QObject):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.jobs: list[Job] = []
+        self._ended: set[int] = set()      # ids of the jobs whose end was announced
 
     def submit(self, job: Job) -> Job:
         self.jobs.append(job)
@@ -123,99 +82,43 @@ class JobQueue(QObject):
         job = next((j for j in self.jobs if j.state == "queued"), None)
         if job is None:
             return
-        job.state, job.started = "running", time.monotonic()
-        audio = job.doc.mix() if job.run is None else None   # what the user hears, the model hears
-
-        def generate(cancelled):
-            take = None
-            if job.selection is not None:
-                a, b = job.selection
-                take = lambda rate: load_input(audio, a, b, rate)   # noqa: E731
-            return (yield from run_generate(job.spec, job.params, job.doc.sample_rate, cancelled,
-                                            job.model or None, job.device, take))
-
-        def work(cancelled):
-            return (yield from run_over(job.spec, audio, job.params, job.ranges, job.model or None,
-                                        cancelled, job.channel, job.device))
-
-        if job.run is None and job.spec.panel == "generate":
-            make = generate         # each model call goes to the compute thread (engine.blocking)
-        else:                       # every step on the compute thread, where all model work runs
-            steps = job.run or work
-            make = lambda cancelled: compute.stepped(steps(cancelled), cancelled)   # noqa: E731
-        worker = GeneratorWorker(make, self)
+        if job.doc is not None and job.audio is None and job.run is None:
+            job.audio = job.doc.mix()       # what the user hears, the model hears
+        worker = GeneratorWorker(job.events, self)
+        job.state = "running"
         job.worker = worker
-        worker.progress.connect(lambda f: self._progress(job, f))
-        worker.message.connect(lambda m: self._message(job, m))
-        worker.stage.connect(lambda s: self._stage(job, s))
-        worker.partial.connect(lambda p: self._partial(job, p))
-        worker.done.connect(lambda regions: self._done(job, regions))
+        worker.event.connect(lambda event: self._event(job, event))
+        worker.done.connect(lambda result: self._done(job, result))
         worker.failed.connect(lambda exc, tb: self._failed(job, exc, tb))
         worker.cancelled.connect(lambda: self._end(job, "cancelled"))
         self.changed.emit(job)
         worker.start()
 
-    def _progress(self, job: Job, fraction: float) -> None:
-        job.fraction = fraction
-        self.changed.emit(job)
-
-    def _message(self, job: Job, message: str) -> None:
-        job.message = message
-        self.changed.emit(job)
-
-    def _stage(self, job: Job, stage: str) -> None:
-        job.stage, job.started, job.fraction = stage, time.monotonic(), 0.0  # the ETA starts over
-        self.changed.emit(job)
-
-    def _partial(self, job: Job, partial) -> None:
-        job.found += len(partial.regions)
-        job.found_so_far.extend(partial.regions)
-        self.partial.emit(job, list(partial.regions))
+    def _event(self, job: Job, event) -> None:
+        """The Qt side only forwards: the job reads the event, the views redraw."""
+        job.observe(event)
+        regions = getattr(event, "regions", None)
+        if regions is not None:
+            self.partial.emit(job, list(regions))
         self.changed.emit(job)
 
     def _done(self, job: Job, result: TaskResult) -> None:
-        """Labels become label tracks, audio becomes clips: one undo step (tasks/apply.py).
-        Generated audio is written to files first and always goes to the Generated list; onto
-        the timeline too unless the user keeps it in the list ("dock")."""
-        if job.run is not None:      # a check or another helper job: its caller takes the result
-            job.result, job.fraction = result, 1.0
-            self._end(job, "done")
-            return
-        found = sum(len(r) for _, r in result.tracks) + len(result.audio)
-        title = job.spec.title if result.audio else f"{job.spec.title}: {found} regions"
-        try:
-            sources = [source_for(o) for o in result.audio]
-            job.made = [] if job.where == "dock" else apply_result(job.doc, result, job.where, title,
-                                                                   sources=sources, selection=job.selection)
-        except (OSError, ValueError) as exc:
-            job.error = f"the result could not be added: {exc}"
-            self._end(job, "failed")
-            return
-        labels = [t for t in job.made if t.kind == "labels"]
-        job.track_id = labels[0].id if labels else None
-        job.notes = list(result.notes)
-        job.found = found
-        job.fraction = 1.0
-        if result.audio:
-            self.generated.emit(job, result, sources)
-        self._end(job, "done")
+        """Labels become label tracks, audio becomes clips: one undo step (Job.finish); the
+        audio's files were written on the worker.  Generated audio always goes to the Generated
+        list too."""
+        job.finish(result)
+        if job.state == "done" and job.run is None and result.audio:
+            self.generated.emit(job, result, job.sources)
+        self._end(job, job.state)
 
     def _failed(self, job: Job, exc, details: str) -> None:
-        if isinstance(exc, TaskCancelled):
-            self._end(job, "cancelled")
-            return
-        job.error = str(exc) if isinstance(exc, TaskError) else f"{type(exc).__name__}: {exc}"
-        if "out of memory" in str(exc).lower() or type(exc).__name__ == "OutOfMemoryError":
-            job.out_of_memory = True
-            job.error = ("The GPU ran out of memory: the model and this much audio do not fit in it "
-                         "(a smaller model, a shorter selection or closing other GPU programs helps). "
-                         "The CPU is slower but has the memory: run it there?")
-        job.details = details
-        self._end(job, "failed")
+        job.fail(exc, details)
+        self._end(job, job.state)
 
     def _end(self, job: Job, state: str) -> None:
-        if job.state in ("done", "failed", "cancelled"):
+        if id(job) in self._ended:
             return  # already ended (a late signal after cancel_all)
+        self._ended.add(id(job))
         job.state = state
         if job.worker is not None:
             job.worker.wait(2000)

@@ -305,7 +305,7 @@ class TaskPanel(QDockWidget):
         for p in spec.params:
             w, read = widget_for(p)
             w.setToolTip(p.help)
-            if p.name == spec.extra.get("prompt_sets"):
+            if p.name == spec.prompt_sets:
                 self.form.addRow("Prompt set", self._prompt_sets(w))
             self.form.addRow(p.title or p.name, w)
             self.readers[p.name] = read

@@ -28,6 +28,7 @@ class GeneratorWorker(QThread):
     message = Signal(str)             # what the work is doing now
     stage = Signal(str)               # the work moved on ("download" -> "": the model is here)
     partial = Signal(object)          # a partial result (tasks: regions found so far)
+    event = Signal(object)            # every Progress and Partial as it came (a job reads them)
     done = Signal(object)             # what the generator returned
     failed = Signal(object, str)      # the exception, the traceback as text
     cancelled = Signal()
@@ -71,6 +72,7 @@ class GeneratorWorker(QThread):
                 if isinstance(value, (int, float)):
                     self._post("progress", float(value))
                 elif isinstance(value, Progress):
+                    self._post("event", value)
                     if value.stage != stage:
                         stage = value.stage
                         self._post("stage", stage)
@@ -78,6 +80,7 @@ class GeneratorWorker(QThread):
                     if value.message:
                         self._post("message", value.message)
                 elif isinstance(value, Partial):
+                    self._post("event", value)
                     self._post("partial", value)
                 else:   # every event reaches the GUI: an unknown one is a bug to see, not to drop
                     self._post("failed", TypeError(f"a task yielded {type(value).__name__}, which "

@@ -13,7 +13,7 @@ AMPLITUDE = Param("amplitude", "float", 0.8, "Amplitude", 0.0, 1.0, help="Peak l
 def generator(id: str, title: str, description: str, *params: Param) -> None:
     TASKS.append(TaskSpec(id=id, title=title, panel="generate", description=description,
                       run=RUN + f"render_{id}", sample_rate=None, inputs=(), needs_model=False,
-                      output_track=title, params=params))
+                      output_track=title, params=params, kind="render"))
 
 
 generator("tone", "Tone", "A steady tone: sine, square, sawtooth or triangle; give “Sweep to” a "
@@ -57,13 +57,13 @@ VARIATIONS = Param("variations", "int", 1, "Variations", 1, 16,
 
 def model_generator(id: str, title: str, description: str, run: str, checkpoints: tuple,
                     *params: Param, reads_selection: bool = False, families: dict | None = None,
-                    seed: Param = SEED) -> None:
+                    seed: Param = SEED, speaks_text: bool = False) -> None:
     TASKS.append(TaskSpec(id=id, title=title, panel="generate", description=description,
                           run=run, sample_rate=None, inputs=("selection",) if reads_selection else (),
                           needs_model=True, checkpoints=checkpoints, output_track=title,
                           params=params + (seed, replace(VARIATIONS, families=seed.families)),
-                          families=families or {},
-                          extra={"reads_selection": reads_selection}))
+                          families=families or {}, kind="render", reads_selection=reads_selection,
+                          speaks_text=speaks_text))
 
 
 # the speech model families, and words in a checkpoint's id that name each
@@ -103,7 +103,7 @@ model_generator(
     Param("pause", "float", 0.3, "Pause", 0.0, 10.0, unit="s", help="Silence between sentences"),
     Param("speaking_rate", "float", 1.0, "Speaking rate", 0.25, 4.0, families=("vits", "kokoro"),
           help="2 is twice as fast"),
-    reads_selection=True, families=SPEECH,
+    reads_selection=True, families=SPEECH, speaks_text=True,
     seed=Param("seed", "int", 0, "Seed", 0, 2 ** 31 - 1, families=("vits", "speecht5", "bark"),
                help="The same seed, settings and model give the same audio on the CPU"))
 model_generator(
@@ -142,4 +142,4 @@ TASKS.append(TaskSpec(
                   help="At most this much quieter: 12-20 dB keeps a little room tone; 100: all of it"),
             Param("post_filter", "float", 0.0, "Post-filter", 0.0, 0.05, zero="off", decimals=3,
                   help="Extra suppression in very noisy passages (0: off; 0.02 is strong)")),
-    extra={"reads_selection": True}))
+    kind="render", reads_selection=True))

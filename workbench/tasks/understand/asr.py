@@ -13,7 +13,7 @@ import numpy as np
 
 from workbench.core.regions import Region
 from workbench.tasks.models import choose_device, load_pipeline
-from workbench.tasks.events import Partial, Progress, TaskCancelled, TaskError
+from workbench.tasks.events import OutOfMemory, Partial, Progress, TaskCancelled, TaskError
 from workbench.tasks.understand.language import code_of
 from workbench.tasks.understand.pauses import (  # noqa: F401  (asr.windows etc. as before)
     WINDOW_S, MIN_GAP_S, SQUEEZE_FROM_S, KEEP_PAUSE_S, TOKENS_PER_S, FRAME_S, EDGE_PAD_S,
@@ -208,7 +208,7 @@ def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rat
         try:
             out = asr({"raw": piece, "sampling_rate": rate}, **kwargs)
         except torch.cuda.OutOfMemoryError as exc:
-            raise TaskError(f"the GPU ran out of memory running {checkpoint}") from exc
+            raise OutOfMemory(f"the GPU ran out of memory running {checkpoint}") from exc
         return _regions(out, offset, len(piece) / rate)
 
     def whole(samples, progress):
@@ -218,7 +218,7 @@ def _transformers_decoder(checkpoint, device, params, cancelled, word_level, rat
         try:
             out = asr({"raw": samples, "sampling_rate": rate}, return_timestamps=True, generate_kwargs=gen)
         except torch.cuda.OutOfMemoryError as exc:
-            raise TaskError(f"the GPU ran out of memory running {checkpoint}") from exc
+            raise OutOfMemory(f"the GPU ran out of memory running {checkpoint}") from exc
         return _regions(out, 0.0, len(samples) / rate)
 
     decode.whisper = whisper

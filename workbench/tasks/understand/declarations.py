@@ -37,7 +37,7 @@ TASKS.append(TaskSpec(
     checkpoints=("openai/whisper-small", "openai/whisper-tiny", "openai/whisper-base",
                  "openai/whisper-medium", "openai/whisper-large-v3-turbo",
                  "facebook/wav2vec2-base-960h", "facebook/hubert-large-ls960-ft"),
-    output_track="Transcript",
+    output_track="Transcript", view="transcript",
     params=(
         Param("language", "str", "", "Language", help="A code such as en, de, fr; empty: detect "
               "(multilingual Whisper models only); “from regions”: each region's language, when "
@@ -119,7 +119,7 @@ TASKS.append(TaskSpec(
                  "anton-l/wav2vec2-base-superb-sv", "pyannote/speaker-diarization-3.1"),
     output_track="Speakers",
     # pyannote.audio (optional, gated models: needs the user's token) fetches its own pipeline
-    extra={"fetched_by": ("pyannote/",)},
+    fetched_by=("pyannote/",),
     params=(
         Param("speakers", "int", 0, "Speakers", 0, 32, zero="estimate",
               help="How many people speak; 0: estimate from the voices"),
@@ -210,7 +210,7 @@ TASKS.append(TaskSpec(
     sample_rate=48000,
     checkpoints=("laion/clap-htsat-unfused", "laion/larger_clap_general", "laion/clap-htsat-fused"),
     output_track="Zero-shot labels",
-    extra={"prompt_sets": "prompts"},        # the panel offers saved sets for this parameter
+    prompt_sets="prompts",        # the panel offers saved sets for this parameter
     params=(
         Param("prompts", "text", "dog bark\nsiren\napplause\nspeech\nmusic", "Prompts",
               help="What to listen for: one per line (or separated by “;”)"),

@@ -21,10 +21,11 @@ class TaskController(Controller):
             self.window.show_status("Select the audio to replace first (or put the clip at the cursor)")
             return None
         self.window.settings.generate_where = where
-        checking = spec.id == "tts" and self.window.generated_dock.check_new.isChecked()
-        reads = spec.extra.get("reads_selection") and doc.selection and doc.selection[1] > doc.selection[0]
-        job = Job(spec, doc, params, [(doc.cursor, doc.cursor)], model, device=self.window.settings.device,
-                  where="dock" if checking else where, selection=tuple(doc.selection) if reads else None)
+        checking = spec.speaks_text and self.window.generated_dock.check_new.isChecked()
+        reads = spec.reads_selection and doc.selection and doc.selection[1] > doc.selection[0]
+        job = Job(spec, params, model, device=self.window.settings.device, doc=doc,
+                  ranges=[(doc.cursor, doc.cursor)], where="dock" if checking else where,
+                  selection=tuple(doc.selection) if reads else None)
         self.window.job_queue.submit(job)
         if checking:       # the clips wait in the list until checked; the clearest is placed
             from workbench.ui.asyncloop import start
@@ -119,7 +120,7 @@ class TaskController(Controller):
         text = entry.output.provenance.get("text") or entry.params.get("text", "")
         asr = self.window.generated_dock.asr_model.currentText().strip()
         device = self.window.settings.device
-        job = Job(registry.get("asr"), self.ctx.document, {}, [], asr, device=device,
+        job = Job(registry.get("asr"), {}, asr, device=device, doc=self.ctx.document,
                   run=lambda cancelled: check_speech(entry.source, text, asr or None, cancelled, device))
         self.window.job_queue.submit(job)
         await self.window.job_queue.wait(job)
@@ -162,7 +163,8 @@ class TaskController(Controller):
         params = self._checked(spec, params)
         if params is None:
             return None
-        job = self.window.job_queue.submit(Job(spec, doc, params, ranges, model, channel, device=self.window.settings.device))
+        job = self.window.job_queue.submit(Job(spec, params, model, device=self.window.settings.device,
+                                               channel=channel, doc=doc, ranges=ranges))
         self.window.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job
 
@@ -189,14 +191,14 @@ class TaskController(Controller):
             self.window.scores_dock.raise_()
             if self.window.current_tab() is tab:
                 self.window.scores_dock.show_track(job.track_id)
-        if job.state == "done" and job.spec.output_track == "Transcript":
+        if job.state == "done" and job.spec.view == "transcript":
             self.window.transcript_dock.show()
             self.window.transcript_dock.raise_()
             if self.window.current_tab() is tab:       # the new transcript, not the track shown before
                 self.window.transcript_dock.show_track(job.track_id)
-        if job.state == "done" and job.spec.panel == "generate" and not job.made:
+        if job.state == "done" and job.spec.kind == "render" and not job.made:
             self.window.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
-        elif job.state == "done" and job.spec.panel == "generate":
+        elif job.state == "done" and job.spec.kind == "render":
             names = ", ".join(f"“{t.name}”" for t in dict.fromkeys(job.made))
             where = "" if job.selection else f" at {job.doc.cursor:.3f} s"
             self.window.show_status(f"{job.spec.title}:{where} on {names}")
@@ -239,9 +241,7 @@ class TaskController(Controller):
         """The same task, settings and ranges, on the CPU (offered when the GPU ran out of memory)."""
         if job.doc not in [t.document for t in self.window.all_tabs()]:
             return
-        again = Job(job.spec, job.doc, job.params, job.ranges, job.model, job.channel, device="cpu",
-                    where=job.where, selection=job.selection, run=job.run)   # a Generate job lands alike
-        self.window.job_queue.submit(again)
+        self.window.job_queue.submit(job.again(device="cpu", audio=None))   # a Generate job lands alike
         self.window.show_status(f"{job.spec.title}: running again on the CPU")
 
     def show_models(self) -> None:
