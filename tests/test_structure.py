@@ -85,3 +85,26 @@ def test_no_package_and_its_own_modules_import_each_other():
         if down and up:
             found.append(f"{package}: imports its modules and is imported by {up}")
     assert not found, found
+
+
+def test_the_panel_a_task_is_listed_in_is_presentation_only():
+    """`spec.panel == "generate"` was branched on in 9 places in 4 files to decide how a task
+    runs and what its outputs are: that is ``kind`` now; only the panels themselves (and the
+    registry's listing for them) read ``panel``."""
+    presentation = {"ui/tasks_panel.py", "tasks/registry.py"}
+    found = [f"{name}:{text[:m.start()].count(chr(10)) + 1}" for name, text in sources() if name not in presentation
+             for m in re.finditer(r"panel\s*[!=]=", text)]
+    assert not found, found
+
+
+def test_there_is_one_job_class():
+    found = [name for name, text in sources() if re.search(r"^class Job\b", text, re.M)]
+    assert found == ["tasks/job.py"], found
+
+
+def test_the_window_names_no_task():
+    """The UI decided by task ids ("tts") and output track names ("Transcript"); the spec's typed
+    fields (speaks_text, view, kind, inputs) say it now."""
+    found = [f"{name}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)}" for name, text in sources("ui")
+             for m in re.finditer(r"(?:spec\.id|output_track)\s*(?:==|!=|in)\s*[\"'(]", text)]
+    assert not found, found

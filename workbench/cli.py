@@ -183,6 +183,8 @@ def _run_command(argv: list[str]) -> int:
         return 2
     if spec.kind == "render":
         return _generate(spec, params, args)
+    if spec.kind == "task":
+        return _task(spec, params, args)
     inputs = _inputs(args.inputs)
     try:
         spans = _spans(args.regions, args.track, parse_columns(args.columns)) if args.regions else None
@@ -217,6 +219,40 @@ def _run_command(argv: list[str]) -> int:
         report = str(Path(report).with_stem(Path(report).stem + "-1"))
     return _understand(spec, params, args, [(path, t if args.output else "") for (path, _), t
                                              in zip(inputs, targets)], spans, report)
+
+
+def _task(spec, params: dict, args) -> int:
+    """A task of the general kind (tasks/job.py): it reads the INPUT files (the first audio file
+    as its audio, when it reads audio) and the label tracks of --regions; its label outputs go to
+    -o, which is also where it writes a folder it makes (a model); what else it did is said."""
+    from workbench.core.audio import AudioOpenError, open_audio
+    from workbench.formats.labels import LabelFormatError, read_labels, write_labels
+    from workbench.tasks.job import Job
+    from workbench.tasks.runner import TaskCancelled, TaskError, drive
+
+    job = Job(spec, params, args.model or "", args.device, args.channel, files=list(args.inputs),
+              output=args.output or "")
+    try:
+        if args.regions:
+            job.labels = read_labels(Path(args.regions), parse_columns(args.columns))
+        audio = [p for p in args.inputs if Path(p).is_file()]
+        if audio and set(spec.inputs) & {"file", "selection", "regions"}:
+            job.audio = open_audio(audio[0])
+            for _ in job.audio.load():
+                pass
+            job.ranges = [(0.0, job.audio.duration)]
+        result = drive(job.events(), lambda e: _bar(spec.id, e.fraction, e.message))
+        if result.tracks and args.output:
+            write_labels(Path(args.output), result.tracks)
+    except (ValueError, KeyError, TaskError, TaskCancelled, OSError, AudioOpenError, LabelFormatError) as exc:
+        print(f"\rworkbench run: {getattr(exc, 'problem', None) or exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nworkbench run: stopped", file=sys.stderr)
+        return 130
+    said = [f"{len(r)} regions on “{name}”" for name, r in result.tracks] + list(result.notes)
+    _bar(spec.id, 1.0, f"{'; '.join(said) or 'done'} ({result.seconds:.1f} s)", done=True)
+    return 0
 
 
 def _understand(spec, params: dict, args, pairs, spans, report: str) -> int:

@@ -406,3 +406,43 @@ def test_enroll_named_speakers_from_the_panel_then_identify_them(window, open_lo
     qtbot.waitUntil(lambda: job.state in ("done", "failed"), timeout=120000)
     assert job.state == "done", job.error
     assert {r.text for r in doc.label_tracks[-1]} == {"Ann", "Bob", "Cal"}
+
+
+@pytest.fixture
+def example_task(monkeypatch):
+    """The README's worked example of a new kind of task (tests/tasks/contract_example.py),
+    registered before the window is built."""
+    import sys
+    from pathlib import Path
+
+    monkeypatch.syspath_prepend(str(Path(__file__).resolve().parents[1] / "tasks"))
+    sys.modules.pop("contract_example", None)
+    from contract_example import SPEC
+
+    registry.all_tasks()
+    monkeypatch.setitem(registry._TASKS, SPEC.id, SPEC)
+    return SPEC
+
+
+def test_a_new_kind_of_task_runs_from_the_panel_on_label_tracks(example_task, window, speech_tab, qtbot):
+    """Declared in one place and written as one function, a task that reads label tracks is in
+    the Understand panel, offers the label tracks to run on, and lands as one undo step."""
+    from panels import choose
+
+    doc = speech_tab.document
+    doc.add_label_track("Birds", [Region(0.0, 1.0, "wren"), Region(2.0, 2.5, "wren"), Region(3.0, 4.0, "robin")])
+    panel = window.understand_panel
+    window.ctx.view.show_dock("understand", True)
+    choose(panel, "label-summary")
+    offered = [panel.input.itemText(i) for i in range(panel.input.count())]
+    assert offered == ["Every label track", "Label track “Birds”"]
+    assert set(panel.readers) == {"min_count"}
+    with qtbot.waitSignal(window.job_queue.finished, timeout=30000):
+        panel.run.click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    assert [t.name for t in doc.label_tracks] == ["Birds", "Summary"]
+    assert [r.text for r in doc.label_tracks[1]] == ["wren: 2 × 0.75 s", "robin: 1 × 1.00 s"]
+    assert doc.history.undo_title == "Label summary: 2 regions"
+    doc.history.undo()
+    assert [t.name for t in doc.label_tracks] == ["Birds"]

@@ -24,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from workbench.tasks.events import (OutOfMemory, Partial, Progress, TaskCancelled, TaskError,
+from workbench.tasks.events import (Note, OutOfMemory, Partial, Progress, TaskCancelled, TaskError,
                                     TaskResult)
 
 KINDS = ("analyse", "render", "task")
@@ -43,10 +43,12 @@ class Inputs:
 
 @dataclass
 class Context:
-    """How a ``task``-kind function runs: the model (a folder once fetched), the device, Cancel."""
+    """How a ``task``-kind function runs: the model (a folder once fetched), the device, Cancel,
+    and where the user wants what it writes as files (a model folder; "" when not said)."""
     model: str | None = None
     device: str = "auto"
     cancelled: Callable[[], bool] = lambda: False
+    output: str = ""
 
 
 @dataclass
@@ -64,6 +66,7 @@ class Job:
     files: list = field(default_factory=list)     # files or folders a task reads
     rate: int = 0                        # the rate a render task makes audio at (0: the document's)
     # where its outputs go
+    output: str = ""                     # where a task writes what it makes as files (a model folder)
     doc: object = None                   # None: the caller writes them (the command line)
     where: str = "cursor"                # where a render task's clip goes ("dock": the list only)
     run: Callable | None = field(default=None, repr=False)   # a helper job: run(cancelled) -> generator
@@ -102,7 +105,7 @@ class Job:
         """The same task, settings and inputs as a new job (on the CPU after running out of
         memory on the GPU, say)."""
         keep = ("spec", "params", "model", "device", "channel", "audio", "ranges", "selection",
-                "labels", "files", "rate", "doc", "where", "run")
+                "labels", "files", "rate", "output", "doc", "where", "run")
         return Job(**{**{k: getattr(self, k) for k in keep}, **changes})
 
     # -- running ---------------------------------------------------------------------------------
@@ -152,10 +155,24 @@ class Job:
 
             model = yield from fetch(model, cancelled)
         inputs = Inputs(self.audio, list(self.ranges), list(self.labels), list(self.files), self.selection)
-        context = Context(model or None, self.device, cancelled)
-        result = yield from compute.stepped(self.spec.runner()(inputs, values, context), cancelled)
+        context = Context(model or None, self.device, cancelled, self.output)
+        said: list[str] = []
+        gen = compute.stepped(self.spec.runner()(inputs, values, context), cancelled)
+        while True:
+            try:
+                event = next(gen)
+            except StopIteration as stop:
+                result = stop.value
+                break
+            if isinstance(event, Note):          # said once, at the end, with the result
+                said.append(event.text)
+            else:
+                yield event
+        if cancelled():                          # whatever it returned: a cancelled job changes nothing
+            raise TaskCancelled()
         if not isinstance(result, TaskResult):
             raise TaskError(f"{self.spec.id} returned {type(result).__name__}, not a TaskResult")
+        result.notes = said + list(result.notes)
         return result
 
     def _rate(self) -> int:

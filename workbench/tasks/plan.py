@@ -46,6 +46,15 @@ def ranges_for(doc, what: str = "file") -> list[tuple[float, float]]:
     return [(0.0, doc.duration)]
 
 
+def labels_for(doc, what: str = "labels") -> list:
+    """The label tracks a task reads, as (name, regions): "labels" (every one) or
+    "labels:<label track id>"."""
+    tracks = doc.label_tracks if what == "labels" else [doc.label_track(int(what.split(":", 1)[1]))]
+    if not tracks:
+        raise NothingToRun("There are no label tracks to read: label some regions first (or import labels)")
+    return [(t.name, list(t)) for t in tracks]
+
+
 def run_over(spec, audio, params: dict, ranges, checkpoint=None, cancelled=lambda: False,
              channel: str = "mix", device: str = "auto"):
     """``run_task`` on each range in turn: progress over all of them (a download keeps its own),

@@ -205,29 +205,29 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus: dict[str, object] = {}
         groups: dict[str, QActionGroup] = {}
-        for spec in ACTIONS:
-            menu = menus.get(spec.menu) or menus.setdefault(spec.menu, self.menuBar().addMenu(spec.menu))
-            if spec.separator_before:
+        for item in ACTIONS:
+            menu = menus.get(item.menu) or menus.setdefault(item.menu, self.menuBar().addMenu(item.menu))
+            if item.separator_before:
                 menu.addSeparator()
-            if spec.id == "file.recent":
-                self.recent_menu = menu.addMenu(spec.title)
+            if item.id == "file.recent":
+                self.recent_menu = menu.addMenu(item.title)
                 self.rebuild_recent()
                 continue
-            action = QAction(spec.title, self)
-            if spec.shortcut:
-                action.setShortcuts([QKeySequence(k) for k in (spec.shortcut, *spec.more_shortcuts)])
+            action = QAction(item.title, self)
+            if item.shortcut:
+                action.setShortcuts([QKeySequence(k) for k in (item.shortcut, *item.more_shortcuts)])
                 action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            if spec.checkable:
+            if item.checkable:
                 action.setCheckable(True)
-            if spec.tip:
-                action.setStatusTip(spec.tip)
-            if spec.group:
+            if item.tip:
+                action.setStatusTip(item.tip)
+            if item.group:
                 action.setCheckable(True)
-                groups.setdefault(spec.group, QActionGroup(self)).addAction(action)
-            action.triggered.connect(self._runner(spec))
+                groups.setdefault(item.group, QActionGroup(self)).addAction(action)
+            action.triggered.connect(self._runner(item))
             menu.addAction(action)
             self.addAction(action)  # shortcuts work even when the menu bar is hidden
-            self.actions_by_id[spec.id] = action
+            self.actions_by_id[item.id] = action
         self.update_enabled()
 
     def _runner(self, spec):

@@ -247,13 +247,19 @@ class TaskPanel(QDockWidget):
             return
         current = self.input.currentData()
         self.input.clear()
-        self.input.addItem("Whole file", "file")
-        self.input.addItem("Selection", "selection")
-        tracks = self.doc.label_tracks if self.doc else []
-        for track in tracks:
-            self.input.addItem(f"Each region of “{track.name}”", f"regions:{track.id}")
-        idx = self.input.findData(current)
         spec = self.current_spec()
+        reads = spec.inputs if spec is not None else ("file", "selection", "regions")
+        tracks = self.doc.label_tracks if self.doc else []
+        if set(reads) & {"file", "selection", "regions"}:
+            self.input.addItem("Whole file", "file")
+            self.input.addItem("Selection", "selection")
+            for track in tracks:
+                self.input.addItem(f"Each region of “{track.name}”", f"regions:{track.id}")
+        if "labels" in reads:          # a task that reads label tracks (their regions, their texts)
+            self.input.addItem("Every label track", "labels")
+            for track in tracks:
+                self.input.addItem(f"Label track “{track.name}”", f"labels:{track.id}")
+        idx = self.input.findData(current)
         if spec is not None and spec.inputs[0] == "regions" and tracks and (current or "file") == "file":
             # a task made for regions (enrolling named voices) starts on the speaker track
             track = next((t for t in tracks if t.name.startswith("Speakers")), tracks[0])

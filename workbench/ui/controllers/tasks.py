@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMessageBox
 
-from workbench.tasks.plan import NothingToRun, ranges_for
+from workbench.tasks.plan import NothingToRun, labels_for, ranges_for
 from workbench.ui.controllers.base import Controller
 from workbench.ui.jobs import Job
 
@@ -150,13 +150,15 @@ class TaskController(Controller):
             return None
 
     def run_task(self, spec, params: dict, what: str = "file", model: str = "", channel: str = "mix"):
-        """Queue a task on the current document: the whole file, the selection, or each region
-        of a label track.  Returns the job (None when there is nothing to run on)."""
+        """Queue a task on the current document: the whole file, the selection, each region of a
+        label track, or label tracks themselves ("labels", "labels:<id>": a task that reads
+        them).  Returns the job (None when there is nothing to run on)."""
         doc = self.ctx.document
         if doc is None:
             return None
         try:
-            ranges = ranges_for(doc, what)
+            ranges = [] if what.startswith("labels") else ranges_for(doc, what)
+            labels = labels_for(doc, what) if what.startswith("labels") else []
         except NothingToRun as exc:
             self.window.show_status(str(exc))
             return None
@@ -164,7 +166,7 @@ class TaskController(Controller):
         if params is None:
             return None
         job = self.window.job_queue.submit(Job(spec, params, model, device=self.window.settings.device,
-                                               channel=channel, doc=doc, ranges=ranges))
+                                               channel=channel, doc=doc, ranges=ranges, labels=labels))
         self.window.show_status(f"{spec.title}: queued" if job.state == "queued" else f"{spec.title}: running")
         return job
 
