@@ -108,3 +108,12 @@ def test_the_window_names_no_task():
     found = [f"{name}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)}" for name, text in sources("ui")
              for m in re.finditer(r"(?:spec\.id|output_track)\s*(?:==|!=|in)\s*[\"'(]", text)]
     assert not found, found
+
+
+def test_the_timeline_knows_no_lane_s_internals():
+    """view.py reached into the spectrogram lane's tiles, images, wanted and arrived and imported
+    its private _lut; each lane kind owns its caches behind lanes.Lane's interface now, and the
+    kinds are a table (view.LANES)."""
+    text = (PACKAGE / "ui" / "timeline" / "view.py").read_text(encoding="utf-8")
+    found = re.findall(r"\.(?:tiles|images|wanted|arrived)\b|\b_lut\b|SpectrogramTiles", text)
+    assert not found, found

@@ -140,3 +140,32 @@ def test_an_import_that_fails_while_the_user_edits_takes_back_only_itself(window
     assert [r.text for r in doc.label_track(labels.id).regions] == ["keep me"]
     assert doc.history.titles == ["Add label track “Marks”", "Add label", "Set name of “a.wav”"]
     assert all(getattr(lane, "track", None) in (None, *doc.track_list) for lane in tab.timeline.lanes)
+
+
+def test_adding_removing_or_moving_a_track_keeps_the_other_tracks_lanes(window, two, qtbot, tmp_path):
+    """The evented track list: a structural change lays the lanes out again but keeps every
+    lane of the other tracks, with its spectrogram tiles and drawn images (it made them all
+    again, twice after a task: once for the new label track, once for the audio)."""
+    doc, timeline = two.document, two.timeline
+    a, b = doc.tracks
+    before = {(lane.kind, lane.track.id, getattr(lane, "channel", 0)): lane for lane in timeline.lanes}
+    tiles = {k: lane.tiles for k, lane in before.items() if k[0] == "spec"}
+
+    def kept(*made_again):
+        now = {(lane.kind, lane.track.id, getattr(lane, "channel", 0)): lane for lane in timeline.lanes}
+        here = {t.id for t in doc.track_list} - {t.id for t in made_again}
+        return all(now.get(k) is lane for k, lane in before.items() if k[1] in here)
+
+    labels = doc.add_label_track("Marks")                   # add
+    assert kept() and timeline.lanes[-1].kind == "labels" and timeline.lanes[-1].track is labels
+    assert all(lane.tiles is tiles[k] and not lane.tiles.closed for k, lane in before.items() if k[0] == "spec")
+    doc.move_track(b.id, 0)                                 # move
+    assert kept() and list(dict.fromkeys(lane.track for lane in timeline.lanes)) == [b, a, labels]
+    doc.remove_track(b.id)                                  # remove: its lanes go, its tiles stop
+    assert kept() and all(lane.track is not b for lane in timeline.lanes)
+    assert tiles[("spec", b.id, -1)].closed
+    doc.history.undo()                                      # back: new lanes for it, the rest kept
+    assert kept(b) and any(lane.track is b for lane in timeline.lanes)
+    old_a = [lane for lane in timeline.lanes if lane.track is a]
+    timeline.set_mode("waveform")
+    assert all(lane not in timeline.lanes for lane in old_a if lane.kind == "spec")   # a new mode: made anew

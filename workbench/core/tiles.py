@@ -105,6 +105,10 @@ class SpectrogramTiles:
         idx.sort(key=lambda i: abs(i - mid))
         return hop, [(hop, i) for i in idx]
 
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
     def close(self) -> None:
         with self._cond:
             self._closed = True

@@ -56,6 +56,37 @@ class Lane(pg.GraphicsWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setPreferredHeight(400)      # the layout shares the height out by stretch
 
+    # -- what the timeline asks of every kind of lane (each owns its caches) --------------------
+    @property
+    def key(self) -> tuple:
+        """Which lane of which track: what a layout change keeps."""
+        return (self.kind, self.track.id, self.channel)
+
+    def release(self) -> None:
+        """Let go of what it holds outside itself (workers): the lane leaves the timeline."""
+
+    def set_params(self, params) -> None:
+        """New spectrogram settings."""
+
+    def audio_changed(self, t0: float, t1: float) -> bool:
+        """Its track's audio changed over [t0, t1]; False when this lane cannot follow and must
+        be made again."""
+        return True
+
+    def tile_arrived(self, key) -> None:
+        """A spectrogram tile a worker finished (every lane hears of every tile)."""
+
+    def tiles_placed(self) -> bool:
+        """Whether every tile it waits for is placed or has arrived."""
+        return True
+
+    def place_arrived(self, t0: float, t1: float) -> None:
+        """Place the tiles that arrived (together: one repaint)."""
+
+    def complete(self) -> bool:
+        """Whether everything the view needs from it is on screen."""
+        return True
+
     # -- geometry: time <-> x, value <-> y, in this item's pixels ----------------------------------
     def plot_rect(self) -> QRectF:
         r = self.rect()
@@ -401,6 +432,10 @@ class LabelLane(Lane):
         if running:        # results still coming in: look, don't touch
             self.handler = AudioLaneHandler(timeline)
             self.setToolTip(f"{track.name}: still running")
+
+    @property
+    def key(self) -> tuple:
+        return ("labels", self.track.id, self.running)
 
     def hoverMoveEvent(self, ev) -> None:   # noqa: N802
         """The whole text of the region under the pointer (a short region shows it cut)."""

@@ -41,6 +41,60 @@ class SpectrogramLane(Lane):
         self.layer.rate, self.layer.lane = rate, self
         self.layers = [self._paint_tiles, self.layer.paint]
 
+    @classmethod
+    def made(cls, timeline, track, rate: int) -> "SpectrogramLane":
+        """A lane with its own tiles: workers computing ``track`` at ``rate``, each finished
+        tile announced through ``timeline.tile_sink`` (a queued signal to the GUI thread)."""
+        params = timeline.params
+        return cls(timeline, track, rate, params, SpectrogramTiles(
+            track.reader(rate), params, timeline.tile_sink, lut=_lut(params.colormap)))
+
+    @property
+    def key(self) -> tuple:
+        return ("spec", self.track.id, self.rate)
+
+    def release(self) -> None:
+        if self.tiles is not None:
+            self.tiles.close()
+
+    def set_params(self, params) -> None:
+        self.images.clear()
+        self.params = params
+        self.tiles.set_params(params, _lut(params.colormap))
+
+    def audio_changed(self, t0: float, t1: float) -> bool:
+        """The tiles over [t0, t1] go, the others stay; a clip of a higher rate arriving (or
+        leaving) needs a new frequency axis: a new lane."""
+        if self.rate != spectrum_rate(self.track, self.timeline.doc.sample_rate):
+            return False
+        for key in self.tiles.set_source(self.track.reader(self.rate), t0, t1):
+            self.images.pop(key, None)
+        return True
+
+    def tile_arrived(self, key) -> None:
+        if key in getattr(self, "wanted", ()) and key not in self.images:
+            self.arrived.add(key)
+
+    def tiles_placed(self) -> bool:
+        wanted = getattr(self, "wanted", None)
+        return wanted is None or wanted.issubset(self.images.keys() | self.arrived)
+
+    def place_arrived(self, t0: float, t1: float) -> None:
+        wanted = getattr(self, "wanted", None)
+        if wanted is None:
+            return
+        for key in self.arrived:
+            data = self.tiles.get(key)
+            if data is not None and key in wanted and key not in self.images:
+                self.place(key, data)
+        self.arrived.clear()
+        if wanted.issubset(self.images):
+            self.show_tiles(t0, t1)  # drop the stand-ins of the previous zoom
+
+    def complete(self) -> bool:
+        wanted = getattr(self, "wanted", None)
+        return wanted is not None and wanted.issubset(self.images)
+
     def refresh(self, t0: float, t1: float) -> None:
         self.show_tiles(t0, t1)
         super().refresh(t0, t1)

@@ -14,13 +14,12 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QVBoxLayout, QWidget
 
 from workbench.core.document import Document
-from workbench.core.tiles import SpectrogramTiles
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
 from workbench.ui.timeline.drops import DropTarget
 from workbench.ui.timeline.lanes import LabelLane, Lane, Ruler, WaveLane
-from workbench.ui.timeline.spectrum import COLORMAPS, SpectrogramLane, _lut, spectrum_rate  # noqa: F401
+from workbench.ui.timeline.spectrum import COLORMAPS, SpectrogramLane, spectrum_rate  # noqa: F401
 from workbench.ui.timeline.headers import TrackHeaders
 from workbench.ui.timeline.overview import OverviewStrip
 from workbench.ui.timeline.labels import RegionEditor
@@ -33,6 +32,14 @@ TILE_FLUSH_MS = 100              # a slow spectrogram view fills in at this pace
 
 class _TileBridge(QObject):
     ready = Signal(object)
+
+
+# the lane kinds: what makes each (timeline, track, which: a channel, a rate, running or not),
+# and its share of the height; each kind owns its caches (lanes.Lane's interface)
+LANES = {"wave": lambda view, track, channel: WaveLane(view, track, channel),
+         "spec": lambda view, track, rate: SpectrogramLane.made(view, track, rate),
+         "labels": lambda view, track, running: LabelLane(view, track, running=running)}
+STRETCH = {"wave": 2, "spec": 3, "labels": 0}
 
 
 class TimelineView(DropTarget, QWidget):
@@ -62,6 +69,7 @@ class TimelineView(DropTarget, QWidget):
         self._syncing = False
         self._bridge = _TileBridge()
         self._bridge.ready.connect(self._tile_ready)
+        self.tile_sink = self._bridge.ready.emit      # where a lane's tile workers say "done"
         self._flush_timer = QTimer(self)
         self._flush_timer.setSingleShot(True)
         self._flush_timer.setInterval(TILE_FLUSH_MS)
@@ -102,13 +110,17 @@ class TimelineView(DropTarget, QWidget):
         self.pointer_scene_pos = None
         self.editor = RegionEditor(self.graphics)
         self.snap_to_zero = False
-        document.tracks_changed.connect(self.rebuild)
+        # the evented track list: a track in, out or moved lays the lanes out again, keeping
+        # every lane of the other tracks
+        document.track_inserted.connect(lambda *_: self.rebuild())
+        document.track_removed.connect(lambda *_: self.rebuild())
+        document.track_moved.connect(lambda *_: self.rebuild())
         document.track_changed.connect(self._track_changed)
         document.changed_within.connect(self._audio_changed)
-        document.rate_changed.connect(lambda _rate: self.rebuild())
+        document.rate_changed.connect(lambda _rate: self.rebuild(reuse=False))
         document.focus_changed.connect(lambda _t: [lane.show_name(self.doc) for lane in self.lanes
                                                    if isinstance(lane, WaveLane)])
-        document.label_tracks_changed.connect(self.rebuild)
+        document.label_tracks_changed.connect(self.headers.rebuild)     # a label track renamed
         document.labels_changed.connect(self._labels_changed)
         document.region_selected.connect(lambda *_: self._refresh_layers())
         document.clip_selected.connect(lambda *_: self._refresh_clips())
@@ -117,35 +129,28 @@ class TimelineView(DropTarget, QWidget):
         self.rebuild()
 
     # -- structure ------------------------------------------------------------------------------
-    def rebuild(self) -> None:
+    def rebuild(self, reuse: bool = True) -> None:
+        """Lay the lanes out for the document's tracks (and the previews of running jobs).  A
+        track that was there keeps its lanes, with their drawn images and spectrogram tiles;
+        only the lanes of new tracks are made and those of gone tracks closed (a task's new
+        label track made every lane again, twice).  ``reuse=False`` makes them all anew (a new
+        view mode or project rate)."""
         view = self.view_range() if self.lanes else (0.0, max(self.doc.duration, 1e-3))
-        for lane in self.lanes:
-            if lane.kind == "spec" and lane.tiles is not None:
-                lane.tiles.close()
-        self.graphics.ci.clear()
+        old = {lane.key: lane for lane in self.lanes} if reuse else {}
+        if not reuse:
+            self._release(self.lanes)
+        self.graphics.ci.clear()             # takes the lanes out of the layout, not apart
         self.lanes = []
         self.ruler = Ruler(self)
         self.graphics.addItem(self.ruler, row=0, col=0)
         self.graphics.ci.layout.setRowStretchFactor(0, 0)
         rate = self.doc.sample_rate
+        running = {t.id for t in self.previews.values()}
         for track in self.doc.track_list + list(self.previews.values()):
-            if track.kind == "labels":
-                self._add_lane(LabelLane(self, track, running=track in self.previews.values()), 0)
-                continue
-            lanes: list[Lane] = []
-            if self.mode in ("waveform", "split"):
-                lanes += [WaveLane(self, track, c) for c in range(track.channels)]
-            if self.mode in ("spectrogram", "split"):
-                # at the track's own top rate: nothing above the project's Nyquist is lost
-                top = spectrum_rate(track, rate)
-                lanes.append(SpectrogramLane(self, track, top, self.params, SpectrogramTiles(
-                    track.reader(top), self.params, self._bridge.ready.emit, lut=_lut(self.params.colormap))))
-            for k, lane in enumerate(lanes):
-                lane.clips = ClipLayer(self, track, bar=k == 0)
-                lane.clips.lane = lane
-                lane.layers.append(lane.clips.paint)
-                lane.handler = ClipLaneHandler(self, lane, lane.handler)
-                self._add_lane(lane, 3 if lane.kind == "spec" else 2)
+            for k, key in enumerate(self._keys(track, rate, track.id in running)):
+                lane = old.pop(key, None) or self._new_lane(track, key, first=k == 0)
+                self._add_lane(lane, STRETCH[key[0]])
+        self._release(old.values())
         # the layout squeezed itself around fewer rows: give it the whole view again
         self.graphics.ci.setGeometry(self.graphics.range)
         self.apply_theme(self.theme)
@@ -155,6 +160,33 @@ class TimelineView(DropTarget, QWidget):
         self.set_view(*view)
         QTimer.singleShot(0, self._place_headers)   # once the new lanes have their sizes
 
+    def _keys(self, track, rate: int, running: bool) -> list[tuple]:
+        """The lanes a track has in this view mode, as (kind, track id, which)."""
+        if track.kind == "labels":
+            return [("labels", track.id, running)]
+        keys = []
+        if self.mode in ("waveform", "split"):
+            keys += [("wave", track.id, c) for c in range(track.channels)]
+        if self.mode in ("spectrogram", "split"):
+            # at the track's own top rate: nothing above the project's Nyquist is lost
+            keys.append(("spec", track.id, spectrum_rate(track, rate)))
+        return keys
+
+    def _new_lane(self, track, key: tuple, first: bool) -> Lane:
+        lane = LANES[key[0]](self, track, key[2])
+        if track.kind == "audio":           # clips drawn over it, dragged on it
+            lane.clips = ClipLayer(self, track, bar=first)
+            lane.clips.lane = lane
+            lane.layers.append(lane.clips.paint)
+            lane.handler = ClipLaneHandler(self, lane, lane.handler)
+        lane.geometryChanged.connect(self.schedule_redraw)
+        return lane
+
+    @staticmethod
+    def _release(lanes) -> None:
+        for lane in lanes:
+            lane.release()
+
     def _place_headers(self) -> None:
         self.headers.beside(self.lanes, self.graphics)
 
@@ -162,7 +194,6 @@ class TimelineView(DropTarget, QWidget):
         row = len(self.lanes) + 1          # the ruler is row 0
         self.graphics.addItem(lane, row=row, col=0)
         self.graphics.ci.layout.setRowStretchFactor(row, stretch)
-        lane.geometryChanged.connect(self.schedule_redraw)
         self.lanes.append(lane)
 
     def schedule_redraw(self) -> None:
@@ -213,15 +244,12 @@ class TimelineView(DropTarget, QWidget):
     def set_mode(self, mode: str) -> None:
         if mode != self.mode:
             self.mode = mode
-            self.rebuild()
+            self.rebuild(reuse=False)
 
     def set_params(self, params: spec.SpectrogramParams) -> None:
         self.params = params
         for lane in self.lanes:
-            if lane.kind == "spec":
-                lane.images.clear()
-                lane.params = params
-                lane.tiles.set_params(params, _lut(params.colormap))
+            lane.set_params(params)
         self.redraw()
 
     def apply_theme(self, theme: Theme) -> None:
@@ -232,9 +260,7 @@ class TimelineView(DropTarget, QWidget):
             lane.apply_theme(theme)
 
     def close(self) -> bool:
-        for lane in self.lanes:
-            if lane.kind == "spec" and lane.tiles is not None:
-                lane.tiles.close()
+        self._release(self.lanes)
         return super().close()
 
     # -- the view range -------------------------------------------------------------------------
@@ -307,16 +333,10 @@ class TimelineView(DropTarget, QWidget):
     def _audio_changed(self, track, t0: float, t1: float) -> None:
         """An edit (or the end of decoding) changed a track over [t0, t1]: the tiles there go,
         the others stay; envelopes are drawn anew."""
-        rate = self.doc.sample_rate
-        if any(lane.kind == "spec" and lane.track is track and lane.rate != spectrum_rate(track, rate)
-               for lane in self.lanes):
+        followed = [lane.audio_changed(t0, t1) for lane in self.lanes if lane.track is track]
+        if not all(followed):
             self.rebuild()          # a clip of a higher rate arrived (or left): a new frequency axis
             return
-        for lane in self.lanes:
-            if lane.kind == "spec" and lane.track is track:
-                gone = lane.tiles.set_source(track.reader(lane.rate), t0, t1)
-                for key in gone:
-                    lane.images.pop(key, None)
         self.overview.refresh()
         if self.holding_view:   # mid-gesture: a trim that shortens the project must not zoom
             self.redraw()
@@ -391,34 +411,23 @@ class TimelineView(DropTarget, QWidget):
         (one repaint, not one per tile, leaving both cores to the workers) or every
         ``TILE_FLUSH_MS`` while a slow view is still computing, so it still fills in."""
         for lane in self.lanes:
-            if lane.kind == "spec" and key in getattr(lane, "wanted", ()) and key not in lane.images:
-                lane.arrived.add(key)
-        if all(lane.wanted.issubset(lane.images.keys() | lane.arrived) for lane in self._spec_lanes()):
+            lane.tile_arrived(key)
+        if all(lane.tiles_placed() for lane in self.lanes):
             self._flush_tiles()
         elif not self._flush_timer.isActive():
             self._flush_timer.start()
 
-    def _spec_lanes(self) -> list[Lane]:
-        return [lane for lane in self.lanes if lane.kind == "spec" and hasattr(lane, "wanted")]
-
     def _flush_tiles(self) -> None:
         self._flush_timer.stop()
         t0, t1 = self.view_range()
-        for lane in self._spec_lanes():
-            for key in lane.arrived:
-                data = lane.tiles.get(key)
-                if data is not None and key in lane.wanted and key not in lane.images:
-                    lane.place(key, data)
-            lane.arrived.clear()
-            if lane.wanted.issubset(lane.images):
-                lane.show_tiles(t0, t1)  # drop the stand-ins of the previous zoom
+        for lane in self.lanes:
+            lane.place_arrived(t0, t1)
         if self.spectrogram_complete():
             self.spectrogram_done.emit()
 
     def spectrogram_complete(self) -> bool:
         """True when every tile the view needs is on screen (used by tests and benchmarks)."""
-        return all(getattr(lane, "wanted", None) is not None and lane.wanted.issubset(lane.images)
-                   for lane in self.lanes if lane.kind == "spec")
+        return all(lane.complete() for lane in self.lanes)
 
     def _sync_scrollbar(self, t0: float, t1: float) -> None:
         duration = max(self.doc.duration, 1e-9)
