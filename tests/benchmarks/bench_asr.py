@@ -17,9 +17,10 @@ loading and audio decoding count, as a user meets them):
   "default", which on this CPU is float32 from the float16 weights), and at beam 1, and int8 beam 5;
   the baselines, measured in the same run, alternately with the workbench.
 
-Quality: WER over the whole interview (lower case, punctuation dropped, own edit distance tested in
-tests/tasks/test_asr_bench_metrics.py), and sentence edges: how many sentences have a segment that
-starts within 0.5 s of the sentence's start and one that ends within 0.5 s of its end.
+Quality: WER over the whole interview (lower case, punctuation dropped, the workbench's edit
+distance; the scoring is tested in tests/tasks/test_asr_bench_metrics.py), and sentence edges:
+how many sentences have a segment that starts within 0.5 s of the sentence's start and one that
+ends within 0.5 s of its end.
 Target: the workbench's defaults at least faster-whisper's default quality (WER no higher, edges
 no fewer) in no more of its time (ratio <= 1.0).  Not collected by pytest.
 """
@@ -42,6 +43,8 @@ import numpy as np
 HERE = Path(__file__).resolve()
 sys.path.insert(0, str(HERE.parents[2]))
 sys.path.insert(0, str(HERE.parents[1]))
+
+from workbench.tasks.check import edit_distance  # noqa: E402  (the workbench's own, tested there too)
 
 RATE = 16000
 SNR_DB = 5.0      # a noisy room: pink noise this far under the speech's level (while speaking)
@@ -77,16 +80,6 @@ def words(text: str) -> list[str]:
     text = re.sub(r"[^a-z0-9' ]+", " ", text)
     same = {"programme": "program", "favourite": "favorite", "aeroplanes": "airplanes", "20": "twenty"}
     return [same.get(w, w) for w in (w.strip("'") for w in text.split()) if w]
-
-
-def edit_distance(ref: list[str], hyp: list[str]) -> int:
-    prev = list(range(len(hyp) + 1))
-    for i, r in enumerate(ref, 1):
-        cur = [i] + [0] * len(hyp)
-        for j, h in enumerate(hyp, 1):
-            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h))
-        prev = cur
-    return prev[-1]
 
 
 def wer(reference: str, hypothesis: str) -> float:

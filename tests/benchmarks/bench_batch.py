@@ -101,7 +101,7 @@ def main() -> int:
     files = make_files(work, args.files, args.seconds)
     cores = os.cpu_count() or 1
     results: dict = {"files": len(files), "seconds_each": args.seconds, "cores": cores,
-                     "tasks": "vad then asr (whisper tiny.en, real weights, engine auto: CTranslate2 int8 here)"}
+                     "tasks": "vad then asr (whisper tiny.en, real weights, default settings: CTranslate2, beam 5, float32 here)"}
     outputs = {}
     for mode in ("single process", "1 worker", "2 workers"):
         out = work / mode.replace(" ", "-")
@@ -114,7 +114,7 @@ def main() -> int:
     for mode in ("1 worker", "2 workers"):     # same threads per process: the same bytes; one
         same = sum(outputs[mode].get(k) == v for k, v in outputs["single process"].items())
         results[mode]["outputs_same_as_single_process"] = f"{same}/{len(outputs['single process'])}"
-    results["note"] = ("2 workers run 1 thread each, the single process 2: int8 sums in another "
+    results["note"] = ("2 workers run 1 thread each, the single process 2: sums in another "
                        "order can change a word, so compare bytes only at equal threads")
     if args.json:
         print(json.dumps(results, indent=1))

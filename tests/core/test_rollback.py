@@ -81,11 +81,16 @@ def test_a_clip_imported_onto_a_track_is_taken_out_and_the_track_s_other_edits_s
     assert [(c.id, c.start) for c in doc.track(track.id).clips] == [(kept.id, 0.5)]
 
 
-def test_an_import_the_user_already_undid_leaves_the_redo_list(files):
+def imported(files):
+    """A document of one file, and a second imported (undoable), with the import's step id."""
     doc = Document()
     doc.add_track(files[0])
     doc.add_track(files[1], name="imported", undoable=True)
-    step = doc.history.top_id
+    return doc, doc.history.top_id
+
+
+def test_an_import_the_user_already_undid_leaves_the_redo_list(files):
+    doc, step = imported(files)
     doc.history.undo()
     assert doc.history.redo_title.startswith("Import")
     doc.history.withdraw(step)
@@ -93,10 +98,7 @@ def test_an_import_the_user_already_undid_leaves_the_redo_list(files):
 
 
 def test_withdrawing_a_step_the_saved_file_had_marks_the_document_modified(files):
-    doc = Document()
-    doc.add_track(files[0])
-    doc.add_track(files[1], name="imported", undoable=True)
-    step = doc.history.top_id
+    doc, step = imported(files)
     doc.history.mark_clean()
     assert not doc.history.modified
     doc.history.withdraw(step)

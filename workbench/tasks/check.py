@@ -21,13 +21,18 @@ def word_error_rate(reference: str, hypothesis: str) -> float:
     ref, hyp = words(reference), words(hypothesis)
     if not ref:
         return 0.0 if not hyp else 1.0
+    return edit_distance(ref, hyp) / len(ref)
+
+
+def edit_distance(ref: list, hyp: list) -> int:
+    """Substitutions, deletions and insertions that turn ``ref`` into ``hyp`` (Levenshtein)."""
     previous = list(range(len(hyp) + 1))
     for i, r in enumerate(ref, 1):
         current = [i] + [0] * len(hyp)
         for j, h in enumerate(hyp, 1):
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (r != h))
         previous = current
-    return previous[-1] / len(ref)
+    return previous[-1]
 
 
 def transcribe(audio, checkpoint: str | None = None, cancelled=lambda: False, device: str = "auto",
