@@ -233,3 +233,21 @@ def test_every_task_s_form_fits_the_panel_without_cutting(working, qtbot):
             if content > view:
                 cut.append((spec.id, view, content))
     assert cut == []
+
+
+def test_a_long_model_note_is_shown_whole_in_the_narrow_panel(working, qtbot, monkeypatch):
+    """The Model note of a model that would download while the Hub is out of reach runs to
+    seven lines at 1280x720; its form row was sized for another width and cut the first and
+    last lines off (seen on the screenshots).  It asks for the height its text needs now."""
+    from panels import choose
+
+    window, _ = working
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    panel = window.understand_panel
+    window.ctx.view.show_dock("understand")
+    choose(panel, "classify")
+    panel.model.setEditText("anton-l/xtreme_s_xlsr_300m_minds14")
+    note = panel.model_note
+    qtbot.waitUntil(lambda: note.height() >= note.heightForWidth(note.width()) > 3 * note.fontMetrics().height(),
+                    timeout=3000)
+    assert "cannot be reached" in note.text()

@@ -54,6 +54,31 @@ class ElidedLabel(QLabel):
         QLabel.setToolTip(self, tip)
 
 
+class WrappedLabel(QLabel):
+    """A word-wrapped label that asks for the height its text needs at the width it was given:
+    a form row sized a wrapped label by its hint for another width and cut its first and last
+    lines off (the Model note of a long download message in a narrow side panel)."""
+
+    def __init__(self, text: str = "", parent=None) -> None:
+        super().__init__(text, parent)
+        self.setWordWrap(True)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Minimum)
+
+    def setText(self, text: str) -> None:   # noqa: N802 (Qt's name)
+        super().setText(text)
+        self._fit()
+
+    def resizeEvent(self, ev) -> None:       # noqa: N802
+        super().resizeEvent(ev)
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.contentsRect().width()
+        need = self.heightForWidth(width) if width > 0 and self.text() else 0
+        if need >= 0 and need != self.minimumHeight():
+            self.setMinimumHeight(need)
+
+
 class NameEdit(QLineEdit):
     """A name box that, when it is not being edited, shows a name too long for it elided in the
     middle (a plain line edit shows its end, or its start, cut), with the whole name on hover."""

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox
                                QVBoxLayout, QWidget)
 
 from workbench.tasks import registry
+from workbench.ui.elide import WrappedLabel
 
 
 def decimals_for(param) -> int:
@@ -300,7 +301,7 @@ class TaskPanel(QDockWidget):
             self.browse = browse
             self.form.addRow("Model", row)
             # what the model needs from the network: bundled, downloaded, or what it would fetch
-            self.model_note = QLabel(wordWrap=True)
+            self.model_note = WrappedLabel()
             self.model_note.setEnabled(False)          # drawn in the muted text colour
             self.model.editTextChanged.connect(self._show_model_status)
             self.model.editTextChanged.connect(self._show_family)
