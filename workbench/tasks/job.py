@@ -146,16 +146,12 @@ class Job:
     def _general(self, cancelled):
         from workbench.tasks import compute
 
+        from workbench.tasks.runner import model_for
+
         values = self.spec.parse_params(self.params)
-        model = self.model or (self.spec.checkpoints[0] if self.spec.checkpoints else "")
-        from workbench.tasks.runner import fetched_here
-
-        if fetched_here(self.spec, model):
-            from workbench.tasks.models import fetch
-
-            model = yield from fetch(model, cancelled)
+        model = yield from model_for(self.spec, self.model or None, cancelled)
         inputs = Inputs(self.audio, list(self.ranges), list(self.labels), list(self.files), self.selection)
-        context = Context(model or None, self.device, cancelled, self.output)
+        context = Context(model, self.device, cancelled, self.output)
         said: list[str] = []
         gen = compute.stepped(self.spec.runner()(inputs, values, context), cancelled)
         while True:

@@ -53,6 +53,18 @@ def fetched_here(spec, model: str) -> bool:
             and not model.startswith(spec.fetched_by))
 
 
+def model_for(spec, checkpoint: str | None, cancelled=lambda: False):
+    """Generator: the model a run uses (``checkpoint``, else the spec's first), downloaded first
+    when it is a Hub id not yet here; None for a task without one.  Bundled models and those
+    fetched by their own library (pyannote) are passed on as named."""
+    model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
+    if fetched_here(spec, model):
+        from workbench.tasks.models import fetch
+
+        return (yield from fetch(model, cancelled))
+    return model or None
+
+
 def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = None,
              checkpoint: str | None = None, cancelled=lambda: False, channel: str = "mix",
              device: str = "auto"):
@@ -65,12 +77,7 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     rate = spec.sample_rate or audio.sample_rate
     values = spec.parse_params(params)
     model = checkpoint or (spec.checkpoints[0] if spec.checkpoints else "")
-    if fetched_here(spec, model):        # a Hub id not yet here is downloaded first
-        from workbench.tasks.models import fetch
-
-        checkpoint = yield from fetch(model, cancelled)
-    else:                                # bundled, or fetched by its own library: the spec's default
-        checkpoint = model or None
+    checkpoint = yield from model_for(spec, checkpoint, cancelled)
     from workbench.tasks import compute
 
     asked = cancelled
