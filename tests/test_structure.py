@@ -117,3 +117,22 @@ def test_the_timeline_knows_no_lane_s_internals():
     text = (PACKAGE / "ui" / "timeline" / "view.py").read_text(encoding="utf-8")
     found = re.findall(r"\.(?:tiles|images|wanted|arrived)\b|\b_lut\b|SpectrogramTiles", text)
     assert not found, found
+
+
+TRACK_KIND = re.compile(r"""(?:\.kind|\.word)\s*[!=]=\s*["'](?:audio|labels)["']|["'](?:audio|labels)["']\s*[!=]=\s*\w+\.kind""")
+
+
+def test_track_kinds_are_types_in_one_table():
+    """Track kinds were strings compared in 26 places in 10 files: a new kind of track meant
+    finding them all.  Code asks core/tracks.py's table (or the type); the table names every
+    kind once, and the project reader and writer go through it."""
+    found = [f"{name}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)}"
+             for name, text in sources() if name != "core/tracks.py" for m in TRACK_KIND.finditer(text)]
+    assert not found, found
+    from workbench.core import tracks
+
+    assert len({row.type for row in tracks.KINDS}) == len({row.word for row in tracks.KINDS}) == len(tracks.KINDS)
+    assert all(not hasattr(row.type, "kind") for row in tracks.KINDS), "the kind lives in the table"
+    from workbench.ui.timeline.view import TRACK_LANES
+
+    assert set(TRACK_LANES) == {row.type for row in tracks.KINDS}, "every kind of track has its lanes"

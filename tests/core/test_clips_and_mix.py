@@ -17,6 +17,7 @@ from workbench.core.edits import EditedAudio
 from workbench.core.mix import Mix
 from workbench.core.regions import Region
 from workbench.core.timeline import Clip, fit_channels
+from workbench.core.tracks import audible, kind_of
 from workbench.formats.export import export_audio
 
 DATA = Path(__file__).parent.parent / "data"
@@ -39,7 +40,7 @@ def clip_of(src, start=0.0, **kw):
 
 def state(doc):
     """Everything a command may change, comparable."""
-    return ([(t.id, t.kind, t.name) + ((t.clips, t.gain, t.pan, t.mute, t.solo) if t.kind == "audio"
+    return ([(t.id, kind_of(t).word, t.name) + ((t.clips, t.gain, t.pan, t.mute, t.solo) if audible(t)
                                        else (tuple((r.start, r.end, r.text) for r in t),))
              for t in doc.track_list], doc.project_rate)
 
@@ -239,7 +240,7 @@ def test_a_project_with_clips_saves_reopens_and_exports_identically(files, tmp_p
     path = P.save_project(doc, tmp_path / "p.awproj")
     again, missing = P.load_project(path)
     assert missing == [] and state(again)[1] == 48000
-    assert [t.kind for t in again.track_list] == ["audio", "labels", "audio"]
+    assert [kind_of(t).word for t in again.track_list] == ["audio", "labels", "audio"]
     assert again.tracks[1].clips[0].provenance == {"task": "tone", "seed": 3, "params": {"freq": 440}}
     n = 48000 * 3
     np.testing.assert_array_equal(again.mix().read(0, n), doc.mix().read(0, n))
@@ -260,7 +261,7 @@ def test_a_v1_project_opens_as_one_clip_per_track(tmp_path):
     assert json.loads((folder / "written-by-v1.awproj").read_text())["version"] == 1
     doc, missing = P.load_project(folder / "written-by-v1.awproj")
     assert missing == [] and doc.sample_rate == 8000
-    assert [(t.kind, t.name) for t in doc.track_list] == [
+    assert [(kind_of(t).word, t.name) for t in doc.track_list] == [
         ("audio", "speech.wav"), ("audio", "birds.flac"), ("labels", "Words")]
     (one,), (two,) = doc.tracks[0].clips, doc.tracks[1].clips
     assert (one.start, one.rate, two.start, two.rate) == (0.0, 8000, 0.5, 11025)

@@ -85,7 +85,7 @@ def test_long_text_becomes_one_clip_with_pauses_or_a_clip_per_sentence(models):
     starts = [c.start for c in track.clips]
     assert starts == pytest.approx(offsets)       # one track, in order, pauses kept
     doc.history.undo()
-    assert not any(t.clips for t in doc.tracks if t.kind == "audio")
+    assert not any(t.clips for t in doc.tracks)
 
 
 def test_speecht5_takes_the_voice_from_the_selection_or_a_file(models, tmp_path):

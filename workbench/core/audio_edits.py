@@ -172,7 +172,7 @@ class AudioEditing:
         clip = clip.with_(start=max(0.0, float(at)))
         target = self.track(track_id) if track_id is not None else None
         with self.history.group(title):
-            if target is None or target.kind != "audio" or not target.fits(clip):
+            if target is None or not isinstance(target, AudioTrack) or not target.fits(clip):
                 target = self.add_audio_track(clip.name or "Audio")
             self.add_clip(target.id, clip, title)
         return target
@@ -187,7 +187,7 @@ class AudioEditing:
         would overlap a clip.  Clip moves never ripple."""
         track, clip = self.find_clip(clip_id)
         dest = self.track(track_id) if track_id is not None else track
-        if dest.kind != "audio":
+        if not isinstance(dest, AudioTrack):
             return False
         moved = clip.with_(start=max(0.0, float(start)))
         if not dest.fits(moved, ignore=clip_id):

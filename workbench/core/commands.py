@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from workbench.core.history import Command
 from workbench.core.regions import Region
+from workbench.core.tracks import kind_of
 
 
 class AddRegions(Command):
@@ -83,8 +84,7 @@ class InsertTrack(Command):
 
     def __init__(self, track, index: int, title: str | None = None) -> None:
         self.track, self.index = track, index
-        what = "label track" if track.kind == "labels" else "audio track"
-        self.title = title or f"Add {what} “{track.name}”"
+        self.title = title or f"Add {kind_of(track).called} “{track.name}”"
 
     def do(self, doc) -> None:
         doc.raw_insert_track(self.index, self.track)
@@ -101,8 +101,7 @@ class InsertTrack(Command):
 
 class RemoveTrack(InsertTrack):
     def __init__(self, track, index: int, title: str | None = None) -> None:
-        what = "label track" if track.kind == "labels" else "audio track"
-        super().__init__(track, index, title or f"Delete {what} “{track.name}”")
+        super().__init__(track, index, title or f"Delete {kind_of(track).called} “{track.name}”")
 
     def created(self) -> set:
         return set()

@@ -61,11 +61,11 @@ class Document(AudioEditing):
     @property
     def tracks(self) -> list[AudioTrack]:
         """The audio tracks, in timeline order."""
-        return [t for t in self.track_list if t.kind == "audio"]
+        return [t for t in self.track_list if isinstance(t, AudioTrack)]
 
     @property
     def label_tracks(self) -> list[LabelTrack]:
-        return [t for t in self.track_list if t.kind == "labels"]
+        return [t for t in self.track_list if isinstance(t, LabelTrack)]
 
     def track(self, track_id: int):
         for t in self.track_list:
@@ -136,7 +136,7 @@ class Document(AudioEditing):
 
     def remove_track(self, track_id: int) -> None:
         track = self.track(track_id)
-        if track.kind == "labels":
+        if isinstance(track, LabelTrack):
             return self.remove_label_track(track_id)
         self.history.push(cmd.RemoveTrack(track, self.track_list.index(track)))
 
@@ -202,7 +202,7 @@ class Document(AudioEditing):
         self.track_list.remove(track)
         if self.focused_track is track:
             self.focused_track = None
-        if track.kind == "audio" and self.selected_clip is not None and track.clip(self.selected_clip):
+        if isinstance(track, AudioTrack) and self.selected_clip is not None and track.clip(self.selected_clip):
             self.select_clip(None)
         self.track_removed.emit(track, index)
         self._structure_changed(track)
@@ -222,17 +222,17 @@ class Document(AudioEditing):
                 continue
             if what[0] == "track":
                 self.raw_remove_track(track)
-            elif what[0] == "clip" and track.kind == "audio":
+            elif what[0] == "clip" and isinstance(track, AudioTrack):
                 self.raw_clips(track, tuple(c for c in track.clips if c.id != what[2]))
 
     def _structure_changed(self, track) -> None:
-        (self.label_tracks_changed if track.kind == "labels" else self.tracks_changed).emit()
+        (self.label_tracks_changed if isinstance(track, LabelTrack) else self.tracks_changed).emit()
 
     def raw_track_fields(self, track, fields: dict) -> None:
         for k, v in fields.items():
             setattr(track, k, v)
         self.track_changed.emit(track)
-        if track.kind == "labels":
+        if isinstance(track, LabelTrack):
             self.label_tracks_changed.emit()
 
     def raw_clips(self, track: AudioTrack, clips: tuple) -> None:
@@ -284,7 +284,7 @@ class Document(AudioEditing):
             return self.label_tracks
         out, inside = [], False
         for t in self.track_list:
-            if t.kind == "audio":
+            if isinstance(t, AudioTrack):
                 inside = any(t is e for e in tracks)
             elif inside:
                 out.append(t)

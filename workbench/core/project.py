@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import hashlib
 import json
-import math
 import os
 import shutil
 import time
@@ -27,8 +26,9 @@ from workbench.core.audio import AudioInfo, AudioOpenError, AudioSource, open_au
 from workbench.core.document import Document
 from workbench.core.edits import EditedAudio
 from workbench.core.regions import LabelTrack, Region
-from workbench.core.scores import ScoreTable
 from workbench.core.timeline import AudioTrack, Clip
+from workbench.core import tracks
+from workbench.core.tracks import edit_list, number
 from workbench.core.trust import is_trusted, trust
 
 FORMAT = "audio-workbench-project"
@@ -90,21 +90,12 @@ def to_manifest(doc: Document, base: Path | None, path_for=None) -> dict:
                      "frames": s.frames, "format": s.info.format, "subtype": s.info.subtype}
                     for s in sources],
         "project_rate": doc.sample_rate,
-        "tracks": [t.to_dict(sources.index) if t.kind == "audio" else
-                   _label_track_dict(t)
-                   for t in doc.track_list],
+        "tracks": [tracks.write(t, sources.index) for t in doc.track_list],
         "cursor": doc.cursor,
         "selection": list(doc.selection) if doc.selection else None,
         "sync_lock": doc.sync_lock,
         "ripple": doc.ripple,
     }
-
-
-def _label_track_dict(t) -> dict:
-    d = {"kind": "labels", "name": t.name, "regions": [r.to_dict() for r in t]}
-    if t.scores is not None:          # what the model said of every window: re-filter after reopening
-        d["scores"] = t.scores.to_dict()
-    return d
 
 
 def from_manifest(data: dict, base: Path, path=None, cache_dir=None,
@@ -146,15 +137,6 @@ def from_manifest(data: dict, base: Path, path=None, cache_dir=None,
             src.close()
         what = f"missing “{exc.args[0]}”" if isinstance(exc, KeyError) else str(exc) or type(exc).__name__
         raise ProjectError(path, f"the project file is damaged ({what[:200]})") from None
-
-
-def _number(value, what: str, lo: float, hi: float, kind=float):
-    """``value`` as ``kind`` within [lo, hi], or ValueError in words."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what} is not a number")
-    if not math.isfinite(value) or not lo <= value <= hi or (kind is int and value != int(value)):
-        raise ValueError(f"{what} ({value!r}) is outside {lo:g}–{hi:g}")
-    return kind(value)
 
 
 def _candidates(entry: dict, base: Path) -> list[Path]:
@@ -207,22 +189,22 @@ def _build(data: dict, base: Path, cache_dir, sources: list,
         if src is None:
             shown = candidates[0] if candidates else Path(f"source {k + 1}")
             info = AudioInfo(shown, str(entry.get("format", "?")), str(entry.get("subtype", "?")),
-                             _number(entry["sample_rate"], "a file's sample rate", 1, 768000, int),
-                             _number(entry["channels"], "a file's channel count", 1, 64, int),
-                             _number(entry["frames"], "a file's length", 0, 2 ** 36, int))
+                             number(entry["sample_rate"], "a file's sample rate", 1, 768000, int),
+                             number(entry["channels"], "a file's channel count", 1, 64, int),
+                             number(entry["frames"], "a file's length", 0, 2 ** 36, int))
             src = MissingSource(info)
             missing.append({"index": k, "path": str(shown), "source": src, "declined": declined})
         sources.append(src)
     if data["version"] < 2:
         doc.track_list.extend(_tracks_v1(data, sources))
     else:
-        doc.track_list.extend(_track_v2(t, sources) for t in data.get("tracks", []))
+        doc.track_list.extend(tracks.read(t, sources) for t in data.get("tracks", []))
     rate = data.get("project_rate")
-    doc.project_rate = _number(rate, "the project rate", 1000, 768000, int) if rate else (
+    doc.project_rate = number(rate, "the project rate", 1000, 768000, int) if rate else (
         doc.tracks[0].clips[0].rate if doc.tracks and doc.tracks[0].clips else None)
-    doc.cursor = _number(data.get("cursor", 0.0), "the cursor", 0, 1e9)
+    doc.cursor = number(data.get("cursor", 0.0), "the cursor", 0, 1e9)
     sel = data.get("selection")
-    doc.selection = (_number(sel[0], "the selection", 0, 1e9), _number(sel[1], "the selection", 0, 1e9)) \
+    doc.selection = (number(sel[0], "the selection", 0, 1e9), number(sel[1], "the selection", 0, 1e9)) \
         if sel else None
     doc.sync_lock = bool(data.get("sync_lock", True))
     doc.ripple = bool(data.get("ripple", True))
@@ -239,7 +221,7 @@ def _tracks_v1(data: dict, sources: list[AudioSource]) -> list:
                              f"{len(sources)}")
         src = sources[t["source"]]
         edits = t.get("edits") or [{"source": t["source"], "start": 0, "length": src.frames}]
-        audio = EditedAudio.from_list(_edits(edits, sources), sources, src.sample_rate, src.channels,
+        audio = EditedAudio.from_list(edit_list(edits, sources), sources, src.sample_rate, src.channels,
                                       src.info)
         name = t.get("name", src.path.name)
         clip = Clip(audio, start=float(t.get("offset", 0.0)), name=name,
@@ -248,55 +230,6 @@ def _tracks_v1(data: dict, sources: list[AudioSource]) -> list:
     for lt in data.get("label_tracks", []):
         out.append(LabelTrack(lt.get("name", "Labels"), [Region.from_dict(r) for r in lt.get("regions", [])]))
     return out
-
-
-def _edits(items, sources: list[AudioSource]) -> list:
-    """A clip's edit list, every number checked (a source index points at a listed file)."""
-    if not isinstance(items, list):
-        raise ValueError("a clip's edit list is not a list")
-    for d in items:
-        if d["source"] is not None and not 0 <= d["source"] < len(sources):
-            raise ValueError(f"an edit names audio file {d['source'] + 1}, and the project lists "
-                             f"{len(sources)}")
-        _number(d["start"], "an edit's start", 0, 2 ** 40, int)
-        _number(d["length"], "an edit's length", 0, 2 ** 40, int)
-        for key in ("g0", "g1"):
-            _number(d.get(key, 1.0), "an edit's gain", -1e6, 1e6)
-    return items
-
-
-def _track_v2(t: dict, sources: list[AudioSource]):
-    if t.get("kind") == "labels":
-        scores = ScoreTable.from_dict(t["scores"]) if t.get("scores") is not None else None
-        return LabelTrack(str(t.get("name", "Labels")), [Region.from_dict(r) for r in t.get("regions", [])],
-                          scores=scores)
-    if t.get("kind") != "audio":
-        raise ValueError(f"a track of unknown kind ({str(t.get('kind'))[:40]})")
-    clips = []
-    for c in t.get("clips", []):
-        rate = _number(c["rate"], "a clip's sample rate", 1, 768000, int)
-        channels = _number(c["channels"], "a clip's channel count", 1, 64, int)
-        audio = EditedAudio.from_list(_edits(c["edits"], sources), sources, rate, channels)
-        first = next((s.source for s in audio.segments if s.source is not None), None)
-        audio.info = first.info if first is not None else None
-        colour = c.get("colour")
-        clips.append(Clip(audio, start=_number(c.get("start", 0.0), "a clip's start", 0, 1e9),
-                          trim_start=_number(c.get("trim_start", 0), "a clip's trim", 0, 2 ** 40, int),
-                          trim_end=_number(c.get("trim_end", 0), "a clip's trim", 0, 2 ** 40, int),
-                          gain=_number(c.get("gain", 1.0), "a clip's gain", 0, 1e6),
-                          fade_in=_number(c.get("fade_in", 0.0), "a clip's fade", 0, 1e9),
-                          fade_out=_number(c.get("fade_out", 0.0), "a clip's fade", 0, 1e9),
-                          name=str(c.get("name", "")), colour=str(colour) if colour else None,
-                          provenance=dict(c.get("provenance") or {})))
-    track = AudioTrack(str(t.get("name", "Audio")), clips,
-                       gain=_number(t.get("gain", 1.0), "a track's gain", 0, 1e6),
-                       pan=_number(t.get("pan", 0.0), "a track's pan", -1, 1),
-                       mute=bool(t.get("mute", False)), solo=bool(t.get("solo", False)),
-                       height=None)
-    for a, b in zip(track.clips, track.clips[1:]):
-        if b.start < a.end - 1e-6:
-            raise ValueError(f"two clips overlap on track “{track.name[:60]}”")
-    return track
 
 
 # -- files ---------------------------------------------------------------------------------------------

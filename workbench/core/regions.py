@@ -9,7 +9,7 @@ import bisect
 from workbench.formats.region import Region, new_id  # noqa: F401  (the value type lives with the formats)
 
 class LabelTrack:
-    kind = "labels"
+    """Regions of one label track (its kind, and how a project writes it: core/tracks.py)."""
 
     def __init__(self, name: str = "Labels", regions=(), track_id: int | None = None,
                  scores=None) -> None:

@@ -162,9 +162,8 @@ class Clip:
 
 
 class AudioTrack:
-    """A lane of clips with its mix settings.  Change it through the document's commands."""
-
-    kind = "audio"
+    """A lane of clips with its mix settings.  Change it through the document's commands.
+    (Its kind, and how a project writes it: core/tracks.py.)"""
 
     def __init__(self, name: str, clips=(), gain: float = 1.0, pan: float = 0.0,
                  mute: bool = False, solo: bool = False, height: int | None = None,
@@ -238,14 +237,6 @@ class AudioTrack:
         if r is None or r.clips is not self.clips:
             r = self._readers[rate] = TrackReader(self.clips, rate, self.channels)
         return r
-
-    def to_dict(self, source_index) -> dict:
-        d = {"kind": "audio", "name": self.name, "clips": [c.to_dict(source_index) for c in self.clips]}
-        for key, default in (("gain", 1.0), ("pan", 0.0), ("mute", False), ("solo", False),
-                             ("height", None)):
-            if getattr(self, key) != default:
-                d[key] = getattr(self, key)
-        return d
 
     def __repr__(self) -> str:
         return f"AudioTrack({self.name!r}, {len(self.clips)} clips)"

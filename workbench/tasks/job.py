@@ -194,6 +194,7 @@ class Job:
         ``where`` is "dock")."""
         self.result, self.fraction = result, 1.0
         if self.run is None and self.doc is not None:
+            from workbench.core.tracks import audible
             from workbench.tasks.apply import apply_result
 
             found = sum(len(r) for _, r in result.tracks) + len(result.audio)
@@ -206,7 +207,7 @@ class Job:
                 self.error = f"the result could not be added: {exc}"
                 self.state = "failed"
                 return
-            labels = [t for t in self.made if t.kind == "labels"]
+            labels = [t for t in self.made if not audible(t)]
             self.track_id = labels[0].id if labels else None
             self.found = found
         self.notes = list(getattr(result, "notes", ()))     # a helper's result is its own

@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
 
 from workbench.core.audio import AudioOpenError, open_audio
+from workbench.core.tracks import audible
 from workbench.ui.controllers.base import Controller
 from workbench.ui.controllers.files import AUDIO_FILTER, LABEL_FILTER
 
@@ -179,7 +180,7 @@ class EditController(Controller):
             self.window.notify(QMessageBox.Icon.Warning, "Cannot import audio", str(exc))
             return
         doc = tab.document
-        if track is not None and track.kind == "audio":
+        if track is not None and audible(track):
             from workbench.core.edits import EditedAudio
             from workbench.core.timeline import Clip
 

@@ -16,6 +16,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QImage, QPainter, QPen
 
+from workbench.core.tracks import audible
+
 
 BAR_PX = 16             # height of a clip's name bar
 EDGE_PX = 6             # how close to a clip's end a press on its bar trims instead of moving
@@ -255,7 +257,7 @@ class ClipLaneHandler:
         start = max(0.0, t - grip)
         start = snap_clip(timeline, start, clip.duration, spp, exclude=clip_id)
         dest = timeline.track_at(timeline.pointer_scene_pos) or track
-        if dest.kind != "audio":
+        if not audible(dest):
             dest = track
         if not finished:
             timeline.show_clip_drag((clip_id, dest.id, start))

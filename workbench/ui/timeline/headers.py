@@ -13,6 +13,7 @@ from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (QApplication, QFrame, QGridLayout, QLabel, QSlider, QToolButton,
                                QWidget)
 
+from workbench.core.tracks import audible
 from workbench.ui.elide import NameEdit
 
 WIDTH = 96         # compact, as Audacity's: the lanes get the room
@@ -111,7 +112,7 @@ class TrackHeader(QFrame):
     def _move(self, step: int) -> None:
         """Past the next audio track up or down (label tracks between them move along)."""
         order = self.doc.track_list
-        audio = [i for i, t in enumerate(order) if t.kind == "audio"]
+        audio = [i for i, t in enumerate(order) if audible(t)]
         here = order.index(self.track)
         k = audio.index(here) + step
         if 0 <= k < len(audio):
@@ -228,7 +229,7 @@ class TrackHeaders(QWidget):
 
         labels: dict = {}
         for lane in lanes:
-            if lane.kind == "labels":
+            if not audible(lane.track):
                 rect = lane.sceneBoundingRect()
                 labels[lane.track] = (y(rect.topLeft()), y(rect.bottomLeft()))
                 continue

@@ -191,7 +191,7 @@ class Lane(pg.GraphicsWidget):
         self._gutter = None
         veil = pg.mkColor(theme.spectrogram_selection if self.kind == "spec" else theme.selection)
         edge = pg.mkColor("#ffffff" if self.kind == "spec" else theme.wave_selected)
-        self.colours = {"background": pg.mkColor(theme.label_lane if self.kind == "labels" else theme.lane),
+        self.colours = {"background": pg.mkColor(theme.label_lane if isinstance(self, LabelLane) else theme.lane),
                       "page": pg.mkColor(theme.background), "text": pg.mkColor(theme.foreground),
                       "veil": veil, "edge": QPen(edge, 1), "cursor": QPen(pg.mkColor(theme.cursor), 1),
                       "playhead": QPen(pg.mkColor(theme.playhead), 2)}

@@ -14,6 +14,9 @@ from PySide6.QtCore import QObject, QRect, Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QScrollBar, QVBoxLayout, QWidget
 
 from workbench.core.document import Document
+from workbench.core.regions import LabelTrack
+from workbench.core.timeline import AudioTrack
+from workbench.core.tracks import audible, kind_of
 from workbench.dsp import spectrogram as spec
 from workbench.ui.theme import LIGHT, Theme
 from workbench.ui.timeline.clips import ClipLaneHandler, ClipLayer
@@ -40,6 +43,21 @@ LANES = {"wave": lambda view, track, channel: WaveLane(view, track, channel),
          "spec": lambda view, track, rate: SpectrogramLane.made(view, track, rate),
          "labels": lambda view, track, running: LabelLane(view, track, running=running)}
 STRETCH = {"wave": 2, "spec": 3, "labels": 0}
+
+
+def _audio_keys(view, track, rate: int, running: bool) -> list[tuple]:
+    keys = []
+    if view.mode in ("waveform", "split"):
+        keys += [("wave", track.id, c) for c in range(track.channels)]
+    if view.mode in ("spectrogram", "split"):
+        # at the track's own top rate: nothing above the project's Nyquist is lost
+        keys.append(("spec", track.id, spectrum_rate(track, rate)))
+    return keys
+
+
+# the lanes each kind of track (core/tracks.py) shows: (view, track, rate, running) -> keys
+TRACK_LANES = {AudioTrack: _audio_keys,
+               LabelTrack: lambda view, track, rate, running: [("labels", track.id, running)]}
 
 
 class TimelineView(DropTarget, QWidget):
@@ -162,19 +180,11 @@ class TimelineView(DropTarget, QWidget):
 
     def _keys(self, track, rate: int, running: bool) -> list[tuple]:
         """The lanes a track has in this view mode, as (kind, track id, which)."""
-        if track.kind == "labels":
-            return [("labels", track.id, running)]
-        keys = []
-        if self.mode in ("waveform", "split"):
-            keys += [("wave", track.id, c) for c in range(track.channels)]
-        if self.mode in ("spectrogram", "split"):
-            # at the track's own top rate: nothing above the project's Nyquist is lost
-            keys.append(("spec", track.id, spectrum_rate(track, rate)))
-        return keys
+        return TRACK_LANES[kind_of(track).type](self, track, rate, running)
 
     def _new_lane(self, track, key: tuple, first: bool) -> Lane:
         lane = LANES[key[0]](self, track, key[2])
-        if track.kind == "audio":           # clips drawn over it, dragged on it
+        if audible(track):                  # clips drawn over it, dragged on it
             lane.clips = ClipLayer(self, track, bar=first)
             lane.clips.lane = lane
             lane.layers.append(lane.clips.paint)
@@ -353,7 +363,7 @@ class TimelineView(DropTarget, QWidget):
     def _labels_changed(self, track_id: int) -> None:
         self._refresh_layers()
         for lane in self.lanes:  # a renamed track, or one whose lane is not built yet
-            if lane.kind == "labels" and lane.track.id == track_id:
+            if isinstance(lane, LabelLane) and lane.track.id == track_id:
                 break
         else:
             if any(t.id == track_id for t in self.doc.label_tracks):
@@ -377,7 +387,7 @@ class TimelineView(DropTarget, QWidget):
             self.rebuild()
 
     def label_lane(self, track_id: int) -> Lane | None:
-        return next((lane for lane in self.lanes if lane.kind == "labels" and lane.track.id == track_id), None)
+        return next((lane for lane in self.lanes if isinstance(lane, LabelLane) and lane.track.id == track_id), None)
 
     def edit_region_text(self, track_id: int, region_id: int) -> None:
         """Open the inline editor over a region (scrolling it into view first)."""
@@ -489,7 +499,7 @@ class TimelineView(DropTarget, QWidget):
             doc.set_cursor(doc.selection[0])
             start = getattr(self, "_drag_track", None)
             here = self.track_at(self.pointer_scene_pos)
-            if start is not None and here is not None and here.kind == "audio" and here is not start:
+            if start is not None and here is not None and audible(here) and here is not start:
                 audio = doc.tracks
                 i, j = sorted((audio.index(start), audio.index(here)))
                 doc.select_tracks([t.id for t in audio[i:j + 1]])
@@ -506,7 +516,7 @@ class TimelineView(DropTarget, QWidget):
     def _show_selection(self, sel) -> None:
         chosen = self.doc.selected_tracks
         for lane in self.lanes:
-            outside = chosen is not None and lane.kind != "labels" and lane.track.id not in chosen
+            outside = chosen is not None and audible(lane.track) and lane.track.id not in chosen
             lane.show_selection(not (sel is None or outside))
 
     def show_playhead(self, t: float | None, follow: bool = True) -> None:
