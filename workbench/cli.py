@@ -511,8 +511,13 @@ def main(argv: list[str] | None = None) -> int:
         return _download_command(argv[1:])
     if argv and argv[0] == "voices":
         return _voices_command(argv[1:])
+    if argv and argv[0] == "train":
+        _quiet_libraries()
+        from workbench.cli_train import train_command
+
+        return train_command(argv[1:])
     if argv and not argv[0].startswith("-") and not Path(argv[0]).suffix and not Path(argv[0]).exists():
-        print(f"workbench: “{argv[0]}” is not a command (the commands are tasks, run, download and voices) "
+        print(f"workbench: “{argv[0]}” is not a command (the commands are tasks, run, train, download and voices) "
               f"nor a file to open", file=sys.stderr)
         return 2
     args = _gui_parser().parse_args(argv)

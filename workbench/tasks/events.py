@@ -3,7 +3,7 @@ runner, the command line and the GUI's worker import these and nothing imports b
 
 A task is a generator: it yields ``Progress`` and ``Partial`` results as it goes and returns a
 ``TaskResult`` whose outputs are typed: label tracks (name, regions) and audio (``AudioOutput``:
-samples, rate, where it should go, and what made it).
+samples, rate, where it should go, and what made it) and model folders (``ModelOutput``).
 """
 from __future__ import annotations
 
@@ -70,12 +70,24 @@ class AudioOutput:
 
 
 @dataclass
+class ModelOutput:
+    """A model a task wrote (a classifier trained from labels): its folder, the task that runs
+    it ("classify"), its classes, its held-out scores and what it learnt from."""
+    folder: str
+    task: str
+    classes: list[str]
+    metrics: dict = field(default_factory=dict)
+    summary: dict = field(default_factory=dict)
+
+
+@dataclass
 class TaskResult:
     tracks: list[tuple[str, list[Region]]] = field(default_factory=list)   # label outputs
     audio: list[AudioOutput] = field(default_factory=list)                 # audio outputs
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)                         # what else it did
     scores: dict = field(default_factory=dict)        # output track name -> ScoreTable
+    models: list[ModelOutput] = field(default_factory=list)   # model folders it wrote
 
 
 def drive(gen, on_event=lambda event: None):

@@ -36,7 +36,8 @@ def _load_builtin() -> None:
         return
     _loaded = True
     from workbench.tasks.generate import declarations as generate
+    from workbench.tasks.teach import declarations as teach
     from workbench.tasks.understand import declarations as understand
 
-    for spec in understand.TASKS + generate.TASKS:
+    for spec in understand.TASKS + generate.TASKS + teach.TASKS:
         register(spec)

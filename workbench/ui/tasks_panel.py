@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox
                                QVBoxLayout, QWidget)
 
 from workbench.tasks import registry
+from workbench.tasks.plan import NothingToRun, labels_for
 from workbench.ui.elide import WrappedLabel
 
 
@@ -236,12 +237,28 @@ class TaskPanel(QDockWidget):
         return registry.get(item.data(Qt.ItemDataRole.UserRole)) if item else None
 
     def set_document(self, doc) -> None:
+        # "Run on" follows the label tracks (a new one is offered at once), the counts their labels
+        for signal, slot in (("labels_changed", self._labels_changed),
+                             ("label_tracks_changed", self._label_tracks_changed)):
+            if self.doc is not None:
+                getattr(self.doc, signal).disconnect(slot)
+            if doc is not None:
+                getattr(doc, signal).connect(slot)
         self.doc = doc
         self._fill_inputs()
+        self.count_labels()
         if self.panel != "generate":
             self._fill_channels()
         self.run.setEnabled(doc is not None)
         self.run.setToolTip("" if doc is not None else "Open a recording first (File ▸ Open, or the demo)")
+
+    def _labels_changed(self, *_args) -> None:
+        self.count_labels()
+
+    def _label_tracks_changed(self, *_args) -> None:
+        if self.panel != "generate":
+            self._fill_inputs()
+        self.count_labels()
 
     def _fill_inputs(self) -> None:
         if self.panel == "generate":
@@ -333,9 +350,36 @@ class TaskPanel(QDockWidget):
             return
         self._fill_inputs()
         self.form.addRow("Run on", self.input)
+        self.label_counts = None
+        if "labels" in spec.inputs:     # what it will read: each label's count, before Run
+            self.label_counts = WrappedLabel()
+            self.label_counts.setEnabled(False)
+            self.form.addRow(self.label_counts)
+            self.input.currentIndexChanged.connect(lambda _i: self.count_labels())
+            self.count_labels()
         self.form.addRow("Channels", self.channel)
         self._fill_channels()
         self._show_family()
+
+    def count_labels(self) -> None:
+        """“tone ×12, noise ×9”: the labels the chosen tracks hold, most first."""
+        if getattr(self, "label_counts", None) is None:
+            return
+        what = self.input.currentData() or ""
+        if self.doc is None or not what.startswith("labels"):
+            self.label_counts.setText("")
+            return
+        from collections import Counter
+
+        try:
+            tracks = labels_for(self.doc, what)
+        except (NothingToRun, KeyError):
+            self.label_counts.setText("No label tracks yet: label some regions first")
+            return
+        counts = Counter(r.text.strip() for _, regions in tracks for r in regions if r.text.strip())
+        shown = ", ".join(f"{text} ×{n}" for text, n in counts.most_common(12))
+        more = f" and {len(counts) - 12} more" if len(counts) > 12 else ""
+        self.label_counts.setText(f"Labels: {shown}{more}" if counts else "These tracks hold no labelled regions")
 
     def _show_family(self, *_args) -> None:
         """Only the fields that apply to the chosen model's family (Kokoro has no seed, YAMNet

@@ -13,6 +13,21 @@ BATCH = 8          # windows a GPU classifies at once; a CPU takes one at a time
                    # answers within one window (AST pads every window to 10 s of frames)
 
 
+def classifier(checkpoint: str, device: str):
+    """A transformers audio classifier, or a folder trained here (its backbone and its head),
+    with the same call."""
+    from workbench.tasks.understand import trained
+
+    if trained.is_head(checkpoint):
+        from pathlib import Path
+
+        from workbench.tasks.models import cached
+
+        stamp = (Path(checkpoint) / "model.safetensors").stat().st_mtime_ns   # retrained: load anew
+        return cached(f"head:{checkpoint}:{stamp}:{device}", lambda: trained.Classifier(checkpoint, device))
+    return load_pipeline("audio-classification", "audio classification", checkpoint, device)
+
+
 def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
         device: str = "auto"):
     checkpoint = checkpoint or "yamnet (bundled)"          # the task's default: offline
@@ -24,7 +39,7 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
 
         clf = yamnet.load(threads())
     else:
-        clf = load_pipeline("audio-classification", "audio classification", checkpoint, device)
+        clf = classifier(checkpoint, device)
     duration = len(samples) / rate
     k = params["top_k"]
     if params["mode"] == "whole range" or duration <= params["window_s"]:
@@ -118,7 +133,7 @@ def classify(samples: np.ndarray, rate: int, params: dict, checkpoint=None, canc
     checkpoint = checkpoint or "anton-l/xtreme_s_xlsr_300m_minds14"
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
-    clf = load_pipeline("audio-classification", "audio classification", checkpoint, device)
+    clf = classifier(checkpoint, device)
     if cancelled():
         raise TaskCancelled()
     (best,) = clf({"raw": samples, "sampling_rate": rate}, top_k=1)

@@ -2,6 +2,7 @@
 on the timeline, the Generated list and its flows, the Models dialog: the task controller."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, labels_for, ranges_for
@@ -198,6 +199,8 @@ class TaskController(Controller):
             self.window.transcript_dock.raise_()
             if self.window.current_tab() is tab:       # the new transcript, not the track shown before
                 self.window.transcript_dock.show_track(job.track_id)
+        for output in getattr(job.result, "models", ()) if job.state == "done" else ():
+            self.show_trained(output)
         if job.state == "done" and job.spec.kind == "render" and not job.made:
             self.window.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
         elif job.state == "done" and job.spec.kind == "render":
@@ -219,6 +222,29 @@ class TaskController(Controller):
             self._offer_partial(job)
         elif job.state == "cancelled":
             self.window.show_status(f"{job.spec.title}: cancelled, nothing changed")
+
+    def show_trained(self, output) -> None:
+        """A model a task wrote (a classifier): its scores and confusion matrix, and a button that
+        chooses the task that runs it."""
+        from workbench.ui.dialogs.classifier import ClassifierResult
+
+        view = ClassifierResult(output, self.window)
+        view.setWindowModality(Qt.WindowModality.NonModal)
+        view.use_requested.connect(self.use_model)
+        self.window.messages.append(view)
+        view.finished.connect(lambda *_: self.window.messages.remove(view) if view in self.window.messages else None)
+        view.show()
+
+    def use_model(self, task_id: str, folder: str) -> None:
+        """Choose ``task_id`` in the Understand panel with ``folder`` as its model."""
+        panel = self.window.understand_panel
+        panel.set_values(task_id, {}, folder)
+        panel.show()
+        panel.raise_()
+        from workbench.tasks import registry
+
+        self.window.show_status(f"{registry.get(task_id).title} will use {folder}: choose what it runs "
+                                f"on, then Run")
 
     def _offer_partial(self, job) -> None:
         """A long job cancelled part way: what it found so far is kept if the user says so, as

@@ -1,0 +1,93 @@
+"""``workbench train``: a classifier from labelled audio, headless, over the same core as the
+window's Train task (tasks/teach)."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def train_command(argv: list[str]) -> int:
+    from workbench.tasks.events import TaskCancelled, TaskError, drive
+    from workbench.tasks.understand import embeddings as bb
+    from workbench.tasks.teach import examples as ex
+    from workbench.tasks.teach import head as hd
+    from workbench.tasks.teach.train import learn, parse_merge
+
+    p = argparse.ArgumentParser(prog="workbench train", description="Train a classifier from "
+                                "labelled audio: audio files with label files beside them (any "
+                                "format the workbench reads), folders of them, or projects.")
+    p.add_argument("inputs", nargs="+", metavar="AUDIO_OR_PROJECT")
+    p.add_argument("--labels", nargs="+", metavar="LABELS", help="label files, one per audio "
+                   "input in the same order (default: the label files beside each recording)")
+    p.add_argument("--backbone", default=bb.YAMNET, help=f"what hears: {bb.YAMNET}, {bb.VOICE}, or "
+                   "a transformers audio model's Hub id or folder (default: %(default)s)")
+    p.add_argument("--classes", default="", help="comma-separated labels to learn (default: all)")
+    p.add_argument("--merge", default="", metavar="OLD=NEW,...", help="labels to merge into another")
+    p.add_argument("--background", action="store_true", help="also learn a background class from "
+                   "unlabelled stretches")
+    p.add_argument("--held-out", type=float, default=0.25, help="share kept aside to measure it")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the model folder to write")
+    p.add_argument("--json", action="store_true", help="the held-out metrics as JSON on stdout")
+    args = p.parse_args(argv)
+    if not 0.05 <= args.held_out <= 0.5:
+        print("workbench train: --held-out is a share between 0.05 and 0.5", file=sys.stderr)
+        return 2
+    try:
+        data = ex.Dataset()
+        if args.labels:
+            audio = [a for a in args.inputs if Path(a).suffix.lower() not in (".awproj", ".awbundle")]
+            if len(audio) != len(args.labels):
+                print(f"workbench train: {len(args.labels)} label files for {len(audio)} audio inputs: "
+                      f"give one per recording, in the same order", file=sys.stderr)
+                return 2
+            for a, lab in zip(audio, args.labels):
+                ex.add_pair(data, a, [lab])
+            ex.from_paths([a for a in args.inputs if a not in audio], data)
+        else:
+            ex.from_paths(args.inputs, data)
+        if not data.examples:
+            raise TaskError("no labelled regions found: each recording needs a label file beside it "
+                            "(same name), or --labels")
+        chosen = ex.choose(data, args.classes.split(","), parse_merge(args.merge), args.background)
+        model = _model(args.backbone)
+        from workbench.tasks.models import choose_device
+
+        done = drive(learn(chosen, model, choose_device(args.device), args.held_out),
+                     lambda e: _progress(e.fraction, e.message))
+        folder = hd.save(args.output, done.head, done.backbone, done.summary, done.metrics)
+    except (TaskError, TaskCancelled, OSError) as exc:
+        print(f"\rworkbench train: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nworkbench train: stopped; the model folder is untouched", file=sys.stderr)
+        return 130
+    m = done.metrics
+    print(f"\r{' ' * 78}\r", end="", file=sys.stderr)
+    for w in done.summary["warnings"]:
+        print(f"warning: {w}", file=sys.stderr)
+    print(f"{len(done.head.classes)} classes from {done.summary['examples']} examples; held out "
+          f"{done.summary['held_out']} ({done.summary['split']}): accuracy {m['accuracy']:.3f}, "
+          f"macro-F1 {m['macro_f1']:.3f}; written to {folder}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"folder": str(folder), **m, "data": done.summary}))
+    return 0
+
+
+def _model(name: str) -> str:
+    """A bundled backbone as it is, a Hub id fetched (or found in the cache) first."""
+    from workbench.tasks import downloads
+    from workbench.tasks.events import drive
+    from workbench.tasks.spec import is_bundled
+
+    if is_bundled(name) or Path(name).expanduser().is_dir():
+        return str(Path(name).expanduser()) if not is_bundled(name) else name
+    return drive(downloads.download(name), lambda e: _progress(e.fraction, e.message))
+
+
+def _progress(fraction: float, message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"\r[{'#' * int(fraction * 30):.<30}] {fraction * 100:5.1f}% {message[:40]:<40}", end="",
+              file=sys.stderr, flush=True)

@@ -1,0 +1,88 @@
+"""A classifier trained here (tasks/teach): its folder read back and run with the
+audio-classification pipeline's call, so Classify and Sound events run it as any checkpoint.
+The head is a softmax over standardised embeddings of a backbone (``embeddings``); the folder
+is written by ``teach.head.save``.  No Qt.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from workbench.tasks.events import TaskError
+
+MARK = "classifier-head"       # config.json's "workbench": a folder this program wrote
+
+
+@dataclass
+class Head:
+    classes: list[str]
+    weight: np.ndarray        # (classes, dim)
+    bias: np.ndarray          # (classes,)
+    mean: np.ndarray          # (dim,)
+    scale: np.ndarray         # (dim,)
+
+    def logits(self, x: np.ndarray) -> np.ndarray:
+        z = (np.atleast_2d(x) - self.mean) / self.scale
+        return z @ self.weight.T + self.bias
+
+    def probabilities(self, x: np.ndarray) -> np.ndarray:
+        z = self.logits(x)
+        z = z - z.max(axis=1, keepdims=True)
+        e = np.exp(z)
+        return e / e.sum(axis=1, keepdims=True)
+
+
+def is_head(folder) -> bool:
+    try:
+        return json.loads((Path(folder) / "config.json").read_text(encoding="utf-8")).get("workbench") == MARK
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def load(folder) -> tuple[Head, dict]:
+    """The head and its config from a model folder (TaskError in words when it is not one)."""
+    from safetensors.numpy import load_file
+
+    folder = Path(folder)
+    try:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        w = load_file(str(folder / "model.safetensors"))
+        head = Head(list(map(str, config["classes"])), w["head.weight"], w["head.bias"], w["input.mean"],
+                    w["input.scale"])
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise TaskError(f"“{folder}” is not a classifier this program wrote ({exc})") from exc
+    if head.weight.shape != (len(head.classes), len(head.mean)) or head.bias.shape != (len(head.classes),):
+        raise TaskError(f"“{folder}”: its weights do not match its {len(head.classes)} classes")
+    return head, config
+
+
+class Classifier:
+    """A trained folder with the audio-classification pipeline's call, so Classify and Sound
+    events run it as they run any checkpoint: ``clf({"raw", "sampling_rate"}, top_k)``."""
+
+    def __init__(self, folder, device: str = "cpu") -> None:
+        from workbench.tasks.understand.embeddings import backbone
+
+        self.head, self.config = load(folder)
+        self.backbone = backbone(self.config["backbone"]["id"], device)
+
+    def probabilities(self, samples: np.ndarray, rate: int) -> np.ndarray:
+        import soxr
+
+        x = np.asarray(samples, np.float32)
+        if rate != self.backbone.rate:
+            x = soxr.resample(x, rate, self.backbone.rate).astype(np.float32)
+        frames = self.backbone.frames(x)
+        return self.head.probabilities(frames.mean(axis=0))[0]
+
+    def __call__(self, inputs, top_k: int = 5, batch_size: int = 1):
+        one = isinstance(inputs, dict)
+        out = []
+        for item in [inputs] if one else inputs:
+            p = self.probabilities(item["raw"], int(item.get("sampling_rate", self.backbone.rate)))
+            best = np.argsort(-p)[:top_k]
+            out.append([{"label": self.head.classes[i], "score": float(p[i])} for i in best])
+        return out[0] if one else out
