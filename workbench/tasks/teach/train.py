@@ -93,7 +93,7 @@ def learn(data: Dataset, backbone_name: str | None, device: str = "cpu", held_ou
     # measured as Classify will use it: each held-out region heard alone
     guess = [trial.classes[j] for j in trial.probabilities(alone[test_i]).argmax(axis=1)]
     metrics = hd.measure([labels[i] for i in test_i], guess, classes)
-    final = hd.fit(np.vstack([inside, alone]), labels * 2)
+    final = hd.fit(np.vstack([inside, alone]), labels * 2, start=trial)
     x = alone
     counts = data.counts()
     summary = {"examples": len(labels), "recordings": len({e.recording for e in data.examples}),
