@@ -70,7 +70,7 @@ def test_labels_in_a_document_train_a_classifier_that_classify_runs_on_another_r
     job.finish(result)
     assert job.state == "done" and [(r.start, r.end, r.text) for r in track] == before   # untouched
     (model,) = result.models
-    assert model.task == "classify" and model.classes == ["background", "noise", "tone"]
+    assert model.tasks == ("classify", "tag") and model.classes == ["background", "noise", "tone"]
     assert model.metrics["accuracy"] >= 0.9 and np.array(model.metrics["confusion"]).sum() == model.summary["held_out"]
     config = json.loads((tmp_path / "model" / "config.json").read_text())
     assert config["backbone"]["id"] == bb.YAMNET and config["backbone"]["revision"]

@@ -57,3 +57,83 @@ def test_train_from_labels_then_classify_another_recording(window, open_loaded, 
     said = [r.text for r in second.document.label_track(job.track_id)]
     right = sum(a == b.text for a, b in zip(said, truth))
     assert right >= 0.9 * len(truth), (said, [r.text for r in truth])
+
+
+def test_review_the_least_confident_guesses_then_retrain(window, open_loaded, tmp_path, qtbot):
+    """Label the first half, train, tag the second half over time with the model, answer the
+    guesses from the keyboard (each answer a label, each one undo step), Retrain."""
+    from panels import choose
+    from PySide6.QtCore import Qt
+
+    x, regions = calls(3, seconds=40.0)
+    sf.write(tmp_path / "long.wav", x, RATE)
+    tab = open_loaded(str(tmp_path / "long.wav"))
+    doc = tab.document
+    calls_track = doc.add_label_track("Calls", [r for r in regions if r.end < 20.0])
+    panel = window.understand_panel
+    choose(panel, "train")
+    panel.widgets["background"].setChecked(True)
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    trainedjob = window.job_queue.jobs[-1]
+    assert trainedjob.state == "done", trainedjob.error
+    folder = trainedjob.result.models[0].folder
+    for box in list(window.messages):
+        box.close()
+    choose(panel, "tag")
+    panel.model.setEditText(folder)
+    for name, value in (("window_s", 1.0), ("hop_s", 0.5), ("threshold", 0.0), ("top_k", 1)):
+        panel.widgets[name].setValue(value)
+    doc.set_selection(20.0, 40.0)
+    panel.input.setCurrentIndex(panel.input.findData("selection"))
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    dock = window.review_dock
+    assert dock.isVisible() and dock.guesses.currentData() == job.track_id
+    assert dock.answers.currentData() == calls_track.id
+    shown = [dock.list.item(i).text() for i in range(dock.list.count())]
+    confidences = [float(s.split()[0]) for s in shown]
+    assert len(shown) >= 10 and confidences == sorted(confidences)
+    guesses = doc.label_track(job.track_id)
+    before = len(calls_track), len(guesses)
+    first = dock.current()
+    dock.list.setFocus()
+    qtbot.keyClick(dock.list, Qt.Key.Key_Space)                 # audition: selected, played
+    assert doc.selection == (first.start, first.end)
+    qtbot.keyClick(dock.list, Qt.Key.Key_Return)                # right
+    assert len(calls_track) == before[0] + 1 and len(guesses) == before[1] - 1
+    assert any(r.start == first.start and r.text == first.text and r.confidence is None for r in calls_track)
+    assert doc.history.undo_title == f"Accept “{first.text}”"
+    second = dock.current()
+    qtbot.keyClick(dock.list, Qt.Key.Key_Delete)               # wrong
+    assert len(guesses) == before[1] - 2 and not any(r.id == second.id for r in guesses)
+    third = dock.current()
+    qtbot.keyClicks(dock.list, "c")                             # typing relabels it
+    assert dock.text.text() == "c"
+    qtbot.keyClicks(dock.text, "hirp")
+    qtbot.keyClick(dock.text, Qt.Key.Key_Return)
+    assert any(r.start == third.start and r.text == "chirp" for r in calls_track)
+    assert doc.history.undo_title == f"Relabel “{third.text}” as “chirp”"
+    doc.history.undo()
+    assert not any(r.text == "chirp" for r in calls_track) and guesses.get(third.id) is not None
+    doc.history.redo()
+    # Retrain: the same settings and folder, with the answers; a guess track is never read.  A
+    # class of one example is refused in words, and nothing else changes
+    assert dock.retrain.isEnabled()
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        dock.retrain.click()
+    refused = window.job_queue.jobs[-1]
+    assert refused.state == "failed" and "chirp has fewer than two examples" in refused.error
+    for box in list(window.messages):
+        box.close()
+    doc.history.undo()                                          # not chirp after all
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        dock.retrain.click()
+    again = window.job_queue.jobs[-1]
+    assert again.state == "done", again.error
+    assert [name for name, _ in again.labels] == ["Calls"]
+    model = again.result.models[0]
+    assert model.folder == folder and model.summary["counts"][first.text] == \
+        trainedjob.result.models[0].summary["counts"][first.text] + 1

@@ -71,10 +71,11 @@ class AudioOutput:
 
 @dataclass
 class ModelOutput:
-    """A model a task wrote (a classifier trained from labels): its folder, the task that runs
-    it ("classify"), its classes, its held-out scores and what it learnt from."""
+    """A model a task wrote (a classifier trained from labels): its folder, the tasks that run
+    it (("classify", "tag"): each region, or over time), its classes, its held-out scores and
+    what it learnt from."""
     folder: str
-    task: str
+    tasks: tuple
     classes: list[str]
     metrics: dict = field(default_factory=dict)
     summary: dict = field(default_factory=dict)

@@ -126,6 +126,8 @@ ACTIONS: tuple[Action, ...] = (
            checkable=True),
     Action("view.scores", "&Scores", "&View", lambda c, on: c.view.show_dock("scores", on), "Ctrl+Shift+K", checkable=True,
            tip="Threshold and labels of a track whose scores are kept: regions follow at once"),
+    Action("view.review", "Re&view", "&View", lambda c, on: c.view.show_dock("review", on), "Ctrl+Shift+V",
+           checkable=True, tip="A trained classifier's guesses, least confident first: answer each"),
     Action("view.regions", "&Regions List", "&View", lambda c, on: c.view.show_dock("regions", on), "Ctrl+Shift+R",
            checkable=True),
     Action("view.history", "&History", "&View", lambda c, on: c.view.show_dock("history", on), "Ctrl+H", checkable=True),

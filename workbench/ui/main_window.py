@@ -147,6 +147,12 @@ class MainWindow(QMainWindow):
         self.history_dock = HistoryDock(self)
         self.transcript_dock = TranscriptDock(self)
         self.scores_dock = ScoresDock(self)
+        from workbench.ui.review import ReviewDock
+
+        self.review_dock = ReviewDock(self)
+        self.review_dock.play_requested.connect(self.ctx.view.play_range)
+        self.review_dock.retrain_requested.connect(self.ctx.tasks.retrain)
+        self.review_dock.can_retrain = self.ctx.tasks.can_retrain
         self.job_queue = JobQueue(self)
         self.job_queue.finished.connect(self.ctx.tasks._job_finished)
         self.job_queue.partial.connect(self.ctx.tasks._job_partial)
@@ -158,7 +164,7 @@ class MainWindow(QMainWindow):
         self.statusBar().insertPermanentWidget(1, self.jobs_indicator)
         self.side_docks = [self.understand_panel, self.generate_panel, self.regions_dock,
                            self.generated_dock, self.transcript_dock, self.scores_dock,
-                           self.jobs_dock, self.history_dock]
+                           self.review_dock, self.jobs_dock, self.history_dock]
         for dock in self.side_docks:
             self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
             if dock is not self.understand_panel:
@@ -189,7 +195,7 @@ class MainWindow(QMainWindow):
                                 (self.generate_panel, "view.generate"),
                                 (self.generated_dock, "view.generated"),
                                 (self.transcript_dock, "view.transcript"),
-                                (self.scores_dock, "view.scores")):
+                                (self.scores_dock, "view.scores"), (self.review_dock, "view.review")):
             dock.visibilityChanged.connect(self.actions_by_id[action_id].setChecked)
         self.sync_view_actions()
         self.transport.show_document(None)
@@ -330,6 +336,7 @@ class MainWindow(QMainWindow):
         self.generate_panel.set_document(tab.document if tab else None)
         self.transcript_dock.set_document(tab.document if tab else None, tab.timeline if tab else None)
         self.scores_dock.set_document(tab.document if tab else None)
+        self.review_dock.set_document(tab.document if tab else None)
         self.update_enabled()
         self.update_undo_actions()
         if tab is not None:

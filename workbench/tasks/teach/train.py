@@ -130,7 +130,7 @@ def train(inputs, params, context):
     folder = hd.save(context.output or default_folder(str(params.get("name", "classifier"))),
                      done.head, done.backbone, done.summary, done.metrics)
     m = done.metrics
-    return TaskResult(models=[ModelOutput(str(folder), "classify", done.head.classes, m, done.summary)],
+    return TaskResult(models=[ModelOutput(str(folder), ("classify", "tag"), done.head.classes, m, done.summary)],
                       notes=[f"A classifier of {len(done.head.classes)} classes from {len(done.labels)} "
                              f"examples: held-out accuracy {m['accuracy']:.0%}, macro-F1 {m['macro_f1']:.2f} "
                              f"({done.summary['split']}); saved in {folder}"] + done.summary["warnings"])

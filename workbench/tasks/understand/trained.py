@@ -36,6 +36,8 @@ class Head:
 
 
 def is_head(folder) -> bool:
+    if not folder:
+        return False
     try:
         return json.loads((Path(folder) / "config.json").read_text(encoding="utf-8")).get("workbench") == MARK
     except (OSError, ValueError, AttributeError):

@@ -6,11 +6,19 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, labels_for, ranges_for
+from workbench.tasks.teach import review
+from workbench.tasks.understand import trained
 from workbench.ui.controllers.base import Controller
 from workbench.ui.jobs import Job
 
 
 class TaskController(Controller):
+    def __init__(self, ctx) -> None:
+        super().__init__(ctx)
+        import weakref
+
+        self.trainings = weakref.WeakKeyDictionary()     # document -> its last training job
+
     def generate(self, spec, params: dict, where: str = "cursor", model: str = "", _channel: str = ""):
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
         selection (``where``), remembered for next time."""
@@ -200,7 +208,11 @@ class TaskController(Controller):
             if self.window.current_tab() is tab:       # the new transcript, not the track shown before
                 self.window.transcript_dock.show_track(job.track_id)
         for output in getattr(job.result, "models", ()) if job.state == "done" else ():
+            self.trainings[job.doc] = job          # Retrain (the Review panel) does it again
             self.show_trained(output)
+        if job.state == "done" and job.track_id is not None and trained.is_head(job.model):
+            self.window.review_dock.set_document(job.doc)   # its guesses, least confident first
+            self.window.ctx.view.show_dock("review", True)
         if job.state == "done" and job.spec.kind == "render" and not job.made:
             self.window.show_status(f"{job.spec.title}: in the Generated list (drag it onto a track, or Insert)")
         elif job.state == "done" and job.spec.kind == "render":
@@ -234,6 +246,24 @@ class TaskController(Controller):
         self.window.messages.append(view)
         view.finished.connect(lambda *_: self.window.messages.remove(view) if view in self.window.messages else None)
         view.show()
+
+    def can_retrain(self, doc) -> bool:
+        return doc in self.trainings
+
+    def retrain(self, doc, answers_id=None) -> None:
+        """The last training of ``doc`` again, with the same settings and model folder, reading the
+        tracks it read and the answers track (never a track of guesses)."""
+        last = self.trainings.get(doc) if doc is not None else None
+        if last is None:
+            self.window.show_status("Train a classifier on this project first")
+            return
+        names = {name for name, _ in last.labels}
+        tracks = [t for t in doc.label_tracks if (t.name in names or t.id == answers_id) and not review.is_guesses(t)]
+        if not tracks:
+            self.window.show_status("The tracks it learnt from are gone: choose tracks and Train again")
+            return
+        self.window.job_queue.submit(last.again(labels=[(t.name, list(t)) for t in tracks], audio=None))
+        self.window.show_status(f"{last.spec.title}: again, with {sum(map(len, tracks))} labels")
 
     def use_model(self, task_id: str, folder: str) -> None:
         """Choose ``task_id`` in the Understand panel with ``folder`` as its model."""

@@ -14,7 +14,7 @@ from workbench.ui.controllers.base import Controller
 # dock attribute on the window; every one is a tab of the side panel
 DOCKS = {"regions": "regions_dock", "history": "history_dock", "understand": "understand_panel",
          "generate": "generate_panel", "generated": "generated_dock", "jobs": "jobs_dock",
-         "transcript": "transcript_dock", "scores": "scores_dock"}
+         "transcript": "transcript_dock", "scores": "scores_dock", "review": "review_dock"}
 
 
 LAYOUT_VERSION = 2         # saved layouts of another version are not restored
@@ -146,6 +146,17 @@ class ViewController(Controller):
         timeline = self.ctx.timeline
         if timeline is not None:
             self.window.playback.toggle(timeline, loop=loop)
+
+    def play_range(self, start: float, end: float) -> None:
+        """Select [start, end) and play it (a guess under review, auditioned)."""
+        timeline, doc = self.ctx.timeline, self.ctx.document
+        if timeline is None or doc is None:
+            return
+        doc.set_selection(start, end)
+        shown = timeline.view_range()
+        if start < shown[0] or end > shown[1]:          # bring it into view
+            timeline.set_view(max(0.0, start - 2.0), end + 2.0)
+        self.window.playback.play(timeline)
 
     def record(self) -> None:
         """R: start recording into a new track at the cursor, or stop the take."""

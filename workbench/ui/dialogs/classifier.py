@@ -112,18 +112,23 @@ class ClassifierResult(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         from workbench.tasks import registry
 
-        self.use = QPushButton(f"Use in {registry.get(output.task).title}")
-        self.use.setToolTip(f"Choose {registry.get(output.task).title} in its panel with this model: "
-                            f"run it on a selection, each region of a track, or a whole recording")
-        self.use.clicked.connect(self._use)
+        self.uses = []
+        for task_id in output.tasks:      # each task that runs it: Classify (regions), Sound events (time)
+            spec = registry.get(task_id)
+            button = QPushButton(f"Use in {spec.title}")
+            button.setToolTip(f"Choose {spec.title} in its panel with this model: {spec.description}")
+            button.clicked.connect(lambda _=False, t=task_id: self._use(t))
+            self.uses.append(button)
+        self.use = self.uses[0]
         self.open_folder = QPushButton("Open folder")
         self.open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(output.folder)))
-        buttons.addButton(self.use, QDialogButtonBox.ButtonRole.AcceptRole)
+        for button in self.uses:
+            buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
         buttons.addButton(self.open_folder, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(720, 420)
 
-    def _use(self) -> None:
-        self.use_requested.emit(self.output.task, self.output.folder)
+    def _use(self, task_id: str) -> None:
+        self.use_requested.emit(task_id, self.output.folder)
         self.accept()

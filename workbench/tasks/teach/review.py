@@ -1,0 +1,43 @@
+"""The review loop: a classifier's guesses, least confident first, each answered by a person;
+every answer becomes a label on the track the classifier learns from, as one undo step.  No Qt.
+
+Guesses are the regions of a label track that carry a confidence (what Classify or Sound
+events wrote with the trained folder); answers carry none (a person said so), which is how a
+retrain tells them from guesses.
+"""
+from __future__ import annotations
+
+from workbench.core.regions import Region
+
+
+def queue(track) -> list[Region]:
+    """The guesses of ``track`` still to answer, least confident first (then by time)."""
+    return sorted((r for r in track if r.confidence is not None), key=lambda r: (r.confidence, r.start))
+
+
+def is_guesses(track) -> bool:
+    return any(r.confidence is not None for r in track)
+
+
+def accept(doc, guesses_id: int, region_id: int, answers_id: int, text: str | None = None) -> Region:
+    """The guess is right (or, with ``text``, it is that instead): a label on the answers track,
+    and the guess leaves the queue; one undo step."""
+    guess = doc.label_track(guesses_id).get(region_id)
+    if guess is None:
+        raise KeyError(f"no guess {region_id}")
+    said = (text if text is not None else guess.text).strip() or guess.text
+    title = f"Accept “{said}”" if said == guess.text else f"Relabel “{guess.text}” as “{said}”"
+    answer = Region(guess.start, guess.end, said)
+    with doc.history.group(title):
+        doc.add_regions(answers_id, [answer], title)
+        doc.remove_regions(guesses_id, [region_id])
+    return answer
+
+
+def reject(doc, guesses_id: int, region_id: int) -> None:
+    """The guess is wrong and says nothing useful: it leaves the queue (one undo step)."""
+    guess = doc.label_track(guesses_id).get(region_id)
+    if guess is None:
+        raise KeyError(f"no guess {region_id}")
+    with doc.history.group(f"Reject “{guess.text}”"):
+        doc.remove_regions(guesses_id, [region_id])
