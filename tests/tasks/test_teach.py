@@ -213,3 +213,25 @@ def test_the_split_keeps_every_class_to_learn_from(folder):
     one = ex.Dataset(data.recordings, [e for e in data.examples if e.recording == 0], [])
     train, test, how = ex.split(one)
     assert how.startswith("stratified") and {one.examples[i].label for i in test} == {"noise", "tone"}
+
+
+def test_also_from_reads_other_projects_and_folders(folder, tmp_path):
+    """The window's “Also from”: a saved project and a folder of labelled recordings add to the
+    label tracks of the open one."""
+    from workbench.core.project import save_project
+
+    x, regions = calls(11)
+    sf.write(tmp_path / "p.wav", x, RATE)
+    doc = Document()
+    doc.add_track(open_audio(tmp_path / "p.wav").load_all())
+    doc.add_label_track("Calls", regions)
+    save_project(doc, tmp_path / "other.awproj")
+    y, mine = calls(12)
+    sf.write(tmp_path / "open.wav", y, RATE)
+    job = Job(registry.get("train"), {"more": f"{tmp_path / 'other.awproj'}; {folder}"}, bb.YAMNET, "cpu",
+              audio=open_audio(tmp_path / "open.wav").load_all(), labels=[("Mine", mine)],
+              output=str(tmp_path / "m"))
+    _, result = drain(job.events())
+    summary = result.models[0].summary
+    assert summary["recordings"] == 5
+    assert summary["examples"] == len(regions) + len(mine) + len(ex.from_paths([folder]).examples)

@@ -20,7 +20,7 @@ class Param:
     """A typed parameter with a default, a range and help text; forms and --param use it."""
 
     name: str
-    kind: str                      # float | int | bool | choice | str | text (several lines)
+    kind: str                      # float | int | bool | choice | str | text (several lines) | paths (";")
     default: Any
     title: str = ""
     min: float | None = None

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QFrame, QHBoxLayout, QLabel, QLineEdit, QListWidget,
-                               QListWidgetItem, QPlainTextEdit, QPushButton, QScrollArea, QSpinBox,
-                               QVBoxLayout, QWidget)
+                               QListWidgetItem, QMenu, QPlainTextEdit, QPushButton, QScrollArea,
+                               QSpinBox, QStyle, QVBoxLayout, QWidget)
 
 from workbench.tasks import registry
 from workbench.tasks.plan import NothingToRun, labels_for
@@ -71,12 +71,48 @@ def widget_for(param):
         w.setTabChangesFocus(True)
         w.setMaximumHeight(72)
         return w, w.toPlainText
+    if param.kind == "paths":    # files and folders, typed or browsed for, separated by ";"
+        w = PathsField(str(param.default))
+        return w, w.text
     if param.suggestions:        # typed, or picked from the model family's list
         w = narrow(QComboBox(editable=True))
         w.setEditText(str(param.default))
         return w, w.currentText
     w = QLineEdit(str(param.default))
     return w, w.text
+
+
+class PathsField(QLineEdit):
+    """Paths separated by ";", with a button that adds files or a folder by browsing."""
+
+    def __init__(self, text: str = "") -> None:
+        super().__init__(text)
+        self.setPlaceholderText("Projects, or folders of audio with label files beside it")
+        browse = self.addAction(self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon),
+                                QLineEdit.ActionPosition.TrailingPosition)
+        browse.setToolTip("Add projects or audio files, or a folder…")
+        browse.triggered.connect(self.browse)
+        self.menu = QMenu(self)
+        self.menu.addAction("Add projects or audio files…", self.add_files)
+        self.menu.addAction("Add a folder…", self.add_folder)
+
+    def browse(self) -> None:
+        self.menu.popup(self.mapToGlobal(self.rect().bottomRight()))
+
+    def add(self, paths) -> None:
+        have = [p for p in self.text().split(";") if p.strip()]
+        self.setText(";".join(have + [p for p in paths if p not in have]))
+
+    def add_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "Learn from these too", "",
+                                                "Projects and audio (*.awproj *.awbundle *.wav *.flac *.mp3 "
+                                                "*.ogg *.aiff *.aif);;All files (*)")
+        self.add(paths)
+
+    def add_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "A folder of audio with label files beside it")
+        if folder:
+            self.add([folder])
 
 
 def suggest(w, param, family: str) -> None:

@@ -19,6 +19,8 @@ TASKS = [TaskSpec(
     params=(
         Param("name", "str", "my-classifier", "Name", help="The model folder's name (in the "
               "workbench's data folder, unless the command line's -o says where)"),
+        Param("more", "paths", "", "Also from", help="Other projects, or folders of audio with "
+              "label files beside each recording (any format the workbench reads), separated by “;”"),
         Param("classes", "str", "", "Classes", help="Comma-separated label texts to learn "
               "(empty: every label)"),
         Param("merge", "str", "", "Merge", help="OLD=NEW pairs, comma-separated: chirp=bird"),

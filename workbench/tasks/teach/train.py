@@ -116,8 +116,9 @@ def train(inputs, params, context):
     data = Dataset()
     if inputs.labels and inputs.audio is not None:
         data.add(getattr(inputs.audio, "name", "") or "this project", inputs.audio, inputs.labels)
-    if inputs.files:
-        from_paths(inputs.files, data)
+    more = [p.strip() for p in str(params.get("more", "")).split(";") if p.strip()]
+    if inputs.files or more:
+        from_paths(list(inputs.files) + more, data)
     if not data.examples:
         raise TaskError("nothing to learn from: label regions on a label track (or give audio with "
                         "label files beside it), then train")
