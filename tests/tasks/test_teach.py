@@ -235,3 +235,33 @@ def test_also_from_reads_other_projects_and_folders(folder, tmp_path):
     summary = result.models[0].summary
     assert summary["recordings"] == 5
     assert summary["examples"] == len(regions) + len(mine) + len(ex.from_paths([folder]).examples)
+
+
+def test_a_head_on_wav2vec2_is_a_checkpoint_that_transformers_pipeline_loads(folder, tmp_path):
+    """On a backbone whose own classification head is a projector, the mean over frames and a
+    classifier, the folder is that checkpoint too: ``pipeline("audio-classification")`` loads
+    it and gives the workbench's scores."""
+    import torch
+    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2Model, pipeline
+
+    torch.manual_seed(0)
+    base = tmp_path / "w2v"
+    Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=RATE, padding_value=0.0, do_normalize=True,
+                             return_attention_mask=True).save_pretrained(base)
+    Wav2Vec2Model(Wav2Vec2Config(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
+                                 intermediate_size=64, conv_dim=(32, 32), conv_stride=(5, 4),
+                                 conv_kernel=(10, 4), num_conv_pos_embeddings=16,
+                                 num_conv_pos_embedding_groups=2)).save_pretrained(base)
+    out = tmp_path / "clf"
+    job = Job(registry.get("train"), {}, str(base), "cpu", files=[str(folder)], output=str(out))
+    _, result = drain(job.events())
+    assert (out / "head.safetensors").exists() and (out / "preprocessor_config.json").exists()
+    clf = pipeline("audio-classification", model=str(out), device="cpu")
+    ours = trained.Classifier(str(out))
+    x, regions = calls(21)
+    for r in regions[:4]:
+        clip = x[int(r.start * RATE):int(r.end * RATE)]
+        theirs = {s["label"]: s["score"] for s in clf({"raw": clip, "sampling_rate": RATE}, top_k=2)}
+        mine = {s["label"]: s["score"] for s in ours({"raw": clip, "sampling_rate": RATE}, top_k=2)}
+        assert theirs.keys() == mine.keys() == {"noise", "tone"}
+        assert all(abs(theirs[k] - mine[k]) < 1e-4 for k in mine), (theirs, mine)

@@ -77,7 +77,9 @@ def measure(truth: list[str], guess: list[str], classes: list[str]) -> dict:
 # -- the folder ------------------------------------------------------------------------------------
 def save(folder, head: Head, backbone: dict, summary: dict, metrics: dict) -> Path:
     """Write the model folder whole or not at all: a new folder beside it, then swapped in, so
-    a full disk or a crash leaves the model that was there."""
+    a full disk or a crash leaves the model that was there.  On a backbone whose own
+    audio-classification head is the same arithmetic (``backbone["exact"]``: wav2vec 2.0 and its
+    kin), the folder is also that transformers checkpoint, which ``pipeline()`` loads."""
     from safetensors.numpy import save_file
 
     folder = Path(folder).expanduser()
@@ -89,12 +91,15 @@ def save(folder, head: Head, backbone: dict, summary: dict, metrics: dict) -> Pa
         temp.mkdir()
         # C order: scikit-learn's coefficients are Fortran-ordered, and safetensors writes the
         # buffer as it lies (a transposed head scored 0.19 where the trained one scored 1.0)
+        exact = bool(backbone.get("exact"))
         save_file({k: np.ascontiguousarray(v, np.float32) for k, v in (
             ("head.weight", head.weight), ("head.bias", head.bias), ("input.mean", head.mean),
-            ("input.scale", head.scale))}, str(temp / "model.safetensors"))
+            ("input.scale", head.scale))}, str(temp / ("head.safetensors" if exact else "model.safetensors")))
         config = {"workbench": MARK, "backbone": backbone, "pooling": "mean of the region's own frames",
                   "classes": head.classes, "id2label": {str(i): c for i, c in enumerate(head.classes)},
                   "label2id": {c: i for i, c in enumerate(head.classes)}, "trained": stamp}
+        if exact:
+            config = {**as_transformers(temp, head, backbone["id"]), **config}
         (temp / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
         (temp / "metrics.json").write_text(json.dumps({**metrics, "data": summary}, indent=1), encoding="utf-8")
         (temp / "README.md").write_text(card(head.classes, backbone, summary, metrics, stamp), encoding="utf-8")
@@ -111,11 +116,40 @@ def save(folder, head: Head, backbone: dict, summary: dict, metrics: dict) -> Pa
     return folder
 
 
+def as_transformers(folder: Path, head: Head, backbone: str) -> dict:
+    """Write ``head`` on ``backbone`` as its family's ...ForSequenceClassification checkpoint:
+    the projector is the head with the standardisation folded in (mean pooling commutes with
+    it), the classifier the identity.  Returns the checkpoint's config, to which the
+    workbench's own keys are added."""
+    import torch
+    from transformers import AutoFeatureExtractor, AutoModelForAudioClassification
+    from transformers.utils import logging
+
+    n = len(head.classes)
+    verbosity = logging.get_verbosity()
+    logging.set_verbosity_error()          # "some weights were newly initialised": they are, here
+    try:
+        model = AutoModelForAudioClassification.from_pretrained(
+            backbone, num_labels=n, classifier_proj_size=n, id2label=dict(enumerate(head.classes)),
+            label2id={c: i for i, c in enumerate(head.classes)}, trust_remote_code=False)
+    finally:
+        logging.set_verbosity(verbosity)
+    w = head.weight / head.scale[None, :]
+    with torch.no_grad():
+        model.projector.weight.copy_(torch.from_numpy(np.ascontiguousarray(w, np.float32)))
+        model.projector.bias.copy_(torch.from_numpy((head.bias - w @ head.mean).astype(np.float32)))
+        model.classifier.weight.copy_(torch.eye(n))
+        model.classifier.bias.zero_()
+    model.save_pretrained(folder, safe_serialization=True)
+    AutoFeatureExtractor.from_pretrained(backbone).save_pretrained(folder)
+    return json.loads((folder / "config.json").read_text(encoding="utf-8"))
+
+
 def card(classes, backbone: dict, summary: dict, metrics: dict, stamp: str) -> str:
     """The model card: the Hub's metadata header, then what it was trained on and how it scored."""
     head = ["---", "library_name: audio-workbench", "pipeline_tag: audio-classification",
-            "tags:", "- audio-classification", "- audio-workbench", f"base_model: {backbone['id']}"
-            if "/" in backbone["id"] else f"# backbone: {backbone['id']}", "model-index:",
+            "tags:", "- audio-classification", "- audio-workbench", f"base_model: {backbone['hub_id']}"
+            if backbone.get("hub_id") else f"# backbone: {Path(backbone['id']).name}", "model-index:",
             "- name: classifier", "  results:", "  - task: {type: audio-classification}",
             "    metrics:", f"    - {{type: accuracy, value: {metrics['accuracy']}}}",
             f"    - {{type: f1, name: macro F1, value: {metrics['macro_f1']}}}", "---", ""]

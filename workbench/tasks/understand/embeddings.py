@@ -29,6 +29,8 @@ from workbench.tasks.events import TaskCancelled, TaskError
 YAMNET = "yamnet (bundled)"
 VOICE = "resemblyzer (bundled)"
 CHUNK_S = 30.0          # a transformers backbone hears at most this much at once
+EXACT = ("wav2vec2", "hubert", "wavlm", "data2vec-audio", "unispeech", "unispeech-sat",
+         "wav2vec2-conformer", "sew", "sew-d")    # ...ForSequenceClassification: projector, mean, classifier
 
 
 class Backbone:
@@ -172,12 +174,23 @@ class TransformersBackbone(Backbone):
             if cancelled():
                 raise TaskCancelled()
             piece = samples[s:s + step]
-            if len(piece) < self.rate // 10:      # a last sliver: pad it to be heard at all
+            sliver = len(piece) < self.rate // 10
+            if sliver:                            # a last sliver: padded to be heard at all, one frame
                 piece = np.pad(piece, (0, self.rate // 10 - len(piece)))
             h = self._hidden(piece)
-            want = max(1, int(round(len(samples[s:s + step]) / self.rate / self.hop)))
-            out.append(h[:want])
+            out.append(h[:1] if sliver else h)    # every frame, as the model's own pooling takes them
         return np.concatenate(out).astype(np.float32)
+
+    @property
+    def exact_head(self) -> bool:
+        """Whether a linear head on the mean of these frames is exactly this model family's
+        audio-classification head (a projector, the mean over frames, a classifier): wav2vec 2.0
+        and its kin.  Whisper's pools its 30 s of padding, AST's its [CLS] tokens."""
+        return self.type in EXACT and not getattr(self.model.config, "use_weighted_layer_sum", False)
+
+    def describe(self) -> dict:
+        return {**super().describe(), "model_type": self.type, "exact": self.exact_head,
+                "hub_id": _hub_id(self.id)}
 
 
 def _version(package: str) -> str:
@@ -187,6 +200,14 @@ def _version(package: str) -> str:
         return version(package)
     except PackageNotFoundError:
         return ""
+
+
+def _hub_id(folder: str) -> str:
+    """org/name of a Hub snapshot folder (…/models--org--name/snapshots/<commit>), else ""."""
+    path = Path(folder)
+    if path.parent.name == "snapshots" and path.parent.parent.name.startswith("models--"):
+        return path.parent.parent.name[len("models--"):].replace("--", "/")
+    return ""
 
 
 def _revision(folder: str) -> str:

@@ -51,7 +51,8 @@ def load(folder) -> tuple[Head, dict]:
     folder = Path(folder)
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
-        w = load_file(str(folder / "model.safetensors"))
+        weights = folder / "head.safetensors"        # beside a transformers checkpoint of it
+        w = load_file(str(weights if weights.exists() else folder / "model.safetensors"))
         head = Head(list(map(str, config["classes"])), w["head.weight"], w["head.bias"], w["input.mean"],
                     w["input.scale"])
     except (OSError, ValueError, KeyError, TypeError) as exc:
@@ -59,6 +60,17 @@ def load(folder) -> tuple[Head, dict]:
     if head.weight.shape != (len(head.classes), len(head.mean)) or head.bias.shape != (len(head.classes),):
         raise TaskError(f"“{folder}”: its weights do not match its {len(head.classes)} classes")
     return head, config
+
+
+def backbone_of(folder, config: dict) -> str:
+    """Where the backbone is: the folder itself when it is a transformers checkpoint too, else
+    the folder it was trained with, or (on another machine) its Hub id."""
+    if config.get("architectures"):
+        return str(folder)
+    given = config["backbone"]
+    if given["id"].endswith(" (bundled)") or Path(given["id"]).exists():
+        return given["id"]
+    return given.get("hub_id") or given["id"]
 
 
 class Classifier:
@@ -69,7 +81,7 @@ class Classifier:
         from workbench.tasks.understand.embeddings import backbone
 
         self.head, self.config = load(folder)
-        self.backbone = backbone(self.config["backbone"]["id"], device)
+        self.backbone = backbone(backbone_of(folder, self.config), device)
 
     def probabilities(self, samples: np.ndarray, rate: int) -> np.ndarray:
         import soxr
