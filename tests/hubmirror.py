@@ -13,6 +13,12 @@ Faults for the tests: ``rate`` throttles bodies (bytes a second), ``cut_after`` 
 bodies longer than so many bytes after that many, ``fail_next`` answers 503 to the next requests, ``expire_next`` 403 to the next CDN GETs.  ``log`` records
 (method, path, Range header).
 
+Uploads, as ``HfApi.create_repo`` and ``upload_folder`` make them, with ``token`` required in
+the Authorization header (401 without it): ``POST /api/repos/create``, ``POST
+/api/models/{repo}/preupload/{rev}`` (every file "regular": its bytes travel in the commit) and
+``POST /api/models/{repo}/commit/{rev}`` (NDJSON: a header, then base64 files), which writes the
+files into the repository's folder; ``POST /api/validate-yaml`` parses a model card's metadata.  ``private`` records each created repository's visibility.
+
 Lies, for the security tests: ``lie_commit`` is the commit id the API answers, ``lie_names`` maps
 a file's real name to the name the API lists (and the resolve address serves it under), and
 ``lie_etag`` is the ETag every resolve answers.
@@ -41,6 +47,8 @@ class HubMirror:
         self.lie_commit: str | None = None
         self.lie_names: dict[str, str] = {}
         self.lie_etag: str | None = None
+        self.token = "hf_mirror_token"
+        self.private: dict[str, bool] = {}
         # the Hub, and a CDN on another origin (the Hub sends large files' bytes from one)
         self.servers = [ThreadingHTTPServer(("127.0.0.1", 0), self._handler()) for _ in range(2)]
         for server in self.servers:
@@ -102,6 +110,62 @@ class HubMirror:
 
             def do_GET(self):
                 self._answer(body=True)
+
+            def do_POST(self):
+                path = unquote(urlparse(self.path).path)
+                mirror.log.append(("POST", path, None))
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0) or 0))
+                if self.headers.get("Authorization") != f"Bearer {mirror.token}":
+                    return self._status(401, b'{"error": "Invalid credentials in Authorization header"}')
+                parts = path.strip("/").split("/")
+                if parts == ["api", "validate-yaml"]:       # a model card's metadata header
+                    import yaml
+
+                    text = json.loads(body)["content"]
+                    header = text.split("---")[1] if text.startswith("---") else ""
+                    try:
+                        meta = yaml.safe_load(header) or {}
+                        ok = isinstance(meta, dict)
+                    except yaml.YAMLError:
+                        ok = False
+                    if not ok:
+                        return self._status(400, b'{"errors": [{"message": "the metadata is not YAML"}]}')
+                    return self._json({"errors": [], "warnings": []})
+                if parts == ["api", "repos", "create"]:
+                    asked = json.loads(body)
+                    repo = f"{asked['organization']}/{asked['name']}" if asked.get("organization") else asked["name"]
+                    folder = mirror.root / repo
+                    if folder.exists() and not asked.get("exist_ok", True):
+                        return self._status(409, b'{"error": "You already created this model repo"}')
+                    folder.mkdir(parents=True, exist_ok=True)
+                    mirror.private[repo] = asked.get("private", False) or asked.get("visibility") == "private"
+                    return self._json({"url": f"{mirror.endpoint}/{repo}", "name": repo})
+                if parts[:2] == ["api", "models"] and len(parts) >= 6 and parts[4] in ("preupload", "commit"):
+                    repo = "/".join(parts[2:4])
+                    if not (mirror.root / repo).is_dir():
+                        return self._status(404, b"Repository not found", [("X-Error-Code", "RepoNotFound")])
+                    if parts[4] == "preupload":
+                        files = json.loads(body)["files"]
+                        return self._json({"files": [{"path": f["path"], "uploadMode": "regular",
+                                                      "shouldIgnore": False, "oid": None} for f in files]})
+                    import base64
+
+                    for line in body.splitlines():
+                        item = json.loads(line)
+                        if item["key"] == "file":
+                            target = mirror.root / repo / item["value"]["path"]
+                            if not _inside(mirror.root / repo, target):
+                                return self._status(400, b"bad path")
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            target.write_bytes(base64.b64decode(item["value"]["content"]))
+                    commit = mirror.commit(repo)
+                    return self._json({"commitUrl": f"{mirror.endpoint}/{repo}/commit/{commit}",
+                                       "commitOid": commit, "pullRequestUrl": None})
+                return self._status(404, b"not found")
+
+            def _json(self, data):
+                text = json.dumps(data).encode()
+                return self._status(200, text, [("Content-Type", "application/json")])
 
             def _answer(self, body: bool):
                 path = unquote(urlparse(self.path).path)
@@ -209,3 +273,11 @@ class HubMirror:
 
 def git_sha1(data: bytes) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data).hexdigest()
+
+
+def _inside(root: Path, target: Path) -> bool:
+    try:
+        target.resolve().relative_to(root.resolve())
+        return True
+    except ValueError:
+        return False

@@ -31,6 +31,9 @@ def train_command(argv: list[str]) -> int:
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the model folder to write")
     p.add_argument("--json", action="store_true", help="the held-out metrics as JSON on stdout")
+    p.add_argument("--push-to-hub", metavar="REPO", help="then upload the folder to this Hub repository "
+                   "(you/name), private unless --public, with the token of `hf auth login` or HF_TOKEN")
+    p.add_argument("--public", action="store_true", help="with --push-to-hub: a public repository")
     args = p.parse_args(argv)
     if not 0.05 <= args.held_out <= 0.5:
         print("workbench train: --held-out is a share between 0.05 and 0.5", file=sys.stderr)
@@ -58,6 +61,12 @@ def train_command(argv: list[str]) -> int:
         done = drive(learn(chosen, model, choose_device(args.device), args.held_out),
                      lambda e: _progress(e.fraction, e.message))
         folder = hd.save(args.output, done.head, done.backbone, done.summary, done.metrics)
+        if args.push_to_hub:
+            from workbench.tasks.teach.share import share
+
+            url = drive(share(folder, args.push_to_hub, private=not args.public),
+                        lambda e: _progress(e.fraction, e.message))
+            print(f"\rshared: {url}", file=sys.stderr)
     except (TaskError, TaskCancelled, OSError) as exc:
         print(f"\rworkbench train: {exc}", file=sys.stderr)
         return 1

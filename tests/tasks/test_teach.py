@@ -265,3 +265,46 @@ def test_a_head_on_wav2vec2_is_a_checkpoint_that_transformers_pipeline_loads(fol
         mine = {s["label"]: s["score"] for s in ours({"raw": clip, "sampling_rate": RATE}, top_k=2)}
         assert theirs.keys() == mine.keys() == {"noise", "tone"}
         assert all(abs(theirs[k] - mine[k]) < 1e-4 for k in mine), (theirs, mine)
+
+
+def test_share_uploads_the_folder_with_the_user_s_token_and_it_downloads_again(folder, tmp_path):
+    """Share (offered, never automatic): a private repository made with the user's token, the
+    folder in one commit; the workbench's downloader then fetches it and Classify runs it.  No
+    token, a bad name: a message."""
+    from hubmirror import HubMirror
+
+    from workbench.tasks import downloads
+    from workbench.tasks.teach.share import share
+    from workbench.tasks.teach.train import learn
+
+    data = ex.choose(ex.from_paths([folder]))
+    done = drain(learn(data, bb.YAMNET))[1]
+    model = hd.save(tmp_path / "mine", done.head, done.backbone, done.summary, done.metrics)
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    with HubMirror(hub) as mirror:
+        with pytest.raises(TaskError, match="did not accept the token"):
+            drain(share(model, "me/calls", token="wrong", endpoint=mirror.endpoint))
+        with pytest.raises(TaskError, match="not a Hub repository name"):
+            drain(share(model, "me/../calls", token=mirror.token, endpoint=mirror.endpoint))
+        events, url = drain(share(model, "me/calls", token=mirror.token, endpoint=mirror.endpoint))
+        assert url.endswith("/me/calls") and events[-1].message == "Shared" and mirror.private["me/calls"]
+        assert sorted(p.name for p in (hub / "me" / "calls").iterdir()) == sorted(p.name for p in model.iterdir())
+        fetched = drain(downloads.download("me/calls", cache_dir=tmp_path / "cache", endpoint=mirror.endpoint))[1]
+        # the command line: only when asked (--push-to-hub), with the login's token (HF_TOKEN here)
+        from huggingface_hub import constants
+
+        from workbench.cli import main
+
+        mp = pytest.MonkeyPatch()
+        mp.setattr(constants, "ENDPOINT", mirror.endpoint)
+        mp.setenv("HF_TOKEN", mirror.token)
+        try:
+            assert main(["train", str(folder), "-o", str(tmp_path / "cli"), "--push-to-hub", "me/cli", "--public"]) == 0
+        finally:
+            mp.undo()
+        assert (hub / "me" / "cli" / "config.json").exists() and mirror.private["me/cli"] is False
+    clf = trained.Classifier(fetched)
+    x, regions = calls(5)
+    r = regions[0]
+    assert clf({"raw": x[int(r.start * RATE):int(r.end * RATE)], "sampling_rate": RATE}, top_k=1)[0]["label"] == r.text

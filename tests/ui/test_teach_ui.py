@@ -137,3 +137,35 @@ def test_review_the_least_confident_guesses_then_retrain(window, open_loaded, tm
     model = again.result.models[0]
     assert model.folder == folder and model.summary["counts"][first.text] == \
         trainedjob.result.models[0].summary["counts"][first.text] + 1
+
+
+def test_share_from_the_result_view_asks_first_and_uploads_with_the_token(window, open_loaded, tmp_path,
+                                                                        qtbot, monkeypatch):
+    from huggingface_hub import constants
+    from hubmirror import HubMirror
+    from panels import choose
+
+    from workbench.ui.dialogs.classifier import ClassifierResult
+
+    x, regions = calls(2)
+    sf.write(tmp_path / "a.wav", x, RATE)
+    doc = open_loaded(str(tmp_path / "a.wav")).document
+    doc.add_label_track("Calls", regions)
+    choose(window.understand_panel, "train")
+    window.understand_panel.widgets["name"].setText("calls")
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        window.understand_panel.run.click()
+    view = next(m for m in window.messages if isinstance(m, ClassifierResult))
+    hub = tmp_path / "hub"
+    hub.mkdir()
+    with HubMirror(hub) as mirror:
+        monkeypatch.setattr(constants, "ENDPOINT", mirror.endpoint)
+        view.share.click()
+        ask = view.share_dialog
+        assert ask.private.isChecked() and not list(hub.iterdir())     # nothing goes up unasked
+        ask.repo.setText("me/calls")
+        ask.token.setText(mirror.token)
+        with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+            ask.accept()
+        qtbot.waitUntil(lambda: window.status_text.text().startswith("Shared as me/calls"), timeout=5000)
+    assert (hub / "me" / "calls" / "README.md").exists() and mirror.private["me/calls"]

@@ -243,6 +243,7 @@ class TaskController(Controller):
         view = ClassifierResult(output, self.window)
         view.setWindowModality(Qt.WindowModality.NonModal)
         view.use_requested.connect(self.use_model)
+        view.share_requested.connect(self.share_model)
         self.window.messages.append(view)
         view.finished.connect(lambda *_: self.window.messages.remove(view) if view in self.window.messages else None)
         view.show()
@@ -264,6 +265,24 @@ class TaskController(Controller):
             return
         self.window.job_queue.submit(last.again(labels=[(t.name, list(t)) for t in tracks], audio=None))
         self.window.show_status(f"{last.spec.title}: again, with {sum(map(len, tracks))} labels")
+
+    def share_model(self, folder: str, repo: str, token: str, private: bool):
+        """Upload a model folder to the Hub (the user asked, with their token): a job like any
+        other, with progress and Cancel; the status bar says where it went."""
+        from workbench.tasks import registry
+        from workbench.tasks.teach.share import share
+        from workbench.ui.asyncloop import start
+
+        job = Job(registry.get("train"), {}, "", doc=self.ctx.document,
+                  run=lambda cancelled: share(folder, repo, token or None, private, cancelled=cancelled))
+        self.window.job_queue.submit(job)
+        job.flow = start(self._shared(job, repo))
+        return job
+
+    async def _shared(self, job, repo: str) -> None:
+        await self.window.job_queue.wait(job)
+        if job.state == "done":
+            self.window.show_status(f"Shared as {repo}: {job.result}")
 
     def use_model(self, task_id: str, folder: str) -> None:
         """Choose ``task_id`` in the Understand panel with ``folder`` as its model."""

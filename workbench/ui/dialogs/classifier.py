@@ -6,8 +6,9 @@ from pathlib import Path
 
 from PySide6.QtCore import QRectF, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QFontMetrics, QPainter
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, QPushButton,
-                               QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QCheckBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem,
+                               QVBoxLayout, QWidget)
 
 from workbench.ui.elide import WrappedLabel
 
@@ -69,10 +70,47 @@ class ConfusionMatrix(QWidget):
         p.end()
 
 
+class ShareDialog(QDialog):
+    """Where on the Hub, private or not, and whose token (the login's when left empty)."""
+
+    def __init__(self, folder: str, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Share on the Hugging Face Hub")
+        form = QFormLayout(self)
+        try:
+            from huggingface_hub import get_token
+
+            logged_in = bool(get_token())
+        except Exception:  # an unreadable token file: ask for one
+            logged_in = False
+        self.repo = QLineEdit(f"your-name/{Path(folder).name}")
+        self.repo.setSelection(0, len("your-name"))          # typing your name replaces it
+        self.repo.setToolTip("your-name/model-name (or an organisation you may write to)")
+        self.private = QCheckBox("Private (only you see it; change it on the Hub later)")
+        self.private.setChecked(True)
+        self.token = QLineEdit()
+        self.token.setEchoMode(QLineEdit.EchoMode.Password)
+        self.token.setPlaceholderText("the token of `hf auth login`" if logged_in else
+                                      "a token with write access (huggingface.co/settings/tokens)")
+        form.addRow("Repository", self.repo)
+        form.addRow("", self.private)
+        form.addRow("Token", self.token)
+        note = WrappedLabel("The folder goes up as it is: the weights, the config naming the backbone, "
+                            "the model card with its scores. Nothing of your audio is uploaded.")
+        note.setEnabled(False)
+        form.addRow(note)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Share")
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+
 class ClassifierResult(QDialog):
     """The result view of a training run (a ``ModelOutput``)."""
 
     use_requested = Signal(str, str)        # the task that runs it, the model folder
+    share_requested = Signal(str, str, str, bool)   # folder, repository, token ("": the login's), private
 
     def __init__(self, output, parent=None) -> None:
         super().__init__(parent)
@@ -120,14 +158,25 @@ class ClassifierResult(QDialog):
             button.clicked.connect(lambda _=False, t=task_id: self._use(t))
             self.uses.append(button)
         self.use = self.uses[0]
+        self.share = QPushButton("Share on the Hub…")
+        self.share.setToolTip("Upload the model folder to a repository of yours on the Hugging Face Hub")
+        self.share.clicked.connect(self._share)
         self.open_folder = QPushButton("Open folder")
         self.open_folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(output.folder)))
         for button in self.uses:
             buttons.addButton(button, QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.addButton(self.share, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.open_folder, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.resize(720, 420)
+
+    def _share(self) -> None:
+        ask = ShareDialog(self.output.folder, self)
+        self.share_dialog = ask                  # tests fill it in
+        ask.accepted.connect(lambda: self.share_requested.emit(self.output.folder, ask.repo.text().strip(),
+                                                               ask.token.text().strip(), ask.private.isChecked()))
+        ask.open()
 
     def _use(self, task_id: str) -> None:
         self.use_requested.emit(task_id, self.output.folder)
