@@ -236,7 +236,8 @@ def _task(spec, params: dict, args) -> int:
         if args.regions:
             job.labels = read_labels(Path(args.regions), parse_columns(args.columns))
         audio = [p for p in args.inputs if Path(p).is_file()]
-        if audio and set(spec.inputs) & {"file", "selection", "regions"}:
+        if audio and (set(spec.inputs) & {"file", "selection", "regions"} or job.labels):
+            # the labels of --regions are times in the first audio input: it is what they label
             job.audio = open_audio(audio[0])
             for _ in job.audio.load():
                 pass

@@ -28,6 +28,10 @@ def train_command(argv: list[str]) -> int:
     p.add_argument("--background", action="store_true", help="also learn a background class from "
                    "unlabelled stretches")
     p.add_argument("--held-out", type=float, default=0.25, help="share kept aside to measure it")
+    p.add_argument("--mode", choices=("head", "finetune"), default="head", help="head: the backbone stays "
+                   "frozen and a head learns in seconds (default); finetune: the whole transformers model "
+                   "learns, stopped early (a GPU advised)")
+    p.add_argument("--epochs", type=int, default=10, help="finetune: at most this many passes")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the model folder to write")
     p.add_argument("--json", action="store_true", help="the held-out metrics as JSON on stdout")
@@ -58,9 +62,20 @@ def train_command(argv: list[str]) -> int:
         model = _model(args.backbone)
         from workbench.tasks.models import choose_device
 
-        done = drive(learn(chosen, model, choose_device(args.device), args.held_out),
-                     lambda e: _progress(e.fraction, e.message))
-        folder = hd.save(args.output, done.head, done.backbone, done.summary, done.metrics)
+        if args.mode == "finetune":
+            from workbench.tasks.teach import finetune as ft
+            from workbench.tasks.spec import is_bundled
+
+            if is_bundled(model):
+                raise TaskError("--mode finetune changes a transformers model's weights: give one with "
+                                "--backbone (wav2vec 2.0, HuBERT, WavLM, AST, Whisper)")
+            done = drive(ft.finetune(chosen, model, choose_device(args.device), args.held_out, args.epochs),
+                         lambda e: _progress(e.fraction, e.message))
+            folder = ft.save(args.output, done)
+        else:
+            done = drive(learn(chosen, model, choose_device(args.device), args.held_out),
+                         lambda e: _progress(e.fraction, e.message))
+            folder = hd.save(args.output, done.head, done.backbone, done.summary, done.metrics)
         if args.push_to_hub:
             from workbench.tasks.teach.share import share
 
@@ -77,7 +92,7 @@ def train_command(argv: list[str]) -> int:
     print(f"\r{' ' * 78}\r", end="", file=sys.stderr)
     for w in done.summary["warnings"]:
         print(f"warning: {w}", file=sys.stderr)
-    print(f"{len(done.head.classes)} classes from {done.summary['examples']} examples; held out "
+    print(f"{len(done.metrics['labels'])} classes from {done.summary['examples']} examples; held out "
           f"{done.summary['held_out']} ({done.summary['split']}): accuracy {m['accuracy']:.3f}, "
           f"macro-F1 {m['macro_f1']:.3f}; written to {folder}", file=sys.stderr)
     if args.json:

@@ -47,6 +47,12 @@ def test_every_bundled_default_runs_offline_from_the_command_line(speech_file, t
         elif spec.id == "enroll":
             out = None
             args = [spec.id, str(path), "--regions", str(tmp_path / "voices.srt")]
+        elif spec.kind == "task" and "labels" in spec.inputs:     # train: two classes, two each
+            halves = [(a, (a + b) / 2) for a, b in truth[:2]] + [((a + b) / 2, b) for a, b in truth[:2]]
+            (tmp_path / "two.txt").write_text("".join(f"{a:.3f}\t{b:.3f}\t{'ab'[k % 2]}\n"
+                                                      for k, (a, b) in enumerate(halves)), encoding="utf-8")
+            out = tmp_path / f"{spec.id}-model"
+            args = [spec.id, str(path), "--regions", str(tmp_path / "two.txt"), "-o", str(out)]
         else:
             out = tmp_path / f"{spec.id}.csv"
             args = [spec.id, str(path), "-o", str(out)]

@@ -23,7 +23,8 @@ def test_params_are_typed_and_checked():
     with pytest.raises(KeyError, match="unknown task"):
         registry.get("nope")
     assert [t.id for t in registry.all_tasks("understand")] == ["vad", "asr", "tag", "overview", "diarize", "language",
-                                                                 "enroll", "identify", "zeroshot", "keywords", "classify"]
+                                                                 "enroll", "identify", "zeroshot", "keywords", "classify",
+                                                                 "train"]
     assert [t.id for t in registry.all_tasks("generate")] == ["tone", "chirp", "noise", "silence", "dtmf",
                                                                "click", "tts", "music", "sfx", "enhance"]
 

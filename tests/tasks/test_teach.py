@@ -237,23 +237,57 @@ def test_also_from_reads_other_projects_and_folders(folder, tmp_path):
     assert summary["examples"] == len(regions) + len(mine) + len(ex.from_paths([folder]).examples)
 
 
-def test_a_head_on_wav2vec2_is_a_checkpoint_that_transformers_pipeline_loads(folder, tmp_path):
-    """On a backbone whose own classification head is a projector, the mean over frames and a
-    classifier, the folder is that checkpoint too: ``pipeline("audio-classification")`` loads
-    it and gives the workbench's scores."""
+def tiny_wav2vec2(base):
     import torch
-    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2Model, pipeline
+    from transformers import Wav2Vec2Config, Wav2Vec2FeatureExtractor, Wav2Vec2Model
 
     torch.manual_seed(0)
-    base = tmp_path / "w2v"
     Wav2Vec2FeatureExtractor(feature_size=1, sampling_rate=RATE, padding_value=0.0, do_normalize=True,
                              return_attention_mask=True).save_pretrained(base)
     Wav2Vec2Model(Wav2Vec2Config(hidden_size=32, num_hidden_layers=1, num_attention_heads=2,
                                  intermediate_size=64, conv_dim=(32, 32), conv_stride=(5, 4),
                                  conv_kernel=(10, 4), num_conv_pos_embeddings=16,
                                  num_conv_pos_embedding_groups=2)).save_pretrained(base)
+    return str(base)
+
+
+def test_fine_tune_mode_writes_a_standard_checkpoint_stopped_early_and_honestly_scored(folder, tmp_path):
+    """The whole model learns; early stopping watches a share of the training examples, never the
+    held-out ones; the folder is a plain AutoModelForAudioClassification checkpoint."""
+    from transformers import pipeline
+
+    base = tiny_wav2vec2(tmp_path / "w2v")
+    out = tmp_path / "tuned"
+    job = Job(registry.get("train"), {"mode": "fine-tune", "epochs": 30}, base, "cpu", files=[str(folder)],
+              output=str(out))
+    events, result = drain(job.events())
+    model = result.models[0]
+    assert model.classes == ["noise", "tone"] and "Epoch 1" in events[2].message
+    s = model.summary
+    assert s["stopped_early"] and s["epochs"] < 30         # a random tiny model stops improving at once
+    assert s["validation"] > 0 and s["validation"] + s["held_out"] < s["examples"]
+    assert (out / "model.safetensors").exists() and (out / "preprocessor_config.json").exists()
+    assert not trained.is_head(out)                       # a plain checkpoint: Classify loads it as one
+    clf = pipeline("audio-classification", model=str(out), device="cpu")
+    x, regions = calls(30)
+    said = [clf({"raw": x[int(r.start * RATE):int(r.end * RATE)], "sampling_rate": RATE}, top_k=1)[0]["label"]
+            for r in regions]
+    assert set(said) <= {"noise", "tone"}
+    assert "fine-tuned" in (out / "README.md").read_text()
+    with pytest.raises(TaskError, match="choose one"):
+        drain(Job(registry.get("train"), {"mode": "fine-tune"}, bb.YAMNET, "cpu", files=[str(folder)],
+                  output=str(tmp_path / "no")).events())
+
+
+def test_a_head_on_wav2vec2_is_a_checkpoint_that_transformers_pipeline_loads(folder, tmp_path):
+    """On a backbone whose own classification head is a projector, the mean over frames and a
+    classifier, the folder is that checkpoint too: ``pipeline("audio-classification")`` loads
+    it and gives the workbench's scores."""
+    from transformers import pipeline
+
+    base = tiny_wav2vec2(tmp_path / "w2v")
     out = tmp_path / "clf"
-    job = Job(registry.get("train"), {}, str(base), "cpu", files=[str(folder)], output=str(out))
+    job = Job(registry.get("train"), {}, base, "cpu", files=[str(folder)], output=str(out))
     _, result = drain(job.events())
     assert (out / "head.safetensors").exists() and (out / "preprocessor_config.json").exists()
     clf = pipeline("audio-classification", model=str(out), device="cpu")

@@ -110,7 +110,7 @@ def load_error(checkpoint: str, exc: Exception) -> str:
 KNOWN_SIZES = {
     "openai/whisper-tiny": 151e6, "openai/whisper-base": 290e6, "openai/whisper-small": 967e6,
     "openai/whisper-medium": 3.06e9, "openai/whisper-large-v3-turbo": 1.62e9,
-    "facebook/wav2vec2-base-960h": 378e6, "facebook/hubert-large-ls960-ft": 1.26e9,
+    "facebook/wav2vec2-base-960h": 378e6, "facebook/wav2vec2-base": 380e6, "facebook/hubert-large-ls960-ft": 1.26e9,
     "MIT/ast-finetuned-audioset-10-10-0.4593": 346e6, "MIT/ast-finetuned-audioset-16-16-0.442": 346e6,
     "MIT/ast-finetuned-speech-commands-v2": 345e6,
     "microsoft/wavlm-base-plus-sv": 405e6, "anton-l/wav2vec2-base-superb-sv": 380e6,

@@ -76,22 +76,15 @@ def measure(truth: list[str], guess: list[str], classes: list[str]) -> dict:
 
 # -- the folder ------------------------------------------------------------------------------------
 def save(folder, head: Head, backbone: dict, summary: dict, metrics: dict) -> Path:
-    """Write the model folder whole or not at all: a new folder beside it, then swapped in, so
-    a full disk or a crash leaves the model that was there.  On a backbone whose own
+    """Write the model folder whole or not at all (``write_whole``).  On a backbone whose own
     audio-classification head is the same arithmetic (``backbone["exact"]``: wav2vec 2.0 and its
     kin), the folder is also that transformers checkpoint, which ``pipeline()`` loads."""
     from safetensors.numpy import save_file
 
-    folder = Path(folder).expanduser()
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y-%m-%d %H:%M")
-    temp = folder.with_name(folder.name + ".writing")
-    shutil.rmtree(temp, ignore_errors=True)
-    try:
-        temp.mkdir()
+    def write(temp: Path, stamp: str) -> None:
+        exact = bool(backbone.get("exact"))
         # C order: scikit-learn's coefficients are Fortran-ordered, and safetensors writes the
         # buffer as it lies (a transposed head scored 0.19 where the trained one scored 1.0)
-        exact = bool(backbone.get("exact"))
         save_file({k: np.ascontiguousarray(v, np.float32) for k, v in (
             ("head.weight", head.weight), ("head.bias", head.bias), ("input.mean", head.mean),
             ("input.scale", head.scale))}, str(temp / ("head.safetensors" if exact else "model.safetensors")))
@@ -101,12 +94,36 @@ def save(folder, head: Head, backbone: dict, summary: dict, metrics: dict) -> Pa
         if exact:
             config = {**as_transformers(temp, head, backbone["id"]), **config}
         (temp / "config.json").write_text(json.dumps(config, indent=1), encoding="utf-8")
-        (temp / "metrics.json").write_text(json.dumps({**metrics, "data": summary}, indent=1), encoding="utf-8")
-        (temp / "README.md").write_text(card(head.classes, backbone, summary, metrics, stamp), encoding="utf-8")
+        described(temp, head.classes, backbone, summary, metrics, stamp,
+                  "a linear head on the frozen embeddings, each region pooled from its own frames,")
+
+    return write_whole(folder, write)
+
+
+def described(temp: Path, classes, backbone: dict, summary: dict, metrics: dict, stamp: str, how: str) -> None:
+    """metrics.json and the model card, beside the weights."""
+    (temp / "metrics.json").write_text(json.dumps({**metrics, "data": summary}, indent=1), encoding="utf-8")
+    (temp / "README.md").write_text(card(classes, backbone, summary, metrics, stamp, how), encoding="utf-8")
+
+
+def write_whole(folder, write) -> Path:
+    """``write(temp_folder, stamp)`` into a new folder beside ``folder``, then swapped in: a full
+    disk, a failure or a crash leaves the model that was there."""
+    folder = Path(folder).expanduser()
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d %H:%M")
+    temp = folder.with_name(folder.name + ".writing")
+    shutil.rmtree(temp, ignore_errors=True)
+    try:
+        temp.mkdir()
+        write(temp, stamp)
     except OSError as exc:
         shutil.rmtree(temp, ignore_errors=True)
         raise TaskError(f"the model could not be written to {folder.parent} ({exc.strerror or exc}); "
                         f"the folder that was there is untouched") from exc
+    except BaseException:
+        shutil.rmtree(temp, ignore_errors=True)
+        raise
     old = folder.with_name(folder.name + ".old")
     if folder.exists():
         shutil.rmtree(old, ignore_errors=True)
@@ -145,7 +162,8 @@ def as_transformers(folder: Path, head: Head, backbone: str) -> dict:
     return json.loads((folder / "config.json").read_text(encoding="utf-8"))
 
 
-def card(classes, backbone: dict, summary: dict, metrics: dict, stamp: str) -> str:
+def card(classes, backbone: dict, summary: dict, metrics: dict, stamp: str,
+         how: str = "a linear head on the frozen embeddings") -> str:
     """The model card: the Hub's metadata header, then what it was trained on and how it scored."""
     head = ["---", "library_name: audio-workbench", "pipeline_tag: audio-classification",
             "tags:", "- audio-classification", "- audio-workbench", f"base_model: {backbone['hub_id']}"
@@ -154,9 +172,9 @@ def card(classes, backbone: dict, summary: dict, metrics: dict, stamp: str) -> s
             "    metrics:", f"    - {{type: accuracy, value: {metrics['accuracy']}}}",
             f"    - {{type: f1, name: macro F1, value: {metrics['macro_f1']}}}", "---", ""]
     lines = [f"# A classifier of {len(classes)} classes", "",
-             f"Trained with Audio Workbench on {stamp}: a linear head on the frozen embeddings of "
-             f"`{backbone['id']}` (revision {backbone.get('revision') or 'unknown'}), each region "
-             f"pooled from its own frames.", "", "## Data", "",
+             f"Trained with Audio Workbench on {stamp}: {how} of "
+             f"`{backbone.get('hub_id') or Path(backbone['id']).name}` (revision "
+             f"{backbone.get('revision') or 'unknown'}).", "", "## Data", "",
              f"- {summary.get('examples', 0)} examples from {summary.get('recordings', 0)} recording(s); "
              f"held out: {summary.get('held_out', 0)}, split {summary.get('split', '')}", ""]
     lines += ["| class | examples | precision | recall | F1 |", "|---|---|---|---|---|"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
@@ -117,24 +118,40 @@ def train(inputs, params, context):
     if inputs.labels and inputs.audio is not None:
         data.add(getattr(inputs.audio, "name", "") or "this project", inputs.audio, inputs.labels)
     more = [p.strip() for p in str(params.get("more", "")).split(";") if p.strip()]
-    if inputs.files or more:
-        from_paths(list(inputs.files) + more, data)
+    heard = getattr(inputs.audio, "path", None)          # the audio the label tracks label: read above
+    files = [f for f in inputs.files if not (heard and Path(f).resolve() == Path(heard).resolve())] + more
+    if files:
+        from_paths(files, data)
     if not data.examples:
         raise TaskError("nothing to learn from: label regions on a label track (or give audio with "
                         "label files beside it), then train")
     classes = [c for c in str(params.get("classes", "")).split(",") if c.strip()]
     chosen = choose(data, classes, parse_merge(params.get("merge", "")), bool(params.get("background")))
-    done = yield from learn(chosen, context.model, _device(context.device), float(params.get("held_out", 0.25)),
-                            context.cancelled)
-    if context.cancelled():
-        raise TaskCancelled()
-    folder = hd.save(context.output or default_folder(str(params.get("name", "classifier"))),
-                     done.head, done.backbone, done.summary, done.metrics)
-    m = done.metrics
-    return TaskResult(models=[ModelOutput(str(folder), ("classify", "tag"), done.head.classes, m, done.summary)],
-                      notes=[f"A classifier of {len(done.head.classes)} classes from {len(done.labels)} "
+    where = context.output or default_folder(str(params.get("name", "classifier")))
+    held = float(params.get("held_out", 0.25))
+    if params.get("mode", "head") == "fine-tune":
+        from workbench.tasks.teach import finetune as ft
+        from workbench.tasks.spec import is_bundled
+
+        if not context.model or is_bundled(context.model):
+            raise TaskError("fine-tuning changes a transformers model's own weights: choose one (wav2vec 2.0, "
+                            "HuBERT, WavLM, AST, Whisper) as the model, or train a head on this one")
+        tuned = yield from ft.finetune(chosen, context.model, _device(context.device), held,
+                                       int(params.get("epochs", 10)), cancelled=context.cancelled)
+        if context.cancelled():
+            raise TaskCancelled()
+        folder = ft.save(where, tuned)
+        found, m, summary = tuned.classes, tuned.metrics, tuned.summary
+    else:
+        done = yield from learn(chosen, context.model, _device(context.device), held, context.cancelled)
+        if context.cancelled():
+            raise TaskCancelled()
+        folder = hd.save(where, done.head, done.backbone, done.summary, done.metrics)
+        found, m, summary = done.head.classes, done.metrics, done.summary
+    return TaskResult(models=[ModelOutput(str(folder), ("classify", "tag"), found, m, summary)],
+                      notes=[f"A classifier of {len(found)} classes from {summary['examples']} "
                              f"examples: held-out accuracy {m['accuracy']:.0%}, macro-F1 {m['macro_f1']:.2f} "
-                             f"({done.summary['split']}); saved in {folder}"] + done.summary["warnings"])
+                             f"({summary['split']}); saved in {folder}"] + summary["warnings"])
 
 
 def _device(device: str) -> str:
