@@ -169,3 +169,18 @@ def test_share_from_the_result_view_asks_first_and_uploads_with_the_token(window
             ask.accept()
         qtbot.waitUntil(lambda: window.status_text.text().startswith("Shared as me/calls"), timeout=5000)
     assert (hub / "me" / "calls" / "README.md").exists() and mirror.private["me/calls"]
+
+
+def test_epochs_show_only_when_fine_tuning(window, open_loaded, tmp_path):
+    from panels import choose
+
+    x, _ = calls(0)
+    sf.write(tmp_path / "a.wav", x, RATE)
+    open_loaded(str(tmp_path / "a.wav"))
+    panel = window.understand_panel
+    window.ctx.view.show_dock("understand", True)
+    choose(panel, "train")
+    form = panel.form
+    assert not form.isRowVisible(panel.widgets["epochs"]) and "epochs" not in panel.values()
+    panel.widgets["mode"].setCurrentIndex(panel.widgets["mode"].findData("fine-tune"))
+    assert form.isRowVisible(panel.widgets["epochs"]) and panel.values()["epochs"] == 10

@@ -32,6 +32,7 @@ class Param:
     zero: str = ""                 # what 0 means, in words, when it means something else ("estimate")
     suggestions: tuple = ()        # ((family, (value, ...)), ...): values offered in a list per family
     decimals: int | None = None    # the precision a form shows (None: from the step and the range)
+    when: tuple = ()               # (another param, its value): it means something only then
 
     def suggested(self, family: str) -> tuple:
         return next((values for f, values in self.suggestions if f == family), ())
@@ -110,8 +111,11 @@ class TaskSpec:
         name = checkpoint.lower()
         return next((f for f, words in self.families.items() if any(w in name for w in words)), "")
 
-    def applies(self, param: Param, checkpoint: str | None) -> bool:
-        """Whether ``param`` means anything for ``checkpoint``'s family."""
+    def applies(self, param: Param, checkpoint: str | None, values: dict | None = None) -> bool:
+        """Whether ``param`` means anything for ``checkpoint``'s family (and, given the form's
+        ``values``, with the value its ``when`` names: Epochs only when fine-tuning)."""
+        if param.when and values is not None and values.get(param.when[0]) != param.when[1]:
+            return False
         family = self.family(checkpoint)
         return not param.families or not family or family in param.families
 

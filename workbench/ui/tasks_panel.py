@@ -371,6 +371,12 @@ class TaskPanel(QDockWidget):
             self.readers[p.name] = read
             self.widgets[p.name] = w
             self.params[p.name] = p
+        for p in spec.params:                 # a field that means something only with another's value
+            if p.when and p.when[0] in self.widgets:
+                other = self.widgets[p.when[0]]
+                changed = getattr(other, "currentIndexChanged", None) or getattr(other, "toggled", None)
+                if changed is not None:
+                    changed.connect(lambda *_: self._show_family())
         self.input = narrow(QComboBox())
         self.channel = narrow(QComboBox())
         if self.panel == "generate":   # where the clip goes, not what the task reads
@@ -425,9 +431,10 @@ class TaskPanel(QDockWidget):
             return
         checkpoint = self.model.currentText().strip()
         family = spec.family(checkpoint)
+        values = {name: read() for name, read in self.readers.items()}
         for name, w in self.widgets.items():
             p = self.params[name]
-            self.form.setRowVisible(w, spec.applies(p, checkpoint))
+            self.form.setRowVisible(w, spec.applies(p, checkpoint, values))
             if p.suggestions:
                 suggest(w, p, family)
 
@@ -521,8 +528,9 @@ class TaskPanel(QDockWidget):
         the user's choice)."""
         spec = self.current_spec()
         checkpoint = self.model.currentText().strip()
-        return {name: read() for name, read in self.readers.items()
-                if spec is None or name not in self.params or spec.applies(self.params[name], checkpoint)}
+        shown = {name: read() for name, read in self.readers.items()}
+        return {name: value for name, value in shown.items()
+                if spec is None or name not in self.params or spec.applies(self.params[name], checkpoint, shown)}
 
     def _run(self) -> None:
         spec = self.current_spec()

@@ -23,7 +23,7 @@ TASKS = [TaskSpec(
               help="head: the backbone stays as it is and a head learns in seconds; fine-tune: the "
                    "whole transformers model learns (a GPU advised), stopped when it stops improving"),
         Param("epochs", "int", 10, "Epochs", 1, 200, help="Fine-tune: at most this many passes",
-              families=()),
+              when=("mode", "fine-tune")),
         Param("more", "paths", "", "Also from", help="Other projects, or folders of audio with "
               "label files beside each recording (any format the workbench reads), separated by “;”"),
         Param("classes", "str", "", "Classes", help="Comma-separated label texts to learn "

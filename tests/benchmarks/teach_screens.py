@@ -1,0 +1,118 @@
+"""Screenshots of Teach, step by step as a user takes it, to look at:
+
+    xvfb-run -s "-screen 0 1280x720x24" env QT_QPA_PLATFORM=xcb \\
+        .venv/bin/python tests/benchmarks/teach_screens.py OUT_DIR [--size 1280 720]
+
+A 40 s recording of tone calls and noise bursts: the first half labelled (a "Calls" track), the
+Train form with the label counts, the result view with its confusion matrix, the Sound events
+form with the trained folder over the unlabelled second half, the Review panel with its guesses
+least confident first, three answers given from the keyboard, and the result after Retrain.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parents[1]), str(HERE), str(HERE.parent), str(HERE.parent / "tasks")]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--size", nargs=2, type=int, default=(1280, 720))
+    args = ap.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for name in ("CONFIG", "CACHE", "DATA"):
+        os.environ.setdefault(f"WORKBENCH_{name}_DIR", tempfile.mkdtemp())
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    import soundfile as sf
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from panels import choose
+    from test_teach import RATE, calls
+    from workspace import pump
+
+    app = QApplication.instance() or QApplication([])
+    from workbench.core.settings import Settings
+    from workbench.ui.dialogs.classifier import ClassifierResult
+    from workbench.ui.main_window import MainWindow
+
+    x, regions = calls(3, seconds=40.0)
+    wav = Path(tempfile.mkdtemp()) / "calls.wav"
+    sf.write(wav, x, RATE)
+    w = MainWindow(Settings(autosave_seconds=0), save_settings=False)
+    w.ctx.files.ask_unsaved = lambda doc: "discard"
+    w.resize(*args.size)
+    w.show()
+    pump(app, 0.5)
+    shots = []
+
+    def shot(name: str, widget=None) -> None:
+        pump(app, 0.4)
+        path = out / f"{name}.png"
+        (widget or w).grab().save(str(path))
+        shots.append(path.name)
+
+    tab = w.ctx.files.open_file(str(wav))
+    pump(app, until=lambda: tab.loaded)
+    doc = tab.document
+    doc.add_label_track("Calls", [r for r in regions if r.end < 20.0])
+    panel = w.understand_panel
+    w.ctx.view.show_dock("understand")
+    choose(panel, "train")
+    panel.widgets["background"].setChecked(True)
+    panel.widgets["name"].setText("calls")
+    shot("50-teach-1-labels-and-train-form")
+
+    def run() -> object:
+        panel.run.click()
+        job = w.job_queue.jobs[-1]
+        pump(app, until=lambda: job.state not in ("queued", "running"), timeout=300)
+        print(job.spec.id, job.state, job.error)
+        return job
+
+    job = run()
+    view = next(m for m in w.messages if isinstance(m, ClassifierResult))
+    shot("50-teach-2-result-view", view)
+    shot("50-teach-2-result-over-the-window")
+    view.uses[1].click()                        # Use in Sound events
+    for name, value in (("window_s", 1.0), ("hop_s", 0.5), ("threshold", 0.0), ("top_k", 1)):
+        panel.widgets[name].setValue(value)
+    doc.set_selection(20.0, 40.0)
+    panel.input.setCurrentIndex(panel.input.findData("selection"))
+    shot("50-teach-3-sound-events-with-the-model")
+    run()
+    shot("50-teach-4-review-panel")
+    dock = w.review_dock
+    dock.list.setFocus()
+    QTest.keyClick(dock.list, Qt.Key.Key_Return)          # right
+    QTest.keyClick(dock.list, Qt.Key.Key_Delete)          # wrong
+    QTest.keyClicks(dock.list, "n")                       # it is something else
+    QTest.keyClicks(dock.text, "oise")
+    shot("50-teach-5-relabelling")
+    QTest.keyClick(dock.text, Qt.Key.Key_Return)
+    shot("50-teach-6-answered")
+    for box in list(w.messages):
+        box.close()
+    dock.retrain.click()
+    again = w.job_queue.jobs[-1]
+    pump(app, until=lambda: again.state not in ("queued", "running"), timeout=300)
+    print("retrain", again.state, again.error, again.notes[:1])
+    view = next((m for m in w.messages if isinstance(m, ClassifierResult)), None)
+    if view is not None:
+        shot("50-teach-7-after-retrain", view)
+    print("\n".join(shots))
+    print(job.notes[:1])
+    w.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
