@@ -33,6 +33,8 @@ def train_command(argv: list[str]) -> int:
                    "learns, stopped early (a GPU advised)")
     p.add_argument("--epochs", type=int, default=10, help="finetune: at most this many passes")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
+    p.add_argument("--workers", type=int, default=0, metavar="N", help="embed the recordings in N worker "
+                   "processes first, each loading the backbone once (large sets; default: one process)")
     p.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the model folder to write")
     p.add_argument("--json", action="store_true", help="the held-out metrics as JSON on stdout")
     p.add_argument("--push-to-hub", metavar="REPO", help="then upload the folder to this Hub repository "
@@ -73,6 +75,10 @@ def train_command(argv: list[str]) -> int:
                          lambda e: _progress(e.fraction, e.message))
             folder = ft.save(args.output, done)
         else:
+            if args.workers > 1:
+                from workbench.tasks.teach.parallel import prefetch
+
+                drive(prefetch(chosen, model, args.workers), lambda e: _progress(e.fraction, e.message))
             done = drive(learn(chosen, model, choose_device(args.device), args.held_out),
                          lambda e: _progress(e.fraction, e.message))
             folder = hd.save(args.output, done.head, done.backbone, done.summary, done.metrics)

@@ -342,3 +342,27 @@ def test_share_uploads_the_folder_with_the_user_s_token_and_it_downloads_again(f
     x, regions = calls(5)
     r = regions[0]
     assert clf({"raw": x[int(r.start * RATE):int(r.end * RATE)], "sampling_rate": RATE}, top_k=1)[0]["label"] == r.text
+
+
+def test_worker_processes_fill_the_cache_that_training_reads(folder, tmp_path):
+    """--workers: the recordings are embedded in worker processes first; the training that
+    follows finds every embedding in the cache and writes the very same head."""
+    import shutil
+
+    from workbench.cli import main
+    from workbench.tasks.teach.parallel import prefetch
+    from workbench.tasks.teach.train import learn
+
+    assert main(["train", str(folder), "-o", str(tmp_path / "one")]) == 0
+    cache = bb.cache_folder(bb.backbone(bb.YAMNET))
+    shutil.rmtree(cache)
+    bb._memory.clear()
+    data = ex.choose(ex.from_paths([folder]))
+    events, embedded = drain(prefetch(data, bb.YAMNET, 2))
+    assert embedded == 3 and events[-1].message.endswith("in 2 worker processes")
+    assert len(list(cache.glob("*.npy"))) == 3 and len(list(cache.glob("*-clips.npz"))) == 3
+    assert drain(learn(data, bb.YAMNET))[1].cached == 3          # not one recording embedded again
+    shutil.rmtree(cache)
+    bb._memory.clear()
+    assert main(["train", str(folder), "-o", str(tmp_path / "two"), "--workers", "2"]) == 0
+    assert (tmp_path / "one" / "model.safetensors").read_bytes() == (tmp_path / "two" / "model.safetensors").read_bytes()

@@ -222,12 +222,12 @@ def split(data: Dataset, held_out: float = 0.25, seed: int = 0) -> tuple[list[in
         for _ in range(50):
             order = recordings[:]
             rng.shuffle(order)
-            test_recs, n = set(), 0
-            for r in order:
-                if n >= held_out * len(labels):
-                    break
-                test_recs.add(r)
-                n += sum(1 for e in data.examples if e.recording == r)
+            test_recs, n, target = set(), 0, held_out * len(labels)
+            for r in order:               # the recordings that come nearest the share asked for
+                size = sum(1 for e in data.examples if e.recording == r)
+                if n == 0 or abs(n + size - target) < abs(n - target):
+                    test_recs.add(r)
+                    n += size
             train = [i for i, e in enumerate(data.examples) if e.recording not in test_recs]
             test = [i for i, e in enumerate(data.examples) if e.recording in test_recs]
             if test and {labels[i] for i in train} == set(classes):
