@@ -9,6 +9,7 @@ from pathlib import Path
 
 
 def train_command(argv: list[str]) -> int:
+    from workbench.tasks.batch import ClusterError
     from workbench.tasks.events import TaskCancelled, TaskError, drive
     from workbench.tasks.understand import embeddings as bb
     from workbench.tasks.teach import examples as ex
@@ -35,6 +36,8 @@ def train_command(argv: list[str]) -> int:
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), default="auto")
     p.add_argument("--workers", type=int, default=0, metavar="N", help="embed the recordings in N worker "
                    "processes first, each loading the backbone once (large sets; default: one process)")
+    p.add_argument("--cluster", metavar="ADDRESS", help="embed the recordings on a Ray cluster first: "
+                   "ray://HOST:PORT, or auto to start one here (pip install 'audio-workbench[cluster]')")
     p.add_argument("-o", "--output", required=True, metavar="FOLDER", help="the model folder to write")
     p.add_argument("--json", action="store_true", help="the held-out metrics as JSON on stdout")
     p.add_argument("--push-to-hub", metavar="REPO", help="then upload the folder to this Hub repository "
@@ -75,7 +78,12 @@ def train_command(argv: list[str]) -> int:
                          lambda e: _progress(e.fraction, e.message))
             folder = ft.save(args.output, done)
         else:
-            if args.workers > 1:
+            if args.cluster:
+                from workbench.tasks.teach.parallel import prefetch_ray
+
+                drive(prefetch_ray(chosen, model, args.cluster, args.workers or None),
+                      lambda e: _progress(e.fraction, e.message))
+            elif args.workers > 1:
                 from workbench.tasks.teach.parallel import prefetch
 
                 drive(prefetch(chosen, model, args.workers), lambda e: _progress(e.fraction, e.message))
@@ -88,7 +96,7 @@ def train_command(argv: list[str]) -> int:
             url = drive(share(folder, args.push_to_hub, private=not args.public),
                         lambda e: _progress(e.fraction, e.message))
             print(f"\rshared: {url}", file=sys.stderr)
-    except (TaskError, TaskCancelled, OSError) as exc:
+    except (TaskError, TaskCancelled, OSError, ClusterError) as exc:
         print(f"\rworkbench train: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -366,3 +366,24 @@ def test_worker_processes_fill_the_cache_that_training_reads(folder, tmp_path):
     bb._memory.clear()
     assert main(["train", str(folder), "-o", str(tmp_path / "two"), "--workers", "2"]) == 0
     assert (tmp_path / "one" / "model.safetensors").read_bytes() == (tmp_path / "two" / "model.safetensors").read_bytes()
+
+
+def test_a_local_ray_cluster_embeds_and_the_cache_files_come_back(folder, tmp_path):
+    """--cluster: actors embed each recording's bytes (no shared disk needed) and send its cache
+    files back; the training here then embeds nothing again."""
+    pytest.importorskip("ray")
+    import shutil
+
+    from workbench.tasks.teach.parallel import prefetch_ray
+    from workbench.tasks.teach.train import learn
+
+    cache = bb.cache_folder(bb.backbone(bb.YAMNET))
+    shutil.rmtree(cache, ignore_errors=True)
+    bb._memory.clear()
+    data = ex.choose(ex.from_paths([folder]))
+    elsewhere = str(tmp_path / "the-nodes-own-cache")           # as on another machine
+    events, embedded = drain(prefetch_ray(data, bb.YAMNET, "auto", 2, remote_env={"WORKBENCH_CACHE_DIR": elsewhere}))
+    assert embedded == 3 and events[-1].message == "Embedded 3 of 3 recordings on the cluster"
+    assert len(list(cache.glob("*.npy"))) == 3 and len(list(cache.glob("*-clips.npz"))) == 3
+    assert len(list((tmp_path / "the-nodes-own-cache").rglob("*.npy"))) == 3     # embedded there
+    assert drain(learn(data, bb.YAMNET))[1].cached == 3

@@ -418,21 +418,7 @@ def run_ray(jobs: list[Item], settings: Settings, address: str, workers: int | N
     """The files over a Ray cluster (``ray://HOST:PORT``, or ``auto`` for one started here):
     one actor per worker holds the model; each file's bytes travel to an actor and its labels
     come back here as soon as it is done, so the cluster needs no shared disk."""
-    try:
-        import ray
-    except ImportError as exc:
-        raise ClusterError("--cluster needs Ray: pip install 'audio-workbench[cluster]'") from exc
-    started_here = False
-    if not ray.is_initialized():
-        try:
-            if address == "auto":
-                ray.init(num_cpus=workers or None, include_dashboard=False, log_to_driver=False,
-                         configure_logging=False)
-            else:
-                ray.init(address=address, log_to_driver=False, configure_logging=False)
-        except Exception as exc:       # Ray raises many kinds: all mean "no cluster"
-            raise ClusterError(f"cannot reach the Ray cluster at {address}: {exc}") from exc
-        started_here = True
+    ray, started_here = join_ray(address, workers)
     try:
         count = workers or max(1, int(ray.cluster_resources().get("CPU", 1)))
         gpus = 1 if settings.device in ("auto", "cuda") and ray.cluster_resources().get("GPU", 0) >= count else 0
@@ -461,6 +447,26 @@ def run_ray(jobs: list[Item], settings: Settings, address: str, workers: int | N
     finally:
         if started_here:
             ray.shutdown()
+
+
+def join_ray(address: str, workers: int | None = None):
+    """Ray, connected to the cluster at ``address`` (``auto``: one started here with ``workers``
+    CPUs), and whether this call started it (the caller shuts down what it started)."""
+    try:
+        import ray
+    except ImportError as exc:
+        raise ClusterError("--cluster needs Ray: pip install 'audio-workbench[cluster]'") from exc
+    if ray.is_initialized():
+        return ray, False
+    try:
+        if address == "auto":
+            ray.init(num_cpus=workers or None, include_dashboard=False, log_to_driver=False,
+                     configure_logging=False)
+        else:
+            ray.init(address=address, log_to_driver=False, configure_logging=False)
+    except Exception as exc:       # Ray raises many kinds: all mean "no cluster"
+        raise ClusterError(f"cannot reach the Ray cluster at {address}: {exc}") from exc
+    return ray, True
 
 
 class _Actor:
