@@ -17,6 +17,7 @@ backbone, so relabelling and retraining never run the network again.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import threading
 from collections import OrderedDict
@@ -279,10 +280,11 @@ def embed(model: Backbone, samples: np.ndarray, cancelled=lambda: False) -> tupl
     frames = None
     if path.exists():
         try:
-            frames = np.load(path, allow_pickle=False)
-            if frames.ndim != 2 or frames.dtype != np.float32:
+            frames = np.load(io.BytesIO(_checked(path)), allow_pickle=False)
+            if frames.ndim != 2 or frames.dtype != np.float32 or not len(frames) \
+                    or (model.dim and frames.shape[1] != model.dim) or not np.isfinite(frames).all():
                 frames = None
-        except (OSError, ValueError):
+        except Exception:          # a damaged file: computed again, never trusted
             frames = None
     hit = frames is not None
     if frames is None:
@@ -290,9 +292,9 @@ def embed(model: Backbone, samples: np.ndarray, cancelled=lambda: False) -> tupl
         try:
             folder.mkdir(parents=True, exist_ok=True)
             (folder / "backbone.json").write_text(json.dumps(model.describe()), encoding="utf-8")
-            part = folder / f"{key[1]}.part.npy"
-            np.save(part, frames, allow_pickle=False)
-            part.replace(path)
+            buffer = io.BytesIO()
+            np.save(buffer, frames, allow_pickle=False)
+            _write_checked(path, buffer.getvalue())
         except OSError:                  # a full or read-only disk: train on, just uncached
             pass
     _memory[key] = frames
@@ -311,10 +313,13 @@ def clip_vectors(model: Backbone, samples: np.ndarray, spans: list[tuple[float, 
     known: dict = {}
     if path.exists():
         try:
-            with np.load(path, allow_pickle=False) as z:
+            with np.load(io.BytesIO(_checked(path)), allow_pickle=False) as z:
                 known = {k: z[k] for k in z.files}
-        except (OSError, ValueError):
+        except Exception:          # a damaged file (a bad zip, a short read): computed again
             known = {}
+        dim = model.dim or None
+        known = {k: v for k, v in known.items() if v.dtype == np.float32 and v.ndim == 1
+                 and (dim is None or len(v) == dim) and np.isfinite(v).all()}
     out, new = [], False
     for a, b in spans:
         i, j = int(round(a * model.rate)), int(round(b * model.rate))
@@ -328,12 +333,31 @@ def clip_vectors(model: Backbone, samples: np.ndarray, spans: list[tuple[float, 
     if new:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            part = path.with_name(path.name + ".part.npz")
-            np.savez(part, **known)
-            part.replace(path)
+            buffer = io.BytesIO()
+            np.savez(buffer, **known)
+            _write_checked(path, buffer.getvalue())
         except OSError:
             pass
     return np.array(out, np.float32)
+
+
+DIGEST = 16
+
+
+def _write_checked(path: Path, data: bytes) -> None:
+    """``data`` with its own hash after it, written whole (a temporary file renamed over)."""
+    part = path.with_name(path.name + ".part")
+    part.write_bytes(data + hashlib.blake2b(data, digest_size=DIGEST).digest())
+    part.replace(path)
+
+
+def _checked(path: Path) -> bytes:
+    """What ``_write_checked`` wrote, or ValueError when a byte of it changed since."""
+    raw = path.read_bytes()
+    data, digest = raw[:-DIGEST], raw[-DIGEST:]
+    if len(raw) <= DIGEST or hashlib.blake2b(data, digest_size=DIGEST).digest() != digest:
+        raise ValueError(f"{path.name} is damaged")
+    return data
 
 
 def pool(frames: np.ndarray, hop: float, window: float, start: float, end: float) -> np.ndarray:

@@ -51,14 +51,22 @@ def load(folder) -> tuple[Head, dict]:
     folder = Path(folder)
     try:
         config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        classes = config["classes"]
+        if not (isinstance(classes, list) and 2 <= len(classes) <= 10000 and all(isinstance(c, str) for c in classes)):
+            raise ValueError("its classes are not a list of names")
         weights = folder / "head.safetensors"        # beside a transformers checkpoint of it
         w = load_file(str(weights if weights.exists() else folder / "model.safetensors"))
-        head = Head(list(map(str, config["classes"])), w["head.weight"], w["head.bias"], w["input.mean"],
-                    w["input.scale"])
-    except (OSError, ValueError, KeyError, TypeError) as exc:
+        head = Head(classes, *(np.asarray(w[k], np.float32) for k in ("head.weight", "head.bias", "input.mean",
+                                                                     "input.scale")))
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
         raise TaskError(f"“{folder}” is not a classifier this program wrote ({exc})") from exc
-    if head.weight.shape != (len(head.classes), len(head.mean)) or head.bias.shape != (len(head.classes),):
-        raise TaskError(f"“{folder}”: its weights do not match its {len(head.classes)} classes")
+    except Exception as exc:      # safetensors' own error (a damaged header) is none of those
+        raise TaskError(f"“{folder}”: its weights are damaged ({type(exc).__name__}: {str(exc)[:120]})") from exc
+    n, dim = len(head.classes), len(head.mean)
+    if head.weight.shape != (n, dim) or head.bias.shape != (n,) or head.mean.ndim != 1 \
+            or head.scale.shape != (dim,) or not all(np.isfinite(a).all() for a in
+                                                      (head.weight, head.bias, head.mean, head.scale)):
+        raise TaskError(f"“{folder}”: its weights do not match its {n} classes")
     return head, config
 
 
