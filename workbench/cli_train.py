@@ -9,7 +9,7 @@ from pathlib import Path
 
 
 def train_command(argv: list[str]) -> int:
-    from workbench.tasks.batch import ClusterError
+    from workbench.tasks.cluster import ClusterError
     from workbench.tasks.events import TaskCancelled, TaskError, drive
     from workbench.tasks.understand import embeddings as bb
     from workbench.tasks.teach import examples as ex

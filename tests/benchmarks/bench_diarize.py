@@ -129,10 +129,10 @@ def conversation(say_by: dict, names: list[str], turns: int, rng: random.Random,
 
 def diarize(samples, speakers: int):
     from workbench.core.regions import Region  # noqa: F401  (the task's result type)
-    from workbench.tasks.events import Partial
+    from workbench.tasks.events import Context, Inputs, Partial
     from workbench.tasks.understand import speakers as spk
 
-    gen = spk.run(samples, RATE, {"speakers": speakers, "max_speakers": 8}, None)
+    gen = spk.run(Inputs(samples=samples, rate=RATE), {"speakers": speakers, "max_speakers": 8}, Context())
     found = []
     try:
         while True:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_fixtures import drain
+from audio_fixtures import direct, drain
 from workbench.formats.voices import (VoiceLibrary, VoiceLibraryError, parse_library, read_library,
                                       write_library)
 from workbench.tasks import registry
@@ -123,7 +123,7 @@ def test_enrolled_voices_are_found_by_name_in_another_meeting(meetings, tmp_path
                             [Span(a, b, who) for a, b, who in truth1]))[1]
     assert result.tracks == [] and any(n.startswith("Ann:") for n in result.notes)
     assert sorted(n for _, n in read_library(library).names()) == ["Ann", "Bob", "Cal"]
-    events, _ = drain(I.identify(second, 16000, {"library": library, "threshold": 0.8}, device="cpu"))
+    events, _ = drain(direct(I.identify, second, 16000, {"library": library, "threshold": 0.8}, device="cpu"))
     regions = [r for e in events if isinstance(e, Partial) for r in e.regions]
     m = S.diarization_error(truth2, [(r.start, r.end, r.text) for r in regions])
     names = {r.text for r in regions}
@@ -142,15 +142,15 @@ def test_placeholders_and_an_empty_library_are_refused(meetings, tmp_path):
     (first, _), _ = meetings
     library = str(tmp_path / "voices.json")
     with pytest.raises(TaskError, match="not a name yet"):
-        drain(I.enroll(first[:16000], 16000, {"name": "Speaker 2", "library": library}))
+        drain(direct(I.enroll, first[:16000], 16000, {"name": "Speaker 2", "library": library}))
     with pytest.raises(TaskError, match="name"):
         drain(run_over(registry.get("enroll"), Audio(first), {"library": library, "name": "from regions"},
                        [(0.0, 2.0)]))                   # a selection has no region text to take
     with pytest.raises(TaskError, match="No voices are enrolled"):
-        drain(I.identify(first, 16000, {"library": library}, device="cpu"))
+        drain(direct(I.identify, first, 16000, {"library": library}, device="cpu"))
     (tmp_path / "voices.json").write_text("{broken")
     with pytest.raises(TaskError, match="damaged and was left as it is"):
-        drain(I.enroll(first, 16000, {"name": "Ann", "library": library}))
+        drain(direct(I.enroll, first, 16000, {"name": "Ann", "library": library}))
     assert (tmp_path / "voices.json").read_text() == "{broken"      # nothing the user had is lost
 
 

@@ -5,7 +5,7 @@ language from a Language track."""
 import numpy as np
 import pytest
 
-from audio_fixtures import drain
+from audio_fixtures import direct, drain
 from workbench.core.document import Document
 from workbench.tasks import registry
 from workbench.tasks.events import Partial, TaskError
@@ -34,7 +34,7 @@ def regions_of(events):
 @pytest.mark.parametrize("voice", list(SAID))
 def test_whisper_names_the_language_with_real_weights(real_whisper_base, voice):
     speech = pico(SAID[voice], voice)
-    events, _ = drain(L.run(speech, 16000, {"mode": "whole range"}, checkpoint=real_whisper_base, device="cpu"))
+    events, _ = drain(direct(L.run, speech, 16000, {"mode": "whole range"}, checkpoint=real_whisper_base, device="cpu"))
     (region,) = regions_of(events)
     print(f"\n{voice}: {region.text} p={region.confidence:.3f}")
     assert region.text.split()[0] == voice[:2] and region.confidence >= 0.9
@@ -55,7 +55,7 @@ def test_a_sixth_language_from_espeak_ng(real_whisper_base, language, tmp_path):
 
     x, rate = speak_as(ESPEAK[language], language, tmp_path / "said.wav")
     speech = soxr.resample(x, rate, 16000).astype(np.float32)
-    events, _ = drain(L.run(speech, 16000, {"mode": "whole range"}, checkpoint=real_whisper_base, device="cpu"))
+    events, _ = drain(direct(L.run, speech, 16000, {"mode": "whole range"}, checkpoint=real_whisper_base, device="cpu"))
     (region,) = regions_of(events)
     print(f"\n{language} (espeak-ng): {region.text} p={region.confidence:.3f}")
     assert region.text.split()[0] == language and region.confidence >= 0.9
@@ -67,7 +67,7 @@ def test_over_time_a_change_of_language_becomes_two_regions(real_whisper_base):
     de = np.concatenate([pico(SAID["de-DE"], "de-DE"), pause, pico("Wir kommen am Abend zurück.", "de-DE")])
     fr = np.concatenate([pico(SAID["fr-FR"], "fr-FR"), pause, pico("Nous rentrons ce soir.", "fr-FR")])
     speech = np.concatenate([pause, de, pause, pause, fr, pause])
-    events, _ = drain(L.run(speech, 16000, {"mode": "over time", "window_s": 8.0},
+    events, _ = drain(direct(L.run, speech, 16000, {"mode": "over time", "window_s": 8.0},
                             checkpoint=real_whisper_base, device="cpu"))
     got = regions_of(events)
     assert [r.text for r in got] == ["de German", "fr French"], got
@@ -77,7 +77,7 @@ def test_over_time_a_change_of_language_becomes_two_regions(real_whisper_base):
 
 def test_an_english_only_whisper_is_refused_with_a_reason(real_whisper):
     with pytest.raises(TaskError, match="English-only"):
-        drain(L.run(np.zeros(16000, np.float32) + 0.01, 16000, {}, checkpoint=real_whisper, device="cpu"))
+        drain(direct(L.run, np.zeros(16000, np.float32) + 0.01, 16000, {}, checkpoint=real_whisper, device="cpu"))
 
 
 def test_a_language_classifier_runs_through_the_same_task(tmp_path):
@@ -85,11 +85,11 @@ def test_a_language_classifier_runs_through_the_same_task(tmp_path):
 
     folder = tiny_ast(tmp_path / "lid", labels=("de", "English", "fr: French"))
     noise = np.random.default_rng(0).normal(0, 0.1, 16000 * 3).astype(np.float32)
-    events, _ = drain(L.run(noise, 16000, {"mode": "whole range", "min_confidence": 0.0},
+    events, _ = drain(direct(L.run, noise, 16000, {"mode": "whole range", "min_confidence": 0.0},
                             checkpoint=folder, device="cpu"))
     (region,) = regions_of(events)
     assert region.text in ("de German", "en English", "fr French") and 0 < region.confidence <= 1
-    events, _ = drain(L.run(noise, 16000, {"mode": "whole range", "min_confidence": 0.99},
+    events, _ = drain(direct(L.run, noise, 16000, {"mode": "whole range", "min_confidence": 0.99},
                             checkpoint=folder, device="cpu"))
     assert regions_of(events)[0].text == "unknown"
 

@@ -15,8 +15,9 @@ SPEC = TaskSpec(id="loud", title="Loud parts", panel="understand", description="
                 run="test_plan:loudest_second", needs_model=False, output_track="Loud")
 
 
-def loudest_second(samples, rate, values, cancelled=lambda: False, **_):
+def loudest_second(inputs, values, context):
     """A stand-in task: one region over the loudest second of what it was given."""
+    samples, rate = inputs.samples, inputs.rate
     yield Progress(0.5)
     power = [float(np.mean(samples[i:i + rate] ** 2)) for i in range(0, len(samples) - rate + 1, rate)]
     k = int(np.argmax(power))

@@ -8,7 +8,7 @@ import types
 import numpy as np
 import pytest
 
-from audio_fixtures import drain
+from audio_fixtures import direct, drain
 from workbench.tasks import models
 from workbench.tasks.understand import speakers
 
@@ -60,7 +60,7 @@ def fake_pyannote(monkeypatch):
 
 def test_pyannote_turns_become_numbered_speakers(fake_pyannote):
     x = np.zeros(16000 * 9, np.float32)
-    events, _ = drain(speakers.run(x, 16000, {"speakers": 2, "max_speakers": 8}, checkpoint=CHECKPOINT,
+    events, _ = drain(direct(speakers.run, x, 16000, {"speakers": 2, "max_speakers": 8}, checkpoint=CHECKPOINT,
                                    device="cpu"))
     regions = [r for e in events if hasattr(e, "regions") for r in e.regions]
     assert [(r.start, r.end, r.text) for r in regions] == [
@@ -68,7 +68,7 @@ def test_pyannote_turns_become_numbered_speakers(fake_pyannote):
     assert fake_pyannote["loaded"] == (CHECKPOINT, "hf_test_token")
     assert fake_pyannote["device"] == "cpu" and fake_pyannote["audio"] == ((1, 16000 * 9), 16000)
     assert fake_pyannote["count"] == {"num_speakers": 2}
-    drain(speakers.run(x, 16000, {"speakers": 0, "max_speakers": 5}, checkpoint=CHECKPOINT, device="cpu"))
+    drain(direct(speakers.run, x, 16000, {"speakers": 0, "max_speakers": 5}, checkpoint=CHECKPOINT, device="cpu"))
     assert fake_pyannote["count"] == {"max_speakers": 5}
 
 
@@ -93,7 +93,7 @@ def test_without_pyannote_or_a_token_the_message_says_what_to_do(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyannote.audio", None)        # import fails
     x = np.zeros(16000, np.float32)
     with pytest.raises(TaskError, match="pip install pyannote.audio"):
-        drain(speakers.run(x, 16000, {}, checkpoint=CHECKPOINT, device="cpu"))
+        drain(direct(speakers.run, x, 16000, {}, checkpoint=CHECKPOINT, device="cpu"))
 
 
 def test_without_a_token_the_message_says_log_in(fake_pyannote, monkeypatch):
@@ -102,7 +102,7 @@ def test_without_a_token_the_message_says_log_in(fake_pyannote, monkeypatch):
     monkeypatch.delenv("HF_TOKEN")
     monkeypatch.setattr("huggingface_hub.get_token", lambda: None)
     with pytest.raises(TaskError, match="hf auth login"):
-        drain(speakers.run(np.zeros(16000, np.float32), 16000, {}, checkpoint=CHECKPOINT, device="cpu"))
+        drain(direct(speakers.run, np.zeros(16000, np.float32), 16000, {}, checkpoint=CHECKPOINT, device="cpu"))
 
 
 def test_a_batch_over_workers_does_not_fetch_pyannote_models_either(monkeypatch):

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_fixtures import drain
+from audio_fixtures import direct, drain
 from workbench.tasks.events import Partial, TaskCancelled
 from workbench.tasks.understand import speakers as S
 
@@ -108,7 +108,7 @@ def right_share(truth, regions):
 
 def test_a_three_voice_meeting_with_real_voice_vectors(meeting):
     samples, truth = meeting
-    events, _ = drain(S.run(samples, 16000, {"speakers": 0}, device="cpu"))
+    events, _ = drain(direct(S.run, samples, 16000, {"speakers": 0}, device="cpu"))
     regions = [r for e in events if isinstance(e, Partial) for r in e.regions]
     right, m = right_share(truth, regions)
     print(f"\nresemblyzer, 3 espeak-ng voices, {len(samples) / 16000:.0f} s: DER {m['der'] * 100:.1f}% "
@@ -123,7 +123,7 @@ def test_a_change_of_speaker_without_a_pause_is_found(meeting):
     from voices import MEETING, meeting as make
 
     samples, truth = make([(who, 0.05 if k else 0.5, text) for k, (who, _, text) in enumerate(MEETING[:5])])
-    events, _ = drain(S.run(samples, 16000, {"speakers": 0}, device="cpu"))
+    events, _ = drain(direct(S.run, samples, 16000, {"speakers": 0}, device="cpu"))
     regions = [r for e in events if isinstance(e, Partial) for r in e.regions]
     right, m = right_share(truth, regions)
     print(f"\nturns 50 ms apart: {right * 100:.1f}% right, DER {m['der'] * 100:.1f}%")
@@ -131,7 +131,7 @@ def test_a_change_of_speaker_without_a_pause_is_found(meeting):
 
 
 def test_silence_and_cancel(meeting):
-    events, _ = drain(S.run(np.zeros(16000 * 3, np.float32), 16000, {}, device="cpu"))
+    events, _ = drain(direct(S.run, np.zeros(16000 * 3, np.float32), 16000, {}, device="cpu"))
     assert not [e for e in events if isinstance(e, Partial)]
     samples, _ = meeting
     calls = []
@@ -140,7 +140,7 @@ def test_silence_and_cancel(meeting):
         calls.append(1)
         return len(calls) > 3
     with pytest.raises(TaskCancelled):
-        drain(S.run(samples, 16000, {}, cancelled=cancelled, device="cpu"))
+        drain(direct(S.run, samples, 16000, {}, cancelled=cancelled, device="cpu"))
 
 
 def test_an_x_vector_checkpoint_runs_through_the_same_path(meeting, tmp_path):
@@ -148,7 +148,7 @@ def test_an_x_vector_checkpoint_runs_through_the_same_path(meeting, tmp_path):
 
     folder = tiny_xvector(tmp_path / "xv", dim=32)
     samples, _ = meeting
-    events, _ = drain(S.run(samples[: 16000 * 15], 16000, {"speakers": 2}, checkpoint=folder, device="cpu"))
+    events, _ = drain(direct(S.run, samples[: 16000 * 15], 16000, {"speakers": 2}, checkpoint=folder, device="cpu"))
     regions = [r for e in events if isinstance(e, Partial) for r in e.regions]
     assert regions and {r.text for r in regions} <= {"Speaker 1", "Speaker 2"}
     vecs = S.voice_model(folder).embed([samples[:24000], samples[24000:40000]])
@@ -200,6 +200,6 @@ def test_the_one_voice_demo_is_one_speaker():
     demo = Path(__file__).resolve().parents[2] / "resources" / "demo" / "demo.flac"
     src = open_audio(demo).load_all()
     samples = load_input(src, 0, src.duration, 16000)
-    events, _ = drain(S.run(samples, 16000, {"speakers": 0}, None))
+    events, _ = drain(direct(S.run, samples, 16000, {"speakers": 0}, None))
     names = {r.text for e in events if isinstance(e, Partial) for r in e.regions}
     assert names == {"Speaker 1"}

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import soundfile as sf
 
-from audio_fixtures import drain
+from audio_fixtures import direct, drain
 from workbench.core import project as P
 from workbench.core.audio import open_audio
 from workbench.core.document import Document
@@ -145,7 +145,7 @@ def test_whole_range_scores_the_range_and_says_them(scene, monkeypatch):
     x, _ = sf.read(str(scene), dtype="float32")
     params = registry.get("zeroshot").parse_params({"prompts": "beep\nhiss\nquiet", "mode": "whole range",
                                                     "threshold": 0.0})
-    events, _ = drain(Z.run(x[4 * RATE: 8 * RATE], RATE, params, checkpoint="fake", device="cpu"))
+    events, _ = drain(direct(Z.run, x[4 * RATE: 8 * RATE], RATE, params, checkpoint="fake", device="cpu"))
     note = next(e.text for e in events if type(e).__name__ == "Note")
     assert note.startswith("beep ")          # the best prompt first, with its score
     (table,) = [e.table for e in events if type(e).__name__ == "Scores"]

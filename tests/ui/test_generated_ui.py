@@ -206,11 +206,11 @@ def test_enhanced_speech_lines_up_with_the_selection_on_a_new_track(window, tab,
     assert len(doc.tracks) == 1
 
 
-def _oom_on_gpu(selection, rate, values, cancelled=lambda: False, checkpoint=None, device="auto"):
+def _oom_on_gpu(inputs, values, context):
     from workbench.tasks.events import Progress
     from workbench.tasks.generate.engine import Rendered
 
-    if device == "cuda":   # torch's own type: the job tells out-of-memory by type, not by words
+    if context.device == "cuda":   # torch's own type: the job tells out-of-memory by type, not by words
         import torch
 
         raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")

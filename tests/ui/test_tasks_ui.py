@@ -63,7 +63,7 @@ def test_understand_and_generate_run_their_model_work_on_the_one_compute_thread(
     spec = registry.get("vad")
     where = []
 
-    def runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+    def runner(inputs, params, context):
         where.append(("vad", threading.current_thread().name))
         yield from ()
         return []
@@ -94,7 +94,7 @@ def test_each_region_of_a_track(window, speech_tab, qtbot):
     assert len(doc.label_tracks[-1]) == 2
 
 
-def _slow_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+def _slow_runner(inputs, params, context):
     from workbench.tasks.runner import Progress
 
     for k in range(1000):
@@ -121,7 +121,7 @@ def test_cancel_within_a_second_and_nothing_changes(window, speech_tab, qtbot, m
     assert "cancelled" in window.status_text.text()
 
 
-def _broken_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+def _broken_runner(inputs, params, context):
     raise TaskError("the checkpoint “nowhere/model” was not found")
     yield  # noqa
 
@@ -211,7 +211,7 @@ def test_the_device_preference_reaches_the_job(window, speech_tab, qtbot):
     assert choose_device("auto") in ("cpu", "cuda", "mps") and choose_device("cpu") == "cpu"
 
 
-def _streaming_runner(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+def _streaming_runner(inputs, params, context):
     from workbench.core.regions import Region
     from workbench.tasks.runner import Partial, Progress
 
@@ -282,13 +282,13 @@ def test_a_hub_model_downloads_in_the_job_then_runs(window, speech_tab, qtbot, t
     assert {dict(r.origin)["model"] for r in track} == {"test-org/tiny-ast"}
 
 
-def _oom_on_gpu(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+def _oom_on_gpu(inputs, params, context):
     import torch
 
     from workbench.core.regions import Region
     from workbench.tasks.runner import Partial
 
-    if device != "cpu":
+    if context.device != "cpu":
         raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
     yield Partial([Region(1.0, 2.0, "speech")])
 
@@ -351,7 +351,7 @@ def test_units_in_the_form_and_browse_for_a_model_folder(window, speech_tab, qtb
     assert any(getattr(w, "suffix", lambda: "")() == " s" for w in spins)
 
 
-def _finds_then_waits(samples, rate, params, checkpoint=None, cancelled=lambda: False, device="auto"):
+def _finds_then_waits(inputs, params, context):
     from workbench.tasks.runner import Partial, Progress
 
     for k in range(1000):

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from workbench.tasks.cluster import ClusterError, join_ray  # noqa: F401 (batch.ClusterError, as before)
+
 REPORT_FIELDS = ("file", "status", "seconds", "audio_seconds", "regions", "output", "error")
 
 
@@ -409,10 +411,6 @@ def _stop(pool) -> None:
 
 
 # -- a Ray cluster ------------------------------------------------------------------------------
-class ClusterError(Exception):
-    """Ray is missing or the cluster cannot be reached; the message says what to do."""
-
-
 def run_ray(jobs: list[Item], settings: Settings, address: str, workers: int | None, meter: Meter,
             on_record: Report, on_progress=lambda: None) -> None:
     """The files over a Ray cluster (``ray://HOST:PORT``, or ``auto`` for one started here):
@@ -447,26 +445,6 @@ def run_ray(jobs: list[Item], settings: Settings, address: str, workers: int | N
     finally:
         if started_here:
             ray.shutdown()
-
-
-def join_ray(address: str, workers: int | None = None):
-    """Ray, connected to the cluster at ``address`` (``auto``: one started here with ``workers``
-    CPUs), and whether this call started it (the caller shuts down what it started)."""
-    try:
-        import ray
-    except ImportError as exc:
-        raise ClusterError("--cluster needs Ray: pip install 'audio-workbench[cluster]'") from exc
-    if ray.is_initialized():
-        return ray, False
-    try:
-        if address == "auto":
-            ray.init(num_cpus=workers or None, include_dashboard=False, log_to_driver=False,
-                     configure_logging=False)
-        else:
-            ray.init(address=address, log_to_driver=False, configure_logging=False)
-    except Exception as exc:       # Ray raises many kinds: all mean "no cluster"
-        raise ClusterError(f"cannot reach the Ray cluster at {address}: {exc}") from exc
-    return ray, True
 
 
 class _Actor:

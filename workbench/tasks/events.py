@@ -82,6 +82,34 @@ class ModelOutput:
 
 
 @dataclass
+class Inputs:
+    """What a task's function is given, typed (every kind of task, one signature:
+    ``run(inputs, params, context)``): the audio, the ranges it runs on, the label tracks it
+    reads ((name, regions) pairs), files or folders, the selection; for a task run on one range
+    at a time (``analyse``), that range's mono ``samples`` at ``rate``; for one that makes audio
+    (``render``), the ``rate`` to make it at and ``take(rate)``, the selection's audio, when it
+    reads it."""
+    audio: object = None
+    ranges: list = field(default_factory=list)
+    labels: list = field(default_factory=list)
+    files: list = field(default_factory=list)
+    selection: tuple | None = None
+    samples: np.ndarray | None = None
+    rate: int = 0
+    take: object = None
+
+
+@dataclass
+class Context:
+    """How a task's function runs: the model (a folder once fetched), the device, Cancel, and
+    where the user wants what it writes as files (a model folder; "" when not said)."""
+    model: str | None = None
+    device: str = "auto"
+    cancelled: object = lambda: False
+    output: str = ""
+
+
+@dataclass
 class TaskResult:
     tracks: list[tuple[str, list[Region]]] = field(default_factory=list)   # label outputs
     audio: list[AudioOutput] = field(default_factory=list)                 # audio outputs

@@ -2,15 +2,19 @@
 leaves in a document.  The window's queue, ``workbench run`` and the batch workers all run tasks
 through it; the Qt side only forwards its events and shows its state.  No Qt.
 
-The kinds of task (``TaskSpec.kind``):
+Every task's function has one signature, ``run(inputs: Inputs, params: dict, context: Context)``,
+and is a generator that yields typed events (``Progress``, ``Partial``, ``Scores``, ``Note``);
+the kinds of task (``TaskSpec.kind``) differ in what the job hands it and does with what it makes:
 
-- ``analyse``: audio in, labels out (the Understand tasks): ``run(samples, rate, params,
-  checkpoint, cancelled, device)`` per range, through ``plan.run_over``;
-- ``render``: settings (and a selection) in, audio out (the Generate tasks), through
-  ``generate.run.run_generate``;
-- ``task``: the general contract, for every new kind (train a classifier, index an archive):
-  ``run(inputs: Inputs, params: dict, context: Context)``, a generator that yields events and
-  returns a ``TaskResult``; its steps run on the compute thread.
+- ``analyse``: audio in, labels out (the Understand tasks): called once per range with that
+  range's ``inputs.samples`` at ``inputs.rate`` (``plan.run_over``); its regions are the
+  ``Partial`` events it yields, put on the audio's timeline with their provenance;
+- ``render``: settings (and a selection, ``inputs.take(rate)``) in, audio out (the Generate
+  tasks): it returns a ``Rendered`` or a list of them, which become ``AudioOutput``s with their
+  provenance (``generate.run.run_generate``), once per variation;
+- ``task``: the general contract, for every new kind (train a classifier, index an archive): it
+  reads what it likes of ``inputs`` (label tracks, files, the audio) and returns a
+  ``TaskResult``; its steps run on the compute thread.
 
 Life of a job: ``events(cancelled)`` (on a worker thread: the task, then the outputs' files
 written, off the GUI thread) -> ``observe(event)`` for each event -> ``finish(result)`` (apply
@@ -24,31 +28,10 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable
 
-from workbench.tasks.events import (Note, OutOfMemory, Partial, Progress, TaskCancelled, TaskError,
-                                    TaskResult)
+from workbench.tasks.events import (Context, Inputs, Note, OutOfMemory, Partial, Progress,  # noqa: F401
+                                    TaskCancelled, TaskError, TaskResult)
 
 KINDS = ("analyse", "render", "task")
-
-
-@dataclass
-class Inputs:
-    """What a ``task``-kind function is given, typed: the audio and the ranges it runs on, the
-    label tracks it reads ((name, regions) pairs), files or folders, and the selection."""
-    audio: object = None
-    ranges: list = field(default_factory=list)
-    labels: list = field(default_factory=list)
-    files: list = field(default_factory=list)
-    selection: tuple | None = None
-
-
-@dataclass
-class Context:
-    """How a ``task``-kind function runs: the model (a folder once fetched), the device, Cancel,
-    and where the user wants what it writes as files (a model folder; "" when not said)."""
-    model: str | None = None
-    device: str = "auto"
-    cancelled: Callable[[], bool] = lambda: False
-    output: str = ""
 
 
 @dataclass
@@ -150,7 +133,8 @@ class Job:
 
         values = self.spec.parse_params(self.params)
         model = yield from model_for(self.spec, self.model or None, cancelled)
-        inputs = Inputs(self.audio, list(self.ranges), list(self.labels), list(self.files), self.selection)
+        inputs = Inputs(self.audio, list(self.ranges), list(self.labels), list(self.files), self.selection,
+                        rate=self._rate())
         context = Context(model, self.device, cancelled, self.output)
         said: list[str] = []
         gen = compute.stepped(self.spec.runner()(inputs, values, context), cancelled)

@@ -10,7 +10,7 @@ import time
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.events import (AudioOutput, Note, Partial, Progress, Scores,  # noqa: F401
+from workbench.tasks.events import (AudioOutput, Context, Inputs, Note, Partial, Progress, Scores,  # noqa: F401
                                      TaskCancelled, TaskError, TaskResult, drive)
 from workbench.tasks.spec import is_bundled
 
@@ -83,8 +83,8 @@ def run_task(spec, audio, params: dict, start: float = 0.0, end: float | None = 
     asked = cancelled
     cancelled = lambda: asked() or compute.stopping()   # noqa: E731 - exiting stops it too
     # every step of the task on the compute thread, where all model work runs
-    gen = compute.stepped(spec.runner()(samples, rate, values, checkpoint=checkpoint, cancelled=cancelled,
-                                        device=device), cancelled)
+    gen = compute.stepped(spec.runner()(Inputs(audio=audio, ranges=[(start, end)], samples=samples, rate=rate),
+                                        values, Context(checkpoint, device, cancelled)), cancelled)
     regions: list[Region] = []
     notes: list[str] = []
     table = None

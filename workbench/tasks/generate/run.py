@@ -4,7 +4,7 @@ from __future__ import annotations
 import time
 
 from workbench import __version__
-from workbench.tasks.events import AudioOutput, Progress, TaskResult
+from workbench.tasks.events import AudioOutput, Context, Inputs, Progress, TaskError, TaskResult
 
 
 def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpoint: str | None = None,
@@ -30,8 +30,7 @@ def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpo
         these = dict(values)
         if "seed" in these:
             these["seed"] = int(values["seed"]) + take
-        gen = spec.runner()(selection, int(rate), these, cancelled=cancelled,
-                            **({"checkpoint": folder, "device": device} if spec.needs_model else {}))
+        gen = spec.runner()(Inputs(rate=int(rate), take=selection), these, Context(folder, device, cancelled))
         made = yield from _scaled(gen, take / takes, 1 / takes, f"take {take + 1}/{takes}" if takes > 1 else "")
         for piece in _pieces(made, int(rate)):
             provenance = {"task": spec.id, "params": spec.applicable(these, model), "rate": piece.rate,
@@ -68,14 +67,14 @@ def _scaled(gen, base: float, span: float, prefix: str):
 
 
 def _pieces(made, rate: int):
-    """A runner's return value as a list of Rendered: signal generators return bare samples."""
+    """A runner's return value (a Rendered, or a list of them: the sentences of a long text) as
+    a list; anything else is the runner's mistake, said in words."""
     from workbench.tasks.generate.engine import Rendered
 
-    if isinstance(made, Rendered):
-        return [made]
-    if isinstance(made, list):
-        return made
-    return [Rendered(made, rate)]
+    pieces = [made] if isinstance(made, Rendered) else made
+    if not isinstance(pieces, list) or not all(isinstance(p, Rendered) for p in pieces):
+        raise TaskError(f"the task returned {type(made).__name__}, not Rendered audio")
+    return pieces
 
 
 def describe(spec, values: dict) -> str:

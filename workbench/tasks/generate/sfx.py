@@ -45,7 +45,8 @@ def output_rate(name: str, pipe) -> int:
     return int(pipe.vocoder.config.sampling_rate)
 
 
-def render_sfx(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
+def render_sfx(inputs, values: dict, context):
+    cancelled, checkpoint, device = context.cancelled, context.model, context.device
     import torch
 
     prompt = values["text"].strip()

@@ -1,8 +1,9 @@
 """Generators that need no model: Audacity's Generate menu.  Pure numpy, no Qt.
 
-Each ``render_*`` function is a task runner: a generator over ``(values, rate, cancelled)``
-that yields ``Progress`` as it goes (one block a second of audio at most, so Cancel answers at
-once even for an hour) and returns the samples, float32 of shape (frames, 1).  Every sample is
+Each ``render_*`` function is a task runner (``(inputs, values, context)``, as every task's):
+a generator that yields ``Progress`` as it goes (one block a second of audio at most, so Cancel
+answers at once even for an hour) and returns a ``Rendered`` of float32 samples, shape
+(frames, 1), at ``inputs.rate``.  Every sample is
 a function of its absolute position (and the seed), so the result does not depend on how it was
 cut into blocks: the same settings always give the same samples.
 """
@@ -21,8 +22,11 @@ DTMF_LOW = (697.0, 770.0, 852.0, 941.0)
 DTMF_HIGH = (1209.0, 1336.0, 1477.0, 1633.0)
 
 
-def _render(frames: int, block_fn, cancelled, what: str):
-    """Fill ``frames`` samples block by block with ``block_fn(a, b) -> float64 array``."""
+def _render(rate: int, frames: int, block_fn, cancelled, what: str):
+    """Fill ``frames`` samples block by block with ``block_fn(a, b) -> float64 array``: one
+    ``Rendered`` piece at ``rate``."""
+    from workbench.tasks.generate.engine import Rendered
+
     out = np.zeros((frames, 1), np.float32)
     for a in range(0, frames, BLOCK):
         if cancelled():
@@ -30,7 +34,7 @@ def _render(frames: int, block_fn, cancelled, what: str):
         b = min(frames, a + BLOCK)
         out[a:b, 0] = block_fn(a, b)
         yield Progress(b / max(1, frames), what)
-    return out
+    return Rendered(out, rate)
 
 
 def _frames(values: dict, rate: int) -> int:
@@ -61,8 +65,9 @@ def _sweep_phase(t: np.ndarray, f0: float, f1: float, total: float, scale: str) 
     return f0 * t + 0.5 * (f1 - f0) / total * t * t
 
 
-def render_tone(samples, rate, values, cancelled=lambda: False, **_):
+def render_tone(inputs, values: dict, context):
     """Tone: a waveform at a frequency (optionally sweeping to another)."""
+    rate, cancelled = inputs.rate, context.cancelled
     frames = _frames(values, rate)
     total = frames / rate
     f0, f1 = float(values["frequency"]), float(values.get("sweep_to") or values["frequency"])
@@ -71,20 +76,21 @@ def render_tone(samples, rate, values, cancelled=lambda: False, **_):
     nyquist = rate / 2
     if max(f0, f1) >= nyquist:
         raise ValueError(f"{max(f0, f1):g} Hz is above half the sample rate ({nyquist:g} Hz)")
-    return (yield from _render(frames, lambda a, b: amp * _wave(
+    return (yield from _render(rate, frames, lambda a, b: amp * _wave(
         shape, _sweep_phase(np.arange(a, b) / rate, f0, f1, total, "linear")), cancelled,
         "Tone"))
 
 
-def render_chirp(samples, rate, values, cancelled=lambda: False, **_):
+def render_chirp(inputs, values: dict, context):
     """Chirp: a sine sweeping from one frequency to another, linearly or logarithmically."""
+    rate, cancelled = inputs.rate, context.cancelled
     frames = _frames(values, rate)
     total = frames / rate
     f0, f1 = float(values["start_frequency"]), float(values["end_frequency"])
     amp, scale = float(values["amplitude"]), values["scale"]
     if max(f0, f1) >= rate / 2:
         raise ValueError(f"{max(f0, f1):g} Hz is above half the sample rate ({rate / 2:g} Hz)")
-    return (yield from _render(frames, lambda a, b: amp * np.sin(
+    return (yield from _render(rate, frames, lambda a, b: amp * np.sin(
         2 * np.pi * _sweep_phase(np.arange(a, b) / rate, f0, f1, total, scale)), cancelled,
         "Chirp"))
 
@@ -122,17 +128,19 @@ class _ShapedNoise:
         return out
 
 
-def render_noise(samples, rate, values, cancelled=lambda: False, **_):
+def render_noise(inputs, values: dict, context):
     """Noise: white, pink or brown, at an RMS a third of the amplitude (peaks stay below it)."""
+    rate, cancelled = inputs.rate, context.cancelled
     frames = _frames(values, rate)
     amp = float(values["amplitude"])
     noise = _ShapedNoise(values["colour"], int(values["seed"]))
-    return (yield from _render(frames, lambda a, b: np.clip(noise.read(a, b) * amp / 3, -amp, amp),
+    return (yield from _render(rate, frames, lambda a, b: np.clip(noise.read(a, b) * amp / 3, -amp, amp),
                                cancelled, "Noise"))
 
 
-def render_silence(samples, rate, values, cancelled=lambda: False, **_):
-    return (yield from _render(_frames(values, rate), lambda a, b: np.zeros(b - a), cancelled,
+def render_silence(inputs, values: dict, context):
+    rate, cancelled = inputs.rate, context.cancelled
+    return (yield from _render(rate, _frames(values, rate), lambda a, b: np.zeros(b - a), cancelled,
                                "Silence"))
 
 
@@ -147,8 +155,9 @@ def dtmf_plan(digits: str, tone: float, gap: float) -> list[tuple[float, float, 
     return plan
 
 
-def render_dtmf(samples, rate, values, cancelled=lambda: False, **_):
+def render_dtmf(inputs, values: dict, context):
     """DTMF: telephone keypad tones, one per digit, with gaps between."""
+    rate, cancelled = inputs.rate, context.cancelled
     tone, gap, amp = float(values["tone"]), float(values["gap"]), float(values["amplitude"])
     plan = dtmf_plan(values["digits"], tone, gap)
     if not plan:
@@ -166,11 +175,12 @@ def render_dtmf(samples, rate, values, cancelled=lambda: False, **_):
                                          + np.sin(2 * np.pi * DTMF_HIGH[DTMF_COLS[d]] * tt))
         return out
 
-    return (yield from _render(frames, block, cancelled, "DTMF"))
+    return (yield from _render(rate, frames, block, cancelled, "DTMF"))
 
 
-def render_click(samples, rate, values, cancelled=lambda: False, **_):
+def render_click(inputs, values: dict, context):
     """Click track: a short click on every beat at a tempo, the first of each bar higher."""
+    rate, cancelled = inputs.rate, context.cancelled
     bpm, beats, per_bar = float(values["tempo"]), int(values["beats"]), int(values["beats_per_bar"])
     amp = float(values["amplitude"])
     period = 60.0 / bpm
@@ -186,4 +196,4 @@ def render_click(samples, rate, values, cancelled=lambda: False, **_):
         env = np.where(since < length, np.exp(-since / (length / 5)), 0.0)
         return amp * env * np.sin(2 * np.pi * freq * since)
 
-    return (yield from _render(frames, block, cancelled, "Click track"))
+    return (yield from _render(rate, frames, block, cancelled, "Click track"))

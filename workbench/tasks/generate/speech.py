@@ -60,8 +60,9 @@ def _load(folder: str, device: str):
     return cached(f"tts:{folder}:{device}", lambda: loading(folder, "speech", load))
 
 
-def render_tts(selection, rate, values: dict, cancelled=lambda: False, checkpoint=None, device="auto"):
+def render_tts(inputs, values: dict, context):
     """Task runner: yields Progress, returns a list of Rendered (one, or one per sentence)."""
+    selection, cancelled, checkpoint, device = inputs.take, context.cancelled, context.model, context.device
 
     text = values["text"].strip()
     if not text:

@@ -104,7 +104,7 @@ def prefetch_ray(data, backbone: str, address: str, workers: int | None = None, 
     from pathlib import Path
 
     from workbench.core.paths import cache_dir
-    from workbench.tasks.batch import join_ray
+    from workbench.tasks.cluster import join_ray
 
     files = [(str(rec.audio.path), [(e.start, e.end) for e in data.examples if e.recording == k])
              for k, rec in enumerate(data.recordings) if getattr(rec.audio, "path", None) is not None]

@@ -9,7 +9,6 @@ criterion), where one pipeline call over an hour would do neither.
 """
 from __future__ import annotations
 
-import numpy as np
 
 from workbench.core.regions import Region
 from workbench.tasks.models import choose_device, load_pipeline
@@ -64,8 +63,9 @@ def use_ctranslate2(engine: str, checkpoint: str, device: str) -> bool:
     return device == "cpu" and whisper_ct2.available() and whisper_ct2.is_whisper(checkpoint)
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     checkpoint = checkpoint or "openai/whisper-small"
     device = choose_device(device)
     params = dict(params, language=language_code(params.get("language", "")))

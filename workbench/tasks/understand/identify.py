@@ -66,9 +66,10 @@ def voice_of(samples: np.ndarray, rate: int, checkpoint, cancelled, device: str)
     return vecs.mean(axis=0), len(wins), sum(b - a for a, b in spans)
 
 
-def enroll(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-           device: str = "auto"):
+def enroll(inputs, params: dict, context):
     """Add this audio's speech to the voice called ``params["name"]``."""
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     name = str(params.get("name", "")).strip()
     if not name or name.lower() == "from regions":
         raise TaskError("Enrolling needs the speaker's name: run on each region of a track whose "
@@ -108,9 +109,10 @@ def match(centroids: np.ndarray, voices: dict, threshold: float) -> list[tuple[s
     return out
 
 
-def identify(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-             device: str = "auto"):
+def identify(inputs, params: dict, context):
     """Who spoke when, by name: enrolled voices where they match, "Unknown N" elsewhere."""
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     key = model_key(checkpoint)
     voices = load(params.get("library", "")).voices(key)
     if not voices:

@@ -106,11 +106,12 @@ def detector(folder: str, device: str):
     return cached(f"language:{folder}@{device}", load)
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
     """The language of the range (its speech listened to in up to 8 windows of up to 30 s, cut
     at pauses, the probabilities averaged), or of each window over time (adjacent windows with
     the same language merged)."""
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     from workbench.tasks.understand.pauses import windows
 
     checkpoint = checkpoint or "openai/whisper-small"

@@ -69,8 +69,9 @@ def turns(choice: np.ndarray, spans: list[tuple[float, float]], min_s: float, ho
     return [(g, spans[a][0], spans[b - 1][1], range(a, b)) for a, b, g in runs]
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     from workbench.tasks.models import choose_device, load_pipeline, threads
     from workbench.tasks.understand import yamnet
 

@@ -18,7 +18,7 @@ import os
 import numpy as np
 
 from workbench.core.regions import Region
-from workbench.tasks.events import Partial, Progress, TaskCancelled, TaskError
+from workbench.tasks.events import Context, Inputs, Partial, Progress, TaskCancelled, TaskError
 from workbench.tasks.models import cached, choose_device
 
 RATE = 16000
@@ -365,7 +365,7 @@ def speech(samples: np.ndarray, rate: int, cancelled, params: dict | None = None
     p = {"threshold": 0.5, "min_speech_ms": 250, "min_silence_ms": 300, "pad_ms": 30}
     p.update(params or {})
     spans = []
-    for event in vad.run(samples, rate, p, cancelled=cancelled):
+    for event in vad.run(Inputs(samples=samples, rate=rate), p, Context(cancelled=cancelled)):
         if isinstance(event, Partial):
             spans += [(r.start, r.end) for r in event.regions]
         elif isinstance(event, Progress):
@@ -410,9 +410,10 @@ def diarize(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cance
     return model, wins, vecs, labels, turns(spans, wins, labels, params.get("min_turn_s", 1.0))
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
     """Speaker diarization: "Speaker 1", "Speaker 2", ... turns on a Speakers track."""
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     from workbench.tasks.understand import pyannote_backend
 
     if pyannote_backend.is_pyannote(checkpoint):

@@ -28,8 +28,9 @@ def classifier(checkpoint: str, device: str):
     return load_pipeline("audio-classification", "audio classification", checkpoint, device)
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     checkpoint = checkpoint or "yamnet (bundled)"          # the task's default: offline
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")
@@ -70,11 +71,12 @@ def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled
         yield Partial(rest)
 
 
-def keywords(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-             device: str = "auto"):
+def keywords(inputs, params: dict, context):
     """Keyword spotting: a keyword classifier (Speech Commands) over short windows; every
     window's score for every word is kept with the track, the words not chosen start hidden, and
     the threshold or the chosen words can change later without the model."""
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     from workbench.core.scores import ScoreTable
     from workbench.tasks.understand import wakeword
 
@@ -126,10 +128,11 @@ def _keyword_windows(samples, rate, params, checkpoint, wanted, cancelled, devic
     return labels, np.array([middle[s] for s in starts]), values
 
 
-def classify(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-             device: str = "auto"):
+def classify(inputs, params: dict, context):
     """The classifier's best label for the whole range (an intent, an emotion, a word), with its
     confidence; "unknown" below the least confidence."""
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     checkpoint = checkpoint or "anton-l/xtreme_s_xlsr_300m_minds14"
     device = choose_device(device)
     yield Progress(0.0, f"Loading {checkpoint}")

@@ -18,8 +18,8 @@ def _model():
     return load_silero_vad()
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
+    samples, rate, cancelled = inputs.samples, inputs.rate, context.cancelled
     import torch
     from silero_vad import get_speech_timestamps
 

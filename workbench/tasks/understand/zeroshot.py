@@ -95,8 +95,9 @@ def scores_of(sims: np.ndarray, scale: float, kind: str) -> np.ndarray:
     return e / e.sum(axis=1, keepdims=True)
 
 
-def run(samples: np.ndarray, rate: int, params: dict, checkpoint=None, cancelled=lambda: False,
-        device: str = "auto"):
+def run(inputs, params: dict, context):
+    samples, rate, checkpoint, cancelled, device = (inputs.samples, inputs.rate, context.model,
+                                                    context.cancelled, context.device)
     import soxr
 
     prompts = prompts_of(params.get("prompts", ""))
