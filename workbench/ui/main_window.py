@@ -140,9 +140,11 @@ class MainWindow(QMainWindow):
         self.setTabPosition(Qt.DockWidgetArea.RightDockWidgetArea, QTabWidget.TabPosition.North)
         self.setDockOptions(QMainWindow.DockOption.AllowTabbedDocks | QMainWindow.DockOption.AnimatedDocks)
         self.understand_panel = TaskPanel("understand", "Understand", self)
-        self.understand_panel.run_requested.connect(self.ctx.tasks.run_task)
+        self.understand_panel.run_requested.connect(
+            lambda r: self.ctx.tasks.run_task(r.spec, r.params, r.reads, r.model, r.channel))
         self.generate_panel = TaskPanel("generate", "Generate", self, where=self.settings.generate_where)
-        self.generate_panel.run_requested.connect(self.ctx.tasks.generate)
+        self.generate_panel.run_requested.connect(
+            lambda r: self.ctx.tasks.generate(r.spec, r.params, r.where, r.model))
         self.regions_dock = RegionListDock(self)
         self.history_dock = HistoryDock(self)
         self.transcript_dock = TranscriptDock(self)

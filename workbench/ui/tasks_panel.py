@@ -5,6 +5,7 @@ Nothing here names a task: the list, the forms and the model choices come from t
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -31,6 +32,19 @@ def decimals_for(param) -> int:
     dec = min(3, max(needed(param.default), needed(param.min or 0)))
     span = (param.max if param.max is not None else 1e9) - (param.min if param.min is not None else -1e9)
     return max(dec, 2) if span <= 10 else dec
+
+
+@dataclass
+class RunRequest:
+    """What Run asks for: the task, its settings and model, the channels it hears; ``reads``:
+    what an Understand task runs on ("file", "selection", "regions:<id>", "labels..."); ``where``:
+    where a Generate task's clip goes ("cursor", "new track", ...)."""
+    spec: object
+    params: dict
+    model: str = ""
+    channel: str = "mix"
+    reads: str = ""
+    where: str = ""
 
 
 def widget_for(param):
@@ -201,7 +215,7 @@ def check_hub_then(owner: QObject, callback) -> None:
 class TaskPanel(QDockWidget):
     """Pick a task, set its parameters, choose what it runs on, Run."""
 
-    run_requested = Signal(object, dict, str, str, str)   # spec, params, input, model, channel
+    run_requested = Signal(object)       # a RunRequest: each field means one thing, in either panel
 
     def __init__(self, panel: str = "understand", title: str = "Understand", parent=None,
                  where: str = "cursor") -> None:
@@ -536,5 +550,8 @@ class TaskPanel(QDockWidget):
         spec = self.current_spec()
         if spec is not None:
             model = self.model.currentText() if spec.needs_model else ""
-            self.run_requested.emit(spec, self.values(), self.input.currentData(), model,
-                                    self.channel.currentData())
+            chosen = self.input.currentData() or ""
+            generate = self.panel == "generate"       # there the list says where the clip goes
+            self.run_requested.emit(RunRequest(spec, self.values(), model, self.channel.currentData() or "mix",
+                                               reads="" if generate else chosen,
+                                               where=chosen if generate else ""))

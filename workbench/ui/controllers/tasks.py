@@ -19,7 +19,7 @@ class TaskController(Controller):
 
         self.trainings = weakref.WeakKeyDictionary()     # document -> its last training job
 
-    def generate(self, spec, params: dict, where: str = "cursor", model: str = "", _channel: str = ""):
+    def generate(self, spec, params: dict, where: str = "cursor", model: str = ""):
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
         selection (``where``), remembered for next time."""
         doc = self.ctx.document
