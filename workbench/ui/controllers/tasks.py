@@ -209,7 +209,7 @@ class TaskController(Controller):
                 self.window.transcript_dock.show_track(job.track_id)
         for output in getattr(job.result, "models", ()) if job.state == "done" else ():
             self.trainings[job.doc] = job          # Retrain (the Review panel) does it again
-            self.show_trained(output)
+            self.show_trained(output, job.spec)
         if job.state == "done" and job.track_id is not None and trained.is_head(job.model):
             self.window.review_dock.set_document(job.doc)   # its guesses, least confident first
             self.window.ctx.view.show_dock("review", True)
@@ -235,7 +235,7 @@ class TaskController(Controller):
         elif job.state == "cancelled":
             self.window.show_status(f"{job.spec.title}: cancelled, nothing changed")
 
-    def show_trained(self, output) -> None:
+    def show_trained(self, output, spec) -> None:
         """A model a task wrote (a classifier): its scores and confusion matrix, and a button that
         chooses the task that runs it."""
         from workbench.ui.dialogs.classifier import ClassifierResult
@@ -243,7 +243,7 @@ class TaskController(Controller):
         view = ClassifierResult(output, self.window)
         view.setWindowModality(Qt.WindowModality.NonModal)
         view.use_requested.connect(self.use_model)
-        view.share_requested.connect(self.share_model)
+        view.share_requested.connect(lambda *asked: self.share_model(spec, *asked))
         self.window.messages.append(view)
         view.finished.connect(lambda *_: self.window.messages.remove(view) if view in self.window.messages else None)
         view.show()
@@ -266,14 +266,13 @@ class TaskController(Controller):
         self.window.job_queue.submit(last.again(labels=[(t.name, list(t)) for t in tracks], audio=None))
         self.window.show_status(f"{last.spec.title}: again, with {sum(map(len, tracks))} labels")
 
-    def share_model(self, folder: str, repo: str, token: str, private: bool):
-        """Upload a model folder to the Hub (the user asked, with their token): a job like any
-        other, with progress and Cancel; the status bar says where it went."""
-        from workbench.tasks import registry
+    def share_model(self, spec, folder: str, repo: str, token: str, private: bool):
+        """Upload a model folder that ``spec`` made to the Hub (the user asked, with their token):
+        a job like any other, with progress and Cancel; the status bar says where it went."""
         from workbench.tasks.teach.share import share
         from workbench.ui.asyncloop import start
 
-        job = Job(registry.get("train"), {}, "", doc=self.ctx.document,
+        job = Job(spec, {}, "", doc=self.ctx.document,
                   run=lambda cancelled: share(folder, repo, token or None, private, cancelled=cancelled))
         self.window.job_queue.submit(job)
         job.flow = start(self._shared(job, repo))
