@@ -11,10 +11,7 @@ size against the screen's (a dialog wider or taller than the screen is marked).
 """
 from __future__ import annotations
 
-import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -27,17 +24,12 @@ TRANSCRIPT = ["Welcome to Audio Workbench. This is a short demo recording, made 
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out")
-    ap.add_argument("--size", nargs=2, type=int, default=(1280, 720))
-    args = ap.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ.setdefault("WORKBENCH_CONFIG_DIR", tempfile.mkdtemp())
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    from workspace import screenshot_args
+
+    args, out = screenshot_args()
     from PySide6.QtWidgets import QApplication
 
-    from workspace import pump
+    from workspace import pump, shooter
 
     app = QApplication.instance() or QApplication([])
     from panels import choose
@@ -52,13 +44,7 @@ def main() -> int:
     w.resize(*args.size)
     w.show()
     pump(app, 0.5)
-    shots = []
-
-    def shot(name: str, widget=None) -> None:
-        pump(app, 0.3)
-        path = out / f"{name}.png"
-        (widget or w).grab().save(str(path))
-        shots.append(path.name)
+    shot, shots = shooter(app, w, out)
 
     shot("00-empty-start")
     tab = w.ctx.files.open_file(str(demo_recording()))

@@ -10,8 +10,6 @@ least confident first, three answers given from the keyboard, and the result aft
 """
 from __future__ import annotations
 
-import argparse
-import os
 import sys
 import tempfile
 from pathlib import Path
@@ -21,15 +19,9 @@ sys.path[:0] = [str(HERE.parents[1]), str(HERE), str(HERE.parent), str(HERE.pare
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("out")
-    ap.add_argument("--size", nargs=2, type=int, default=(1280, 720))
-    args = ap.parse_args()
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    for name in ("CONFIG", "CACHE", "DATA"):
-        os.environ.setdefault(f"WORKBENCH_{name}_DIR", tempfile.mkdtemp())
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
+    from workspace import screenshot_args
+
+    args, out = screenshot_args(("CONFIG", "CACHE", "DATA"))
     import soundfile as sf
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
@@ -37,31 +29,16 @@ def main() -> int:
 
     from panels import choose
     from test_teach import RATE, calls
-    from workspace import pump
+    from workspace import pump, shooter, working_window
 
     app = QApplication.instance() or QApplication([])
-    from workbench.core.settings import Settings
     from workbench.ui.dialogs.classifier import ClassifierResult
-    from workbench.ui.main_window import MainWindow
 
     x, regions = calls(3, seconds=40.0)
     wav = Path(tempfile.mkdtemp()) / "calls.wav"
     sf.write(wav, x, RATE)
-    w = MainWindow(Settings(autosave_seconds=0), save_settings=False)
-    w.ctx.files.ask_unsaved = lambda doc: "discard"
-    w.resize(*args.size)
-    w.show()
-    pump(app, 0.5)
-    shots = []
-
-    def shot(name: str, widget=None) -> None:
-        pump(app, 0.4)
-        path = out / f"{name}.png"
-        (widget or w).grab().save(str(path))
-        shots.append(path.name)
-
-    tab = w.ctx.files.open_file(str(wav))
-    pump(app, until=lambda: tab.loaded)
+    w, tab = working_window(app, args.size, wav)
+    shot, shots = shooter(app, w, out, 0.4)
     doc = tab.document
     doc.add_label_track("Calls", [r for r in regions if r.end < 20.0])
     panel = w.understand_panel

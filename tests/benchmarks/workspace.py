@@ -54,6 +54,40 @@ def working_window(app, size, path=None):
     return window, tab
 
 
+def screenshot_args(folders=("CONFIG",)):
+    """OUT and --size from the command line, Qt offscreen unless told otherwise, and private
+    workbench folders (``folders``: CONFIG, CACHE, DATA); returns (args, the OUT folder)."""
+    import argparse
+    import os
+    import tempfile
+    from pathlib import Path
+
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--size", nargs=2, type=int, default=(1280, 720))
+    args = ap.parse_args()
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    for name in folders:
+        os.environ.setdefault(f"WORKBENCH_{name}_DIR", tempfile.mkdtemp())
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    return args, out
+
+
+def shooter(app, window, out, settle: float = 0.3):
+    """``shot(name, widget=None)`` saves ``widget`` (the window) as OUT/name.png once the events
+    have settled; the names taken so far are in the list returned with it."""
+    shots: list[str] = []
+
+    def shot(name: str, widget=None) -> None:
+        pump(app, settle)
+        path = out / f"{name}.png"
+        (widget or window).grab().save(str(path))
+        shots.append(path.name)
+
+    return shot, shots
+
+
 def shares(window, tab) -> dict:
     """The lanes' plotting area as fractions of the window's width and height."""
     from PySide6.QtCore import QRect

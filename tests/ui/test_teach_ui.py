@@ -182,5 +182,6 @@ def test_epochs_show_only_when_fine_tuning(window, open_loaded, tmp_path):
     choose(panel, "train")
     form = panel.form
     assert not form.isRowVisible(panel.widgets["epochs"]) and "epochs" not in panel.values()
+    assert not form.isRowVisible(panel.channel)          # it reads label tracks: no channel to choose
     panel.widgets["mode"].setCurrentIndex(panel.widgets["mode"].findData("fine-tune"))
     assert form.isRowVisible(panel.widgets["epochs"]) and panel.values()["epochs"] == 10

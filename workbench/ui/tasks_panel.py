@@ -414,6 +414,8 @@ class TaskPanel(QDockWidget):
             self.input.currentIndexChanged.connect(lambda _i: self.count_labels())
             self.count_labels()
         self.form.addRow("Channels", self.channel)
+        # a task that reads label tracks only hears the mix: no channel to choose
+        self.form.setRowVisible(self.channel, bool(set(spec.inputs) & {"file", "selection", "regions"}))
         self._fill_channels()
         self._show_family()
 
@@ -433,7 +435,8 @@ class TaskPanel(QDockWidget):
             self.label_counts.setText("No label tracks yet: label some regions first")
             return
         counts = Counter(r.text.strip() for _, regions in tracks for r in regions if r.text.strip())
-        shown = ", ".join(f"{text} ×{n}" for text, n in counts.most_common(12))
+        shown = ", ".join(f"{text if len(text) <= 24 else text[:23] + '…'} ×{n}"
+                          for text, n in counts.most_common(12))
         more = f" and {len(counts) - 12} more" if len(counts) > 12 else ""
         self.label_counts.setText(f"Labels: {shown}{more}" if counts else "These tracks hold no labelled regions")
 
