@@ -32,7 +32,7 @@ def run_generate(spec, params: dict, rate: int, cancelled=lambda: False, checkpo
             these["seed"] = int(values["seed"]) + take
         gen = spec.runner()(Inputs(rate=int(rate), take=selection), these, Context(folder, device, cancelled))
         made = yield from _scaled(gen, take / takes, 1 / takes, f"take {take + 1}/{takes}" if takes > 1 else "")
-        for piece in _pieces(made, int(rate)):
+        for piece in _pieces(made):
             provenance = {"task": spec.id, "params": spec.applicable(these, model), "rate": piece.rate,
                           "software": f"Audio Workbench {__version__}"}
             if model:
@@ -66,7 +66,7 @@ def _scaled(gen, base: float, span: float, prefix: str):
         yield event
 
 
-def _pieces(made, rate: int):
+def _pieces(made):
     """A runner's return value (a Rendered, or a list of them: the sentences of a long text) as
     a list; anything else is the runner's mistake, said in words."""
     from workbench.tasks.generate.engine import Rendered

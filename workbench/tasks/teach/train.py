@@ -54,7 +54,10 @@ def vectors(data: Dataset, model: bb.Backbone, cancelled=lambda: False, share=(0
     from workbench.tasks.runner import load_input
 
     inside = alone = None
-    used = sorted({e.recording for e in data.examples})
+    by_recording: dict[int, list[int]] = {}
+    for i, e in enumerate(data.examples):
+        by_recording.setdefault(e.recording, []).append(i)
+    used = sorted(by_recording)
     hits = 0
     t0 = time.monotonic()
     for n, k in enumerate(used):
@@ -64,7 +67,7 @@ def vectors(data: Dataset, model: bb.Backbone, cancelled=lambda: False, share=(0
         samples = load_input(rec.audio, 0.0, rec.audio.frames / rec.audio.sample_rate, model.rate)
         frames, hit = bb.embed(model, samples, cancelled)
         hits += hit
-        mine = [i for i, e in enumerate(data.examples) if e.recording == k]
+        mine = by_recording[k]
         spans = [(data.examples[i].start, data.examples[i].end) for i in mine]
         own = bb.clip_vectors(model, samples, spans, cancelled)
         if inside is None:
