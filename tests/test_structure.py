@@ -152,3 +152,15 @@ def test_every_task_s_function_has_the_one_signature():
         if len(names) != 3 or names[0] != "inputs" or names[2] != "context":
             found[spec.id] = names
     assert not found, found
+
+
+NAMES_A_TASK = re.compile(r"""registry\.get\(\s*["']|\bspec\.id\s*[!=]=\s*["']|output_track\s*[!=]=\s*["']""")
+
+
+def test_nothing_in_the_window_names_a_task():
+    """The window asked for tasks by id ("tts", "asr", "Transcript"): what a task is and does is
+    in its declaration (and in tasks/check.py for the speech check); the self-test, which runs
+    named tasks on purpose, is the exception."""
+    found = [f"{name}:{text[:m.start()].count(chr(10)) + 1}: {m.group(0)}"
+             for name, text in sources("ui") if name != "ui/selftest.py" for m in NAMES_A_TASK.finditer(text)]
+    assert not found, found

@@ -35,14 +35,23 @@ def edit_distance(ref: list, hyp: list) -> int:
     return previous[-1]
 
 
+RECOGNIZER = "asr"      # the task that hears what generated speech says
+
+
+def recognizer():
+    """The speech-recognition task a check runs (its spec: its models, its parameters)."""
+    from workbench.tasks import registry
+
+    return registry.get(RECOGNIZER)
+
+
 def transcribe(audio, checkpoint: str | None = None, cancelled=lambda: False, device: str = "auto",
                language: str = ""):
     """Generator (yields Progress): the text a speech recognizer hears in ``audio`` (anything
     with read / sample_rate / duration: a clip's source)."""
-    from workbench.tasks import registry
     from workbench.tasks.runner import run_task
 
-    spec = registry.get("asr")
+    spec = recognizer()
     params = {"language": language} if language else {}
     result = yield from run_task(spec, audio, params, checkpoint=checkpoint, cancelled=cancelled,
                                  device=device)

@@ -128,9 +128,9 @@ class GeneratedDock(QDockWidget):
                                   "against the text; of several variations the clearest is selected "
                                   "(and is the one put on the timeline)")
         self.asr_model = QComboBox(editable=True)
-        from workbench.tasks import registry
+        from workbench.tasks.check import recognizer
 
-        for checkpoint in registry.get("asr").checkpoints:
+        for checkpoint in recognizer().checkpoints:
             self.asr_model.addItem(checkpoint)
         self.asr_model.setToolTip("The speech recognizer that checks: a Hub id or a local folder")
         self.asr_model.lineEdit().setCursorPosition(0)       # the id's start, not its end cut

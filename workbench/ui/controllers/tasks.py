@@ -123,13 +123,12 @@ class TaskController(Controller):
     async def check_speech(self, entry) -> float | None:
         """Transcribe a generated speech clip (a job like any other) and put its word error rate
         against the text on the entry; None when the check did not finish."""
-        from workbench.tasks import registry
-        from workbench.tasks.check import check_speech
+        from workbench.tasks.check import check_speech, recognizer
 
         text = entry.output.provenance.get("text") or entry.params.get("text", "")
         asr = self.window.generated_dock.asr_model.currentText().strip()
         device = self.window.settings.device
-        job = Job(registry.get("asr"), {}, asr, device=device, doc=self.ctx.document,
+        job = Job(recognizer(), {}, asr, device=device, doc=self.ctx.document,
                   run=lambda cancelled: check_speech(entry.source, text, asr or None, cancelled, device))
         self.window.job_queue.submit(job)
         await self.window.job_queue.wait(job)
