@@ -45,6 +45,9 @@ def test_train_from_labels_then_classify_another_recording(window, open_loaded, 
     picture = view.matrix.grab()
     assert picture.width() > 100 and not picture.toImage().isNull()
     folder = job.result.models[0].folder
+    choose(panel, "tag")                                # offered at once by the tasks that run it
+    assert folder in [panel.model.itemText(i) for i in range(panel.model.count())]
+    choose(panel, "train")
     view.use.click()
     assert panel.current_spec().id == "classify" and panel.model.currentText() == folder
     second = open_loaded(str(tmp_path / "second.wav"))

@@ -85,6 +85,7 @@ class TaskSpec:
     prompt_sets: str = ""                   # the parameter the panel offers saved prompt sets for
     speaks_text: bool = False               # its audio says a text: a check can transcribe it
     view: str = ""                          # the view that shows its result ("transcript")
+    runs_trained: bool = False              # its Model box offers the classifiers trained here
 
     families: dict = field(default_factory=dict)   # family -> words in a checkpoint's id that name it
 

@@ -343,7 +343,12 @@ class TaskPanel(QDockWidget):
             return
         self.description.setText(spec.description)
         self.model = narrow(QComboBox(editable=True))
-        for c in spec.checkpoints:
+        offered = list(spec.checkpoints)
+        if spec.runs_trained:          # the classifiers trained here, newest first, after the suggestions
+            from workbench.tasks.teach.train import trained_folders
+
+            offered += [f for f in trained_folders() if f not in offered]
+        for c in offered:
             self.model.addItem(c, c)
             self.model.setItemData(self.model.count() - 1, c, Qt.ItemDataRole.ToolTipRole)
         self.model.setEnabled(spec.needs_model)

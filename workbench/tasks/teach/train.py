@@ -107,6 +107,18 @@ def learn(data: Dataset, backbone_name: str | None, device: str = "cpu", held_ou
     return Trained(final, metrics, summary, model.describe(), x, labels, hits)
 
 
+def trained_folders() -> list[str]:
+    """The classifiers trained here (in the data folder's classifiers/), newest first."""
+    from workbench.core.paths import data_dir
+
+    root = data_dir() / "classifiers"
+    try:
+        found = [p for p in root.iterdir() if (p / "config.json").exists() and not p.name.endswith((".writing", ".old"))]
+    except OSError:
+        return []
+    return [str(p) for p in sorted(found, key=lambda p: p.stat().st_mtime, reverse=True)]
+
+
 def default_folder(name: str):
     from workbench.core.paths import data_dir
 

@@ -67,6 +67,7 @@ TASKS.append(TaskSpec(
     checkpoints=("yamnet (bundled)", "MIT/ast-finetuned-audioset-10-10-0.4593",
                  "MIT/ast-finetuned-audioset-16-16-0.442", "MIT/ast-finetuned-speech-commands-v2"),
     output_track="Sound events",
+    runs_trained=True,
     params=(
         Param("mode", "choice", "over time", "Mode", choices=("over time", "whole range")),
         Param("window_s", "float", 2.0, "Window", 0.2, 10.0, unit="s"),
@@ -269,6 +270,7 @@ TASKS.append(TaskSpec(
     checkpoints=("anton-l/xtreme_s_xlsr_300m_minds14", "superb/hubert-large-superb-er",
                  "MIT/ast-finetuned-speech-commands-v2", "MIT/ast-finetuned-audioset-10-10-0.4593"),
     output_track="Classes",
+    runs_trained=True,
     params=(
         Param("min_confidence", "float", 0.0, "Least confidence", 0.0, 1.0,
               help="Below this the region says “unknown”"),
