@@ -84,6 +84,12 @@ check "voice activity (silero, bundled)" run vad "$demo" -o "$scratch/vad.txt"
 check "who spoke when (resemblyzer, bundled)" run diarize "$demo" -o "$scratch/who.txt"
 check "keyword spotting (microWakeWord, bundled)" run keywords "$demo" --model "microwakeword (bundled)" -o "$scratch/kw.txt"
 check "speech enhancement (DeepFilterNet, bundled)" run enhance "$demo" -o "$scratch/clean.wav"
+# Teach: a classifier from two made-up classes over the speech found above, then run by Classify
+awk -F'\t' '{print $1"\t"$2"\t"(NR%2?"a":"b")}' "$scratch/vad.txt" > "$scratch/two.txt"
+check "train a classifier (resemblyzer, bundled)" train "$demo" --labels "$scratch/two.txt" \
+  --backbone "resemblyzer (bundled)" -o "$scratch/classifier"
+check "classify with the trained folder" run classify "$demo" --model "$scratch/classifier" \
+  --regions "$scratch/two.txt" -o "$scratch/classes.txt"
 check "speech, the local voice (Kokoro, bundled)" run tts --model "kokoro (bundled)" \
   --text "It costs 12 dollars." -o "$scratch/kokoro.wav"
 
