@@ -22,6 +22,18 @@ class GuessList(QListWidget):
     reject = Signal()
     relabel = Signal(str)              # the first letter typed
 
+    KEYS = (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Delete, Qt.Key.Key_Backspace)
+
+    def event(self, ev) -> bool:
+        """The window's own Space (play) and Delete must not take these keys from the list."""
+        from PySide6.QtCore import QEvent
+
+        if ev.type() == QEvent.Type.ShortcutOverride and (ev.key() in self.KEYS or (
+                ev.text() and ev.text().isprintable() and not ev.modifiers() & ~Qt.KeyboardModifier.ShiftModifier)):
+            ev.accept()
+            return True
+        return super().event(ev)
+
     def keyPressEvent(self, ev) -> None:      # noqa: N802
         key = ev.key()
         if key == Qt.Key.Key_Space:
