@@ -387,3 +387,15 @@ def test_a_local_ray_cluster_embeds_and_the_cache_files_come_back(folder, tmp_pa
     assert len(list(cache.glob("*.npy"))) == 3 and len(list(cache.glob("*-clips.npz"))) == 3
     assert len(list((tmp_path / "the-nodes-own-cache").rglob("*.npy"))) == 3     # embedded there
     assert drain(learn(data, bb.YAMNET))[1].cached == 3
+
+
+def test_a_backbone_that_cannot_embed_is_a_message(folder, tmp_path):
+    import json as js
+
+    text_model = tmp_path / "bert"
+    text_model.mkdir()
+    (text_model / "config.json").write_text(js.dumps({"model_type": "bert", "hidden_size": 8}))
+    job = Job(registry.get("train"), {}, str(text_model), "cpu", files=[str(folder)], output=str(tmp_path / "m"))
+    with pytest.raises(TaskError, match="not an audio model"):
+        drain(job.events())
+    assert not (tmp_path / "m").exists()
