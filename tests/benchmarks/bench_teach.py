@@ -4,7 +4,8 @@ baselines measured in the same run.  Not a test: it prints figures.
 Quality, on sources the model never heard:
 - words: ten command words said by some synthesizers and voices (eSpeak NG in four voices,
   Piper's joe, Kokoro's female voice) train it; others (SVOX Pico en-US and en-GB, Kokoro's
-  male voice) test it.  Backbones: Whisper base's encoder (real weights), YAMNet, the speaker
+  male voice, and Pico's German, French, Spanish and Italian voices saying the English words)
+  test it.  Backbones: Whisper base's encoder (real weights), YAMNet, the speaker
   encoder.  Baselines on the same test: a k-nearest-neighbour on the same embeddings, and
   zero-shot by the class names: Whisper tiny.en transcribes each word and the class is the
   word it wrote.  (CLAP, the issue's zero-shot baseline, has no weights on any registry this
@@ -38,7 +39,7 @@ os.environ.setdefault("WORKBENCH_CACHE_DIR", tempfile.mkdtemp(prefix="bench-teac
 RATE = 16000
 WORDS = ["yes", "no", "up", "down", "left", "right", "stop", "go", "on", "off"]
 TRAIN_VOICES = ["espeak-male", "espeak-female", "espeak-klatt", "espeak-low", "piper-joe", "kokoro-female"]
-TEST_VOICES = ["pico-en-US", "pico-en-GB", "kokoro-male"]
+TEST_VOICES = ["pico-en-US", "pico-en-GB", "kokoro-male", "pico-de-DE", "pico-fr-FR", "pico-es-ES", "pico-it-IT"]
 
 
 class Memory:
@@ -61,6 +62,12 @@ def all_voices() -> dict:
     from voices import espeak
 
     out = voices()
+    import py_nanotts
+
+    tts = py_nanotts.NanoTTS()
+    for lang in ("de-DE", "fr-FR", "es-ES", "it-IT"):     # English words in other languages' voices
+        out[f"pico-{lang}"] = (lambda lang: lambda text: np.frombuffer(tts.speak(text, voice=lang), np.int16)
+                               .astype(np.float32) / 32768)(lang)
     out["espeak-klatt"] = lambda text: espeak(text, "en-us+klatt", 50)
     out["espeak-low"] = lambda text: espeak(text, "en-us+m3", 20, 140)
     return out
@@ -256,7 +263,7 @@ def sounds_part(quick: bool) -> None:
     rng = random.Random(1)
     say = all_voices()
     train = dataset({f"train{k}": mixed(clips, coloured(1.0, 10 + k), 10.0, rng, 2) for k in range(2 if quick else 3)})
-    test = dataset({f"test{k}": mixed(clips, babble(say) if k == 0 else coloured(2.0, 20 + k), 3.0, rng, 2)
+    test = dataset({f"test{k}": mixed(clips, babble(say) if k == 0 else coloured(2.0, 20 + k), 3.0, rng, 4)
                     for k in range(2)})
     print(f"\nSounds: {len(train.examples)} training examples (pink noise, 10 dB); {len(test.examples)} test "
           f"examples in speech babble and brown noise at 3 dB (never heard)")
