@@ -39,18 +39,15 @@ def fit(x: np.ndarray, labels: list[str], strength: float = 1.0, start: Head | N
     scale = x.std(axis=0)
     scale[scale < 1e-6] = 1.0
     z = (x - mean) / scale
-    model = getattr(start, "solver", None)
-    if model is None or list(getattr(start, "classes", [])) != classes:
-        model = LogisticRegression(C=strength, max_iter=500, class_weight="balanced")
-    model.set_params(warm_start=model is getattr(start, "solver", None))
+    warm = start is not None and start.solver is not None and list(start.classes) == classes
+    model = start.solver if warm else LogisticRegression(C=strength, max_iter=500, class_weight="balanced")
+    model.set_params(warm_start=warm)
     model.fit(z, y)
     weight, bias = model.coef_.astype(np.float32), model.intercept_.astype(np.float32)
     if len(classes) == 2:                 # scikit-learn keeps one row for two classes: softmax wants two
         weight = np.vstack([-weight / 2, weight / 2])
         bias = np.array([-bias[0] / 2, bias[0] / 2], np.float32)
-    head = Head(classes, weight, bias, mean.astype(np.float32), scale.astype(np.float32))
-    head.solver = model                   # not written anywhere: only a later fit starts from it
-    return head
+    return Head(classes, weight, bias, mean.astype(np.float32), scale.astype(np.float32), solver=model)
 
 
 def measure(truth: list[str], guess: list[str], classes: list[str]) -> dict:

@@ -12,7 +12,7 @@ the folder is then fitted on every example.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -29,8 +29,6 @@ class Trained:
     metrics: dict
     summary: dict
     backbone: dict
-    vectors: np.ndarray = field(repr=False, default=None)
-    labels: list = field(default_factory=list)
     cached: int = 0                  # recordings whose frames came from the cache
 
 
@@ -98,13 +96,12 @@ def learn(data: Dataset, backbone_name: str | None, device: str = "cpu", held_ou
     guess = [trial.classes[j] for j in trial.probabilities(alone[test_i]).argmax(axis=1)]
     metrics = hd.measure([labels[i] for i in test_i], guess, classes)
     final = hd.fit(np.vstack([inside, alone]), labels * 2, start=trial)
-    x = alone
     counts = data.counts()
     summary = {"examples": len(labels), "recordings": len({e.recording for e in data.examples}),
                "held_out": len(test_i), "split": how, "counts": {c: counts[c] for c in classes},
                "warnings": list(data.warnings)}
     yield Progress(1.0, "Trained")
-    return Trained(final, metrics, summary, model.describe(), x, labels, hits)
+    return Trained(final, metrics, summary, model.describe(), hits)
 
 
 def trained_folders() -> list[str]:

@@ -6,7 +6,7 @@ is written by ``teach.head.save``.  No Qt.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +23,7 @@ class Head:
     bias: np.ndarray          # (classes,)
     mean: np.ndarray          # (dim,)
     scale: np.ndarray         # (dim,)
+    solver: object = field(default=None, repr=False, compare=False)   # the fit a later fit starts from
 
     def logits(self, x: np.ndarray) -> np.ndarray:
         z = (np.atleast_2d(x) - self.mean) / self.scale
