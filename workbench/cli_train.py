@@ -115,14 +115,13 @@ def train_command(argv: list[str]) -> int:
 
 
 def _model(name: str) -> str:
-    """A bundled backbone as it is, a Hub id fetched (or found in the cache) first."""
-    from workbench.tasks import downloads
+    """The backbone as the window's Train task gets it: bundled as named, a folder as it is, a
+    Hub id fetched (or found in the cache) first."""
+    from workbench.tasks import registry
     from workbench.tasks.events import drive
-    from workbench.tasks.spec import is_bundled
+    from workbench.tasks.runner import model_for
 
-    if is_bundled(name) or Path(name).expanduser().is_dir():
-        return str(Path(name).expanduser()) if not is_bundled(name) else name
-    return drive(downloads.download(name), lambda e: _progress(e.fraction, e.message))
+    return drive(model_for(registry.get("train"), name), lambda e: _progress(e.fraction, e.message))
 
 
 def _progress(fraction: float, message: str) -> None:
