@@ -188,3 +188,34 @@ def test_epochs_show_only_when_fine_tuning(window, open_loaded, tmp_path):
     assert not form.isRowVisible(panel.channel)          # it reads label tracks: no channel to choose
     panel.widgets["mode"].setCurrentIndex(panel.widgets["mode"].findData("fine-tune"))
     assert form.isRowVisible(panel.widgets["epochs"]) and panel.values()["epochs"] == 10
+
+
+def test_answers_to_a_new_track_make_it_in_the_first_answer_s_undo_step(window, open_loaded, tmp_path, qtbot):
+    """"Answers go to: a new track": the first answer makes the track and its label as one undo
+    step (undo takes both away), and the list offers that track once, chosen, for the next."""
+    from PySide6.QtCore import Qt
+
+    from workbench.core.regions import Region
+    from workbench.ui.review import NEW
+
+    x, _ = calls(4)
+    sf.write(tmp_path / "g.wav", x, RATE)
+    doc = open_loaded(str(tmp_path / "g.wav")).document
+    doc.add_label_track("Guesses", [Region(1.0 + 2 * i, 2.0 + 2 * i, "tone", confidence=0.5 + 0.1 * i)
+                                    for i in range(3)])
+    dock = window.review_dock
+    dock.answers.setCurrentIndex(dock.answers.findData(NEW))
+    tracks = len(doc.label_tracks)
+    steps = len(list(doc.history.titles))
+    dock.list.setFocus()
+    qtbot.keyClick(dock.list, Qt.Key.Key_Return)
+    made = [t for t in doc.label_tracks if t.name == "Reviewed"]
+    assert len(doc.label_tracks) == tracks + 1 and len(made) == 1 and len(made[0]) == 1
+    assert len(list(doc.history.titles)) == steps + 1 and doc.history.undo_title == "Accept “tone”"
+    names = [dock.answers.itemText(i) for i in range(dock.answers.count())]
+    assert names.count("Reviewed") == 1 and dock.answers.currentData() == made[0].id
+    qtbot.keyClick(dock.list, Qt.Key.Key_Return)                # the next answer joins it
+    assert len(made[0]) == 2 and len(doc.label_tracks) == tracks + 1
+    doc.history.undo()
+    doc.history.undo()                                          # the first answer and its track
+    assert len(doc.label_tracks) == tracks and len(doc.label_track(doc.label_tracks[0].id)) == 3

@@ -180,22 +180,19 @@ class ReviewDock(QDockWidget):
         if r is not None:
             self.play_requested.emit(r.start, r.end)
 
-    def _answers_id(self) -> int:
-        aid = self.answers.currentData()
-        if aid == NEW:
-            track = self.doc.add_label_track(self.doc.free_name("Reviewed"), [])
-            self.answers.blockSignals(True)
-            self.answers.insertItem(self.answers.count() - 1, track.name, track.id)
-            self.answers.setCurrentIndex(self.answers.findData(track.id))
-            self.answers.blockSignals(False)
-            aid = track.id
-        return aid
-
     def answer(self, text: str | None = None) -> None:
         r = self.current()
         if r is None:
             return
-        review.accept(self.doc, self._guesses().id, r.id, self._answers_id(), text or None)
+        aid = self.answers.currentData()
+        _answer, made = review.accept(self.doc, self._guesses().id, r.id, None if aid == NEW else aid,
+                                      text or None)
+        if aid == NEW:              # the track made with the first answer is the answers track now
+            self.answers.blockSignals(True)
+            if self.answers.findData(made) < 0:        # (the track list's signal usually listed it)
+                self.answers.insertItem(self.answers.count() - 1, self.doc.label_track(made).name, made)
+            self.answers.setCurrentIndex(self.answers.findData(made))
+            self.answers.blockSignals(False)
         self.text.clear()
         self.list.setFocus()
 

@@ -19,9 +19,11 @@ def is_guesses(track) -> bool:
     return any(r.confidence is not None for r in track)
 
 
-def accept(doc, guesses_id: int, region_id: int, answers_id: int, text: str | None = None) -> Region:
+def accept(doc, guesses_id: int, region_id: int, answers_id: int | None, text: str | None = None,
+           new_track: str = "Reviewed") -> tuple[Region, int]:
     """The guess is right (or, with ``text``, it is that instead): a label on the answers track,
-    and the guess leaves the queue; one undo step."""
+    and the guess leaves the queue; one undo step.  ``answers_id`` None makes the answers track
+    (named from ``new_track``) inside that same step.  Returns the answer and its track's id."""
     guess = doc.label_track(guesses_id).get(region_id)
     if guess is None:
         raise KeyError(f"no guess {region_id}")
@@ -29,9 +31,11 @@ def accept(doc, guesses_id: int, region_id: int, answers_id: int, text: str | No
     title = f"Accept “{said}”" if said == guess.text else f"Relabel “{guess.text}” as “{said}”"
     answer = Region(guess.start, guess.end, said)
     with doc.history.group(title):
+        if answers_id is None:
+            answers_id = doc.add_label_track(doc.free_name(new_track), []).id
         doc.add_regions(answers_id, [answer], title)
         doc.remove_regions(guesses_id, [region_id])
-    return answer
+    return answer, answers_id
 
 
 def reject(doc, guesses_id: int, region_id: int) -> None:
