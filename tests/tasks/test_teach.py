@@ -143,7 +143,13 @@ def test_pooling_takes_a_region_s_own_frames_or_the_nearest():
 
 
 def test_bad_labels_are_refused_in_words(folder, tmp_path):
+    (folder / "config.json").write_text('{"architectures": ["x"]}')      # not labels: no warning
+    (folder / "README.txt").write_text("what these recordings are\n")
     data = ex.from_paths([folder])
+    assert not any("match no audio" in w for w in data.warnings), data.warnings
+    write_labels(folder / "stray.TextGrid", [("x", [Region(0, 1, "a")])])   # labels: a warning
+    assert any("match no audio" in w for w in ex.from_paths([folder]).warnings)
+    (folder / "stray.TextGrid").unlink()
     with pytest.raises(TaskError, match="at least two classes"):
         ex.choose(data, ["tone"])
     with pytest.raises(TaskError, match="no labels say"):

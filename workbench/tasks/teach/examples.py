@@ -99,7 +99,7 @@ def from_paths(paths, dataset: Dataset | None = None) -> Dataset:
             mine = [p for p in (labels if given.is_dir() or labels else sorted(a.parent.iterdir()))
                     if p.name.lower().endswith(label_ext) and _beside(a, p)]
             pairs.append((a, mine))
-        lonely = [p for p in labels if not any(_beside(a, p) for a in audio)]
+        lonely = [p for p in labels if not any(_beside(a, p) for a in audio) and _reads_as_labels(p)]
         if lonely:
             data.warnings.append(f"{len(lonely)} label file(s) match no audio (say "
                                  f"{lonely[0].name}): a label file needs its recording beside it")
@@ -127,6 +127,17 @@ def add_pair(data: Dataset, audio_path, label_paths) -> None:
     except AudioOpenError as exc:
         raise TaskError(str(exc)) from None
     data.add(Path(audio_path).name, source, tracks)
+
+
+def _reads_as_labels(path: Path) -> bool:
+    """Whether a file with a label format's extension holds labels: a folder given to Train may
+    hold other .json and .txt files (a model's config.json, a README.txt) that label nothing."""
+    from workbench.formats.labels import LabelFormatError, read_labels
+
+    try:
+        return any(len(regions) for _name, regions in read_labels(path))
+    except (LabelFormatError, OSError, ValueError):
+        return False
 
 
 def _beside(audio: Path, label: Path) -> bool:
