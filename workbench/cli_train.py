@@ -10,12 +10,14 @@ from pathlib import Path
 
 def train_command(argv: list[str]) -> int:
     from workbench.tasks.cluster import ClusterError
+    from workbench.tasks.models import set_audience
     from workbench.tasks.events import TaskCancelled, TaskError, drive
     from workbench.tasks.understand import embeddings as bb
     from workbench.tasks.teach import examples as ex
     from workbench.tasks.teach import head as hd
     from workbench.tasks.teach.train import learn, parse_merge
 
+    set_audience("cli", option="--backbone")          # what a message tells the user to give
     p = argparse.ArgumentParser(prog="workbench train", description="Train a classifier from "
                                 "labelled audio: audio files with label files beside them (any "
                                 "format the workbench reads), folders of them, or projects.")

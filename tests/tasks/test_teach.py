@@ -89,7 +89,8 @@ def test_labels_in_a_document_train_a_classifier_that_classify_runs_on_another_r
     assert np.mean([a == b.text for a, b in zip(said, truth)]) >= 0.9
 
 
-def test_a_folder_of_recordings_splits_by_recording_and_the_command_line_says_json(folder, tmp_path, capsys):
+def test_a_folder_of_recordings_splits_by_recording_and_the_command_line_says_json(folder, tmp_path, capsys,
+                                                                                   monkeypatch):
     from workbench.cli import main
 
     out = tmp_path / "clf"
@@ -105,6 +106,11 @@ def test_a_folder_of_recordings_splits_by_recording_and_the_command_line_says_js
     assert main(["train", str(folder / "rec0.wav"), str(folder / "rec1.wav"), "--labels",
                  str(folder / "rec0.TextGrid"), "-o", str(out)]) == 2
     assert "2 audio inputs" in capsys.readouterr().err
+    # offline, a Hub backbone not in the cache: the message names train's own option
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert main(["train", str(folder), "-o", str(out), "--backbone", "someone/not-cached-here"]) != 0
+    err = capsys.readouterr().err
+    assert "not in the local model cache" in err and "--backbone FOLDER" in err and "--model" not in err, err
 
 
 def test_the_head_survives_its_folder_exactly():

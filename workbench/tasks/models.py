@@ -70,17 +70,20 @@ def root_cause(exc: BaseException) -> str:
 
 # Who reads the messages: the window's words differ from the command line's ("the Model box's
 # Browse…" or "--model FOLDER").  The command line is the default; the window says so when it opens.
-_AUDIENCE = {"who": "cli"}
+_AUDIENCE = {"who": "cli", "option": "--model"}
 
 
-def set_audience(who: str) -> None:
-    """"window" or "cli": which way of choosing a model folder messages speak of."""
+def set_audience(who: str, option: str = "--model") -> None:
+    """"window" or "cli": which way of choosing a model folder messages speak of; ``option`` is
+    the command line's name for it (`workbench train` calls it --backbone)."""
     _AUDIENCE["who"] = who if who in ("window", "cli") else "cli"
+    _AUDIENCE["option"] = option
 
 
 def choose_folder_hint() -> str:
     return ("choose a folder that holds the model with Browse… beside the Model box"
-            if _AUDIENCE["who"] == "window" else "give a folder that holds the model with --model FOLDER")
+            if _AUDIENCE["who"] == "window" else
+            f"give a folder that holds the model with {_AUDIENCE['option']} FOLDER")
 
 
 def load_error(checkpoint: str, exc: Exception) -> str:
