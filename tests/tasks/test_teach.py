@@ -291,6 +291,31 @@ def test_fine_tune_mode_writes_a_standard_checkpoint_stopped_early_and_honestly_
                   output=str(tmp_path / "no")).events())
 
 
+def test_fine_tune_on_whisper_feeds_its_encoder_the_30_s_it_takes(folder, tmp_path):
+    """Whisper's encoder takes exactly 3,000 mel frames: a batch padded to its longest clip was
+    refused ("expects the mel input features to be of length 3000"), so fine-tune mode failed
+    on every Whisper.  A tiny random Whisper fine-tunes and loads in ``pipeline``."""
+    import torch
+    from transformers import WhisperConfig, WhisperFeatureExtractor, WhisperModel, pipeline
+
+    base = tmp_path / "whisper"
+    torch.manual_seed(0)
+    WhisperFeatureExtractor().save_pretrained(base)
+    WhisperModel(WhisperConfig(d_model=16, encoder_layers=1, decoder_layers=1, encoder_attention_heads=2,
+                               decoder_attention_heads=2, encoder_ffn_dim=32, decoder_ffn_dim=32,
+                               num_mel_bins=80)).save_pretrained(base)
+    out = tmp_path / "tuned"
+    job = Job(registry.get("train"), {"mode": "fine-tune", "epochs": 1}, str(base), "cpu", files=[str(folder)],
+              output=str(out))
+    _, result = drain(job.events())
+    assert result.models[0].classes == ["noise", "tone"]
+    assert json.loads((out / "config.json").read_text())["architectures"] == ["WhisperForAudioClassification"]
+    clf = pipeline("audio-classification", model=str(out), device="cpu")
+    x, regions = calls(31)
+    said = clf({"raw": x[int(regions[0].start * RATE):int(regions[0].end * RATE)], "sampling_rate": RATE})
+    assert {d["label"] for d in said} == {"noise", "tone"}
+
+
 def test_a_head_on_wav2vec2_is_a_checkpoint_that_transformers_pipeline_loads(folder, tmp_path):
     """On a backbone whose own classification head is a projector, the mean over frames and a
     classifier, the folder is that checkpoint too: ``pipeline("audio-classification")`` loads

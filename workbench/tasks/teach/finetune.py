@@ -69,8 +69,12 @@ def finetune(data: Dataset, folder: str, device: str = "cpu", held_out: float = 
     optimiser = torch.optim.AdamW(model.parameters(), lr=rate_of_learning)
     wanted = {"input_values", "input_features", "attention_mask"}      # what the models take
 
+    # Whisper's encoder takes exactly its 30 s of frames ("max_length", its extractor's own
+    # default); the others take a batch padded to its longest clip
+    pad = "max_length" if hasattr(features, "nb_max_frames") else True
+
     def inputs(idx):
-        got = features([clips[i] for i in idx], sampling_rate=rate, padding=True, return_tensors="pt")
+        got = features([clips[i] for i in idx], sampling_rate=rate, padding=pad, return_tensors="pt")
         return {k: v.to(device) for k, v in got.items() if k in wanted}
 
     def guess(idx) -> tuple[list[str], float]:
