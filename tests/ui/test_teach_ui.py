@@ -219,3 +219,60 @@ def test_answers_to_a_new_track_make_it_in_the_first_answer_s_undo_step(window, 
     doc.history.undo()
     doc.history.undo()                                          # the first answer and its track
     assert len(doc.label_tracks) == tracks and len(doc.label_track(doc.label_tracks[0].id)) == 3
+
+
+def test_retrain_reads_answers_given_in_another_open_project(window, open_loaded, tmp_path, qtbot):
+    """Train in one project, run the model over a second recording in another tab, answer its
+    guesses there: Retrain (from either tab) reads the first project's labels and the second's
+    answers, each with its own audio."""
+    from panels import choose
+    from PySide6.QtCore import Qt
+
+    x, regions = calls(5)
+    sf.write(tmp_path / "home.wav", x, RATE)
+    y, truth = calls(6)
+    sf.write(tmp_path / "away.wav", y, RATE)
+    home = open_loaded(str(tmp_path / "home.wav")).document
+    home.add_label_track("Calls", regions)
+    panel = window.understand_panel
+    choose(panel, "train")
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    first = window.job_queue.jobs[-1]
+    assert first.state == "done", first.error
+    for box in list(window.messages):
+        box.close()
+    folder = first.result.models[0].folder
+    away = open_loaded(str(tmp_path / "away.wav")).document
+    choose(panel, "classify")
+    panel.model.setEditText(folder)
+    unknown = away.add_label_track("Unknown", [r.with_(text="?") for r in truth])
+    panel.input.setCurrentIndex(panel.input.findData(f"regions:{unknown.id}"))
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    assert window.job_queue.jobs[-1].state == "done"
+    dock = window.review_dock
+    assert dock.doc is away and dock.list.count() == len(truth)
+    assert dock.retrain.isEnabled()                 # trained in the other tab: Retrain is offered here
+    from workbench.ui.review import NEW
+
+    dock.answers.setCurrentIndex(dock.answers.findData(NEW))
+    dock.list.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(dock.list, Qt.Key.Key_Return)
+    reviewed = away.label_track(dock.answers.currentData())
+    assert len(reviewed) == 3
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        dock.retrain.click()
+    again = window.job_queue.jobs[-1]
+    assert again.state == "done", again.error
+    before, after = first.result.models[0].summary, again.result.models[0].summary
+    assert again.result.models[0].folder == folder
+    assert after["examples"] == before["examples"] + 3 and after["recordings"] == 2
+    for box in list(window.messages):
+        box.close()
+    # from the first tab, the answers in the second are still read
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        window.ctx.tasks.retrain(home)
+    third = window.job_queue.jobs[-1]
+    assert third.state == "done" and third.result.models[0].summary["examples"] == after["examples"]

@@ -88,7 +88,8 @@ class Inputs:
     reads ((name, regions) pairs), files or folders, the selection; for a task run on one range
     at a time (``analyse``), that range's mono ``samples`` at ``rate``; for one that makes audio
     (``render``), the ``rate`` to make it at and ``take(rate)``, the selection's audio, when it
-    reads it."""
+    reads it.  ``more_labels``: label tracks of other open documents, each with its own audio:
+    [(name, audio, [(track name, regions)])]."""
     audio: object = None
     ranges: list = field(default_factory=list)
     labels: list = field(default_factory=list)
@@ -97,6 +98,7 @@ class Inputs:
     samples: np.ndarray | None = None
     rate: int = 0
     take: object = None
+    more_labels: list = field(default_factory=list)
 
 
 @dataclass

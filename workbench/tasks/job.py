@@ -46,6 +46,7 @@ class Job:
     ranges: list = field(default_factory=list)    # [(start, end)] in seconds
     selection: tuple | None = None       # the stretch a render task reads (a voice, a melody)
     labels: list = field(default_factory=list)    # label tracks a task reads: [(name, regions)]
+    more_labels: list = field(default_factory=list)   # other documents' tracks: [(name, audio, labels)]
     files: list = field(default_factory=list)     # files or folders a task reads
     rate: int = 0                        # the rate a render task makes audio at (0: the document's)
     # where its outputs go
@@ -88,7 +89,7 @@ class Job:
         """The same task, settings and inputs as a new job (on the CPU after running out of
         memory on the GPU, say)."""
         keep = ("spec", "params", "model", "device", "channel", "audio", "ranges", "selection",
-                "labels", "files", "rate", "output", "doc", "where", "run")
+                "labels", "more_labels", "files", "rate", "output", "doc", "where", "run")
         return Job(**{**{k: getattr(self, k) for k in keep}, **changes})
 
     # -- running ---------------------------------------------------------------------------------
@@ -134,7 +135,7 @@ class Job:
         values = self.spec.parse_params(self.params)
         model = yield from model_for(self.spec, self.model or None, cancelled)
         inputs = Inputs(self.audio, list(self.ranges), list(self.labels), list(self.files), self.selection,
-                        rate=self._rate())
+                        rate=self._rate(), more_labels=list(self.more_labels))
         context = Context(model, self.device, cancelled, self.output)
         said: list[str] = []
         gen = compute.stepped(self.spec.runner()(inputs, values, context), cancelled)

@@ -129,6 +129,9 @@ def train(inputs, params, context):
     data = Dataset()
     if inputs.labels and inputs.audio is not None:
         data.add(getattr(inputs.audio, "name", "") or "this project", inputs.audio, inputs.labels)
+    for name, audio, labels in inputs.more_labels:        # other open documents' answers
+        if labels and audio is not None:
+            data.add(name, audio, labels)
     more = [p.strip() for p in str(params.get("more", "")).split(";") if p.strip()]
     heard = getattr(inputs.audio, "path", None)          # the audio the label tracks label: read above
     files = [f for f in inputs.files if not (heard and Path(f).resolve() == Path(heard).resolve())] + more

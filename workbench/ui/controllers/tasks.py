@@ -2,6 +2,8 @@
 on the timeline, the Generated list and its flows, the Models dialog: the task controller."""
 from __future__ import annotations
 
+import weakref
+
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
@@ -15,9 +17,9 @@ from workbench.ui.jobs import Job
 class TaskController(Controller):
     def __init__(self, ctx) -> None:
         super().__init__(ctx)
-        import weakref
-
         self.trainings = weakref.WeakKeyDictionary()     # document -> its last training job
+        # model folder -> {another document: its answers tracks' ids}: Retrain reads them too
+        self.answered_elsewhere: dict[str, weakref.WeakKeyDictionary] = {}
 
     def generate(self, spec, params: dict, where: str = "cursor", model: str = ""):
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
@@ -247,23 +249,55 @@ class TaskController(Controller):
         view.finished.connect(lambda *_: self.window.messages.remove(view) if view in self.window.messages else None)
         view.show()
 
+    def _training_for(self, doc):
+        """The training Retrain repeats from ``doc``: its own last one, else the newest training
+        of another open document (a model trained there, reviewed here)."""
+        if doc in self.trainings:
+            return self.trainings[doc]
+        open_docs = [t.document for t in self.window.all_tabs()]
+        others = [job for d, job in self.trainings.items() if d in open_docs]
+        return max(others, key=lambda job: job.started, default=None)
+
     def can_retrain(self, doc) -> bool:
-        return doc in self.trainings
+        return doc is not None and self._training_for(doc) is not None
 
     def retrain(self, doc, answers_id=None) -> None:
-        """The last training of ``doc`` again, with the same settings and model folder, reading the
-        tracks it read and the answers track (never a track of guesses)."""
-        last = self.trainings.get(doc) if doc is not None else None
+        """The last training again, with the same settings and model folder, reading the tracks it
+        read and the answers track (never a track of guesses).  Answers given in another open
+        document (the model run over a second recording there) are read with that document's
+        audio, on this retrain and the ones after it."""
+        last = self._training_for(doc)
         if last is None:
             self.window.show_status("Train a classifier on this project first")
             return
+        home = last.doc
+        if doc is not home and answers_id is not None:
+            folder = last.result.models[0].folder
+            self.answered_elsewhere.setdefault(folder, weakref.WeakKeyDictionary()).setdefault(doc, set()).add(answers_id)
         names = {name for name, _ in last.labels}
-        tracks = [t for t in doc.label_tracks if (t.name in names or t.id == answers_id) and not review.is_guesses(t)]
-        if not tracks:
+        tracks = [t for t in home.label_tracks
+                  if (t.name in names or (doc is home and t.id == answers_id)) and not review.is_guesses(t)]
+        more = self._answers_elsewhere(last)
+        if not tracks and not more:
             self.window.show_status("The tracks it learnt from are gone: choose tracks and Train again")
             return
-        self.window.job_queue.submit(last.again(labels=[(t.name, list(t)) for t in tracks], audio=None))
-        self.window.show_status(f"{last.spec.title}: again, with {sum(map(len, tracks))} labels")
+        self.window.job_queue.submit(last.again(labels=[(t.name, list(t)) for t in tracks], audio=None,
+                                                more_labels=more))
+        count = sum(map(len, tracks)) + sum(len(r) for _, _, labels in more for _, r in labels)
+        self.window.show_status(f"{last.spec.title}: again, with {count} labels"
+                                + (f" from {1 + len(more)} projects" if more else ""))
+
+    def _answers_elsewhere(self, last) -> list:
+        """[(name, audio, [(track name, regions)])] of the answers tracks in other open documents."""
+        open_docs = [t.document for t in self.window.all_tabs()]
+        out = []
+        for doc, ids in self.answered_elsewhere.get(last.result.models[0].folder, {}).items():
+            if doc is last.doc or doc not in open_docs:
+                continue
+            tracks = [t for t in doc.label_tracks if t.id in ids and not review.is_guesses(t) and len(t)]
+            if tracks:
+                out.append((doc.title, doc.mix(), [(t.name, list(t)) for t in tracks]))
+        return out
 
     def share_model(self, spec, folder: str, repo: str, token: str, private: bool):
         """Upload a model folder that ``spec`` made to the Hub (the user asked, with their token):
