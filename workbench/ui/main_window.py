@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.review_dock.play_requested.connect(self.ctx.view.play_range)
         self.review_dock.retrain_requested.connect(self.ctx.tasks.retrain)
         self.review_dock.can_retrain = self.ctx.tasks.can_retrain
+        self.review_dock.learns_from = self.ctx.tasks.learns_from
         self.job_queue = JobQueue(self)
         self.job_queue.finished.connect(self.ctx.tasks._job_finished)
         self.job_queue.partial.connect(self.ctx.tasks._job_partial)

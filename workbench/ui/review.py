@@ -103,6 +103,7 @@ class ReviewDock(QDockWidget):
         self.setWidget(box)
         self.doc = None
         self.can_retrain = lambda doc: False
+        self.learns_from = lambda doc: set()       # the names of the tracks its training read
         self._enable()
 
     # -- the document ----------------------------------------------------------------------------
@@ -134,8 +135,12 @@ class ReviewDock(QDockWidget):
         newest = self.guesses.count() - 1            # the newest guesses, unless one was chosen
         self.guesses.setCurrentIndex(max(0, self.guesses.findData(keep_g)) if keep_g is not None
                                      and self.guesses.findData(keep_g) >= 0 else newest)
-        if keep_a not in (None, NEW) and self.answers.findData(keep_a) >= 0:   # else: the first track
+        if keep_a not in (None, NEW) and self.answers.findData(keep_a) >= 0:
             self.answers.setCurrentIndex(self.answers.findData(keep_a))
+        else:    # a track the classifier learnt from; else a new one (not the "?" it classified)
+            learnt = self.learns_from(self.doc) if self.doc is not None else set()
+            mine = [t.id for t in tracks if t.name in learnt and not review.is_guesses(t)]
+            self.answers.setCurrentIndex(self.answers.findData(mine[0] if mine else NEW))
         for combo in (self.guesses, self.answers):
             combo.blockSignals(False)
         self.refresh()

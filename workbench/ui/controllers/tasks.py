@@ -258,6 +258,11 @@ class TaskController(Controller):
         others = [job for d, job in self.trainings.items() if d in open_docs]
         return max(others, key=lambda job: job.started, default=None)
 
+    def learns_from(self, doc) -> set:
+        """The names of the label tracks the training Retrain repeats read."""
+        last = self._training_for(doc)
+        return {name for name, _ in last.labels} if last is not None else set()
+
     def can_retrain(self, doc) -> bool:
         return doc is not None and self._training_for(doc) is not None
 
