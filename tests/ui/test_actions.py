@@ -114,3 +114,20 @@ def test_actions_do_what_their_menu_says(window, tab, qtbot):
     assert len(doc.tracks) == 2
     window.trigger("edit.undo")
     assert len(doc.tracks) == 1
+
+
+def test_the_tasks_menu_lists_every_task_and_opens_its_panel_with_it_chosen(window, tab):
+    """Tasks (before Help): each task of both panels, from the registry; choosing one shows its
+    panel in front with that task chosen (Train a classifier among them)."""
+    from workbench.tasks import registry
+
+    titles = [a.text() for a in window.menuBar().actions()]
+    assert titles.index("&Tasks") == titles.index("&Help") - 1
+    for panel_name, panel in (("understand", window.understand_panel), ("generate", window.generate_panel)):
+        for spec in registry.all_tasks(panel_name):
+            window.trigger(f"tasks.{spec.id}")
+            assert panel.isVisible() and panel.current_spec().id == spec.id, spec.id
+    window.trigger("tasks.train")
+    assert window.understand_panel.current_spec().title == "Train a classifier"
+    entries = [a.text() for a in window.tasks_menu.actions() if not a.isSeparator()]
+    assert "Train a classifier…" in entries and len(entries) == len(registry.all_tasks())   # (the headers: sections)

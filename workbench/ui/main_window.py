@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QActionGroup, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QProgressBar, QPushButton,
-                               QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QHBoxLayout, QLabel, QMainWindow, QMenu, QMessageBox, QProgressBar,
+                               QPushButton, QStackedWidget, QTabWidget, QVBoxLayout, QWidget)
 
 from workbench.core.settings import Settings
 from workbench.tasks.models import set_audience
@@ -188,6 +188,7 @@ class MainWindow(QMainWindow):
         self.recorder.problem.connect(self.show_status)
         self.actions_by_id: dict[str, QAction] = {}
         self._build_menus()
+        self._build_tasks_menu()
         self.actions_by_id["edit.sync_lock"].setChecked(True)
         self.actions_by_id["select.all_tracks"].setChecked(True)
         self.actions_by_id["clip.ripple"].setChecked(True)
@@ -238,6 +239,26 @@ class MainWindow(QMainWindow):
             self.addAction(action)  # shortcuts work even when the menu bar is hidden
             self.actions_by_id[item.id] = action
         self.update_enabled()
+
+    def _build_tasks_menu(self) -> None:
+        """Tasks: every task of the two panels (Audacity's Analyze and Generate menus), from the
+        registry; each opens its panel with that task chosen, ready to Run."""
+        from workbench.tasks import registry
+
+        menu = QMenu("&Tasks", self)
+        help_menu = next((a for a in self.menuBar().actions() if a.text() == "&Help"), None)
+        if help_menu is not None:
+            self.menuBar().insertMenu(help_menu, menu)
+        else:
+            self.menuBar().addMenu(menu)
+        self.tasks_menu = menu
+        for panel, title in (("understand", "Understand"), ("generate", "Generate")):
+            menu.addSection(title)
+            for spec in registry.all_tasks(panel):
+                action = menu.addAction(f"{spec.title}…")
+                action.setStatusTip(spec.description.split(". ")[0])
+                action.triggered.connect(lambda _=False, p=panel, t=spec.id: self.ctx.tasks.choose_task(p, t))
+                self.actions_by_id[f"tasks.{spec.id}"] = action
 
     def _runner(self, spec):
         """The slot of an action: its callback with the context (and the checked state when it is

@@ -321,6 +321,13 @@ class TaskController(Controller):
         if job.state == "done":
             self.window.show_status(f"Shared as {repo}: {job.result}")
 
+    def choose_task(self, panel_name: str, task_id: str) -> None:
+        """The Tasks menu: the panel in front with ``task_id`` chosen, its form ready."""
+        panel = self.window.understand_panel if panel_name == "understand" else self.window.generate_panel
+        self.ctx.view.show_dock(panel_name, True)
+        panel.set_values(task_id, {})
+        panel.setFocus()
+
     def use_model(self, task_id: str, folder: str) -> None:
         """Choose ``task_id`` in the Understand panel with ``folder`` as its model."""
         panel = self.window.understand_panel
