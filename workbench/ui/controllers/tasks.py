@@ -278,7 +278,8 @@ class TaskController(Controller):
         home = last.doc
         if doc is not home and answers_id is not None:
             folder = last.result.models[0].folder
-            self.answered_elsewhere.setdefault(folder, weakref.WeakKeyDictionary()).setdefault(doc, set()).add(answers_id)
+            elsewhere = self.answered_elsewhere.setdefault(folder, weakref.WeakKeyDictionary())
+            elsewhere.setdefault(doc, set()).add(answers_id)
         names = {name for name, _ in last.labels}
         tracks = [t for t in home.label_tracks
                   if (t.name in names or (doc is home and t.id == answers_id)) and not review.is_guesses(t)]
