@@ -29,7 +29,7 @@ def train_command(argv: list[str]) -> int:
     p.add_argument("--classes", default="", help="comma-separated labels to learn (default: all)")
     p.add_argument("--merge", default="", metavar="OLD=NEW,...", help="labels to merge into another")
     p.add_argument("--background", action="store_true", help="also learn a background class from "
-                   "unlabelled stretches")
+                   "the unlabelled stretches between each recording's first and last label")
     p.add_argument("--held-out", type=float, default=0.25, help="share kept aside to measure it")
     p.add_argument("--mode", choices=("head", "finetune"), default="head", help="head: the backbone stays "
                    "frozen and a head learns in seconds (default); finetune: the whole transformers model "

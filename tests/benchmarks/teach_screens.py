@@ -6,7 +6,9 @@
 A 40 s recording of tone calls and noise bursts: the first half labelled (a "Calls" track), the
 Train form with the label counts, the result view with its confusion matrix, the Sound events
 form with the trained folder over the unlabelled second half, the Review panel with its guesses
-least confident first, three answers given from the keyboard, and the result after Retrain.
+least confident first, three answers given from the keyboard, and the result after Retrain;
+then the Tasks menu, and the model over a second recording in another tab, reviewed there, and
+Retrain reading both projects.
 """
 from __future__ import annotations
 
@@ -85,6 +87,42 @@ def main() -> int:
     view = next((m for m in w.messages if isinstance(m, ClassifierResult)), None)
     if view is not None:
         shot("50-teach-7-after-retrain", view)
+    # the Tasks menu, open (a popup is a window of its own: the screen is grabbed)
+    for box in list(w.messages):
+        box.close()
+    bar = w.menuBar()
+    at = bar.actionGeometry(w.tasks_menu.menuAction()).bottomLeft()
+    w.tasks_menu.popup(bar.mapToGlobal(at))
+    pump(app, 0.4)
+    app.primaryScreen().grabWindow(0).save(str(out / "50-teach-8-tasks-menu.png"))
+    shots.append("50-teach-8-tasks-menu.png")
+    w.tasks_menu.hide()
+    # a second recording in another tab: Classify each "?" region with the model, review there,
+    # Retrain with both projects
+    y, truth = calls(8)
+    second = wav.with_name("second.wav")
+    sf.write(second, y, RATE)
+    w.ctx.files.open_files([str(second)])
+    pump(app, until=lambda: w.current_tab() is not tab and w.current_tab().document.tracks, timeout=60)
+    other = w.current_tab().document
+    unknown = other.add_label_track("Unknown", [r.with_(text="?") for r in truth])
+    choose(panel, "classify")
+    panel.model.setEditText(job.result.models[0].folder)
+    panel.input.setCurrentIndex(panel.input.findData(f"regions:{unknown.id}"))
+    run()
+    dock.list.setFocus()
+    for _ in range(3):
+        QTest.keyClick(dock.list, Qt.Key.Key_Return)
+    shot("50-teach-9-review-in-a-second-project")
+    for box in list(w.messages):
+        box.close()
+    dock.retrain.click()
+    both = w.job_queue.jobs[-1]
+    pump(app, until=lambda: both.state not in ("queued", "running"), timeout=300)
+    print("retrain with both projects", both.state, both.error, both.notes[:1])
+    view = next((m for m in w.messages if isinstance(m, ClassifierResult)), None)
+    if view is not None:
+        shot("50-teach-10-after-retrain-with-both", view)
     print("\n".join(shots))
     print(job.notes[:1])
     w.close()

@@ -107,6 +107,9 @@ def test_a_folder_of_recordings_splits_by_recording_and_the_command_line_says_js
                  str(folder / "rec0.TextGrid"), "-o", str(out)]) == 2
     assert "2 audio inputs" in capsys.readouterr().err
     # offline, a Hub backbone not in the cache: the message names train's own option
+    from huggingface_hub import constants      # imported before the variable is set: it reads it once
+
+    monkeypatch.setattr(constants, "HF_HUB_OFFLINE", True)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     assert main(["train", str(folder), "-o", str(out), "--backbone", "someone/not-cached-here"]) != 0
     err = capsys.readouterr().err
@@ -213,6 +216,30 @@ def test_a_cancel_or_a_full_disk_leaves_the_model_that_was_there(folder, tmp_pat
         hd.save(out, done.head, done.backbone, done.summary, done.metrics)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == kept
     assert not list(tmp_path.glob("kept.*"))
+
+
+def test_background_comes_only_from_between_hand_labels(tmp_path):
+    """The background class is cut from the stretch a person labelled by hand (first to last
+    hand label): not from the half of the recording nobody labelled yet (it holds calls too), and
+    a review answer (a person answered one guess) does not widen that stretch; a recording with
+    answers only gives no background."""
+    from workbench.tasks.teach.review import ANSWER
+
+    x, regions = calls(9, seconds=40.0)
+    sf.write(tmp_path / "half.wav", x, RATE)
+    audio = open_audio(tmp_path / "half.wav").load_all()
+    hand = [r for r in regions if r.end < 20.0]
+    answers = [r.with_(origin=ANSWER) for r in regions if r.start > 30.0][:2]
+    data = ex.Dataset()
+    data.add("half.wav", audio, [("Calls", hand + answers)])
+    data.add("answers-only.wav", audio, [("Reviewed", [r.with_(origin=ANSWER) for r in regions[:4]])])
+    chosen = ex.choose(data, background=True)
+    background = [e for e in chosen.examples if e.label == ex.BACKGROUND]
+    assert background and all(e.recording == 0 for e in background)
+    first, last = min(r.start for r in hand), max(r.end for r in hand)
+    assert all(first <= e.start and e.end <= last + 1e-9 for e in background), [(e.start, e.end) for e in background]
+    for e in background:                                   # and never over a label
+        assert not any(r.start < e.end and e.start < r.end for r in hand)
 
 
 def test_the_split_keeps_every_class_to_learn_from(folder):

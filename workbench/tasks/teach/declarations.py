@@ -30,7 +30,8 @@ TASKS = [TaskSpec(
               "(empty: every label)"),
         Param("merge", "str", "", "Merge", help="OLD=NEW pairs, comma-separated: chirp=bird"),
         Param("background", "bool", False, "Background class",
-              help="Also learn “background” from the stretches nobody labelled"),
+              help="Also learn “background” from the unlabelled stretches between your labels "
+                   "(not from a part of a recording you have not labelled yet)"),
         Param("held_out", "float", 0.25, "Held out", 0.1, 0.5,
               help="The share of examples kept aside to measure it"),
     ),

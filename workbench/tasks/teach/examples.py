@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.tasks.events import TaskError
+from workbench.tasks.teach.review import is_answer
 
 BACKGROUND = "background"
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff", ".opus", ".w64", ".caf")
@@ -20,6 +21,7 @@ AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff", ".opus", "
 class Recording:
     name: str
     audio: object                 # anything with read(a, b), sample_rate, frames
+    looked: tuple | None = None   # (start, end) its hand labels span: what a person looked through
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Dataset:
         k = len(self.recordings)
         self.recordings.append(Recording(name, audio))
         outside = empty = 0
-        spans = []
+        spans, by_hand = [], []
         for _track, regions in tracks:
             for r in regions:
                 text = r.text.strip()
@@ -59,6 +61,10 @@ class Dataset:
                     continue
                 self.examples.append(Example(k, a, b, text))
                 spans.append((a, b, text))
+                if not is_answer(r):
+                    by_hand.append((a, b))
+        if by_hand:
+            self.recordings[k].looked = (min(a for a, _ in by_hand), max(b for _, b in by_hand))
         if outside:
             self.warnings.append(f"{name}: {outside} label(s) lie outside its {duration:.1f} s of audio "
                                  f"and were left out")
@@ -201,7 +207,10 @@ def choose(data: Dataset, classes=(), merge: dict | None = None, background: boo
 
 
 def _background(data: Dataset, picked: list[Example], seed: int) -> list[Example]:
-    """Unlabelled stretches, as long as a typical example, as many as the largest class."""
+    """Unlabelled stretches between a recording's hand labels (the stretch a person looked
+    through), as long as a typical example, as many as the largest class.  Not the rest of the
+    recording (the half nobody labelled yet holds calls too) and not around review answers (a
+    person answered those guesses, not the audio between them)."""
     if not picked:
         return []
     lengths = sorted(e.end - e.start for e in picked)
@@ -209,10 +218,12 @@ def _background(data: Dataset, picked: list[Example], seed: int) -> list[Example
     want = max(Counter(e.label for e in picked).values())
     gaps = []
     for k, rec in enumerate(data.recordings):
+        if rec.looked is None:
+            continue
         taken = sorted((e.start, e.end) for e in data.examples if e.recording == k)
-        t, duration = 0.0, rec.audio.frames / rec.audio.sample_rate
-        for a, b in taken + [(duration, duration)]:
-            s = t
+        t, end = rec.looked
+        for a, b in taken + [(end, end)]:
+            s, a = t, min(a, end)
             while a - s >= size:
                 gaps.append(Example(k, s, s + size, BACKGROUND))
                 s += size

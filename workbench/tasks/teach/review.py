@@ -10,6 +10,15 @@ from __future__ import annotations
 from workbench.core.regions import Region
 
 
+# What an answer's origin says: a label a person gave to one guess, not the stretch they looked
+# through by hand (training draws its background class only from between hand labels)
+ANSWER = (("by", "review"),)
+
+
+def is_answer(region) -> bool:
+    return bool(region.origin) and dict(region.origin).get("by") == "review"
+
+
 def queue(track) -> list[Region]:
     """The guesses of ``track`` still to answer, least confident first (then by time)."""
     return sorted((r for r in track if r.confidence is not None), key=lambda r: (r.confidence, r.start))
@@ -29,7 +38,7 @@ def accept(doc, guesses_id: int, region_id: int, answers_id: int | None, text: s
         raise KeyError(f"no guess {region_id}")
     said = (text if text is not None else guess.text).strip() or guess.text
     title = f"Accept “{said}”" if said == guess.text else f"Relabel “{guess.text}” as “{said}”"
-    answer = Region(guess.start, guess.end, said)
+    answer = Region(guess.start, guess.end, said, origin=ANSWER)
     with doc.history.group(title):
         if answers_id is None:
             answers_id = doc.add_label_track(doc.free_name(new_track), []).id
