@@ -262,6 +262,7 @@ def test_retrain_reads_answers_given_in_another_open_project(window, open_loaded
         qtbot.keyClick(dock.list, Qt.Key.Key_Return)
     reviewed = away.label_track(dock.answers.currentData())
     assert len(reviewed) == 3
+    assert "3 labels to learn from here" in dock.summary.text()     # the answers: not the “?” regions
     with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
         dock.retrain.click()
     again = window.job_queue.jobs[-1]

@@ -64,6 +64,7 @@ class ReviewDock(QDockWidget):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
         self.guesses.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.answers.currentIndexChanged.connect(lambda _i: self.refresh())     # the count it says
         self.list = GuessList()
         self.list.setToolTip("Space: listen · Enter: right · type: it is something else · Delete: wrong")
         self.list.audition.connect(self.audition)
@@ -156,9 +157,14 @@ class ReviewDock(QDockWidget):
             self.list.addItem(item)
         if queue:
             self.list.setCurrentRow(min(row, len(queue) - 1))
-        answered = sum(len(t) for t in self.doc.label_tracks if not review.is_guesses(t)) if self.doc else 0
+        # what Retrain would read here: the tracks it learns from and the answers track (not a
+        # track of "?" regions that Classify ran over)
+        learnt = self.learns_from(self.doc) if self.doc is not None else set()
+        aid = self.answers.currentData()
+        answered = sum(len(t) for t in self.doc.label_tracks if not review.is_guesses(t)
+                       and (t.name in learnt or t.id == aid)) if self.doc else 0
         self.summary.setText(f"{len(queue)} guesses to review, least confident first; {answered} labels to "
-                             f"learn from" if track is not None else
+                             f"learn from here" if track is not None else
                              "No guesses yet: train a classifier, then run Classify or Sound events with it")
         self._enable()
 
