@@ -78,15 +78,18 @@ def main() -> int:
     shot("50-teach-5-relabelling")
     QTest.keyClick(dock.text, Qt.Key.Key_Return)
     shot("50-teach-6-answered")
-    for box in list(w.messages):
-        box.close()
-    dock.retrain.click()
-    again = w.job_queue.jobs[-1]
-    pump(app, until=lambda: again.state not in ("queued", "running"), timeout=300)
-    print("retrain", again.state, again.error, again.notes[:1])
-    view = next((m for m in w.messages if isinstance(m, ClassifierResult)), None)
-    if view is not None:
-        shot("50-teach-7-after-retrain", view)
+    def retrain(name: str) -> None:
+        for box in list(w.messages):
+            box.close()
+        dock.retrain.click()
+        again = w.job_queue.jobs[-1]
+        pump(app, until=lambda: again.state not in ("queued", "running"), timeout=300)
+        print(name, again.state, again.error, again.notes[:1])
+        view = next((m for m in w.messages if isinstance(m, ClassifierResult)), None)
+        if view is not None:
+            shot(name, view)
+
+    retrain("50-teach-7-after-retrain")
     # the Tasks menu, open (a popup is a window of its own: the screen is grabbed)
     for box in list(w.messages):
         box.close()
@@ -114,15 +117,7 @@ def main() -> int:
     for _ in range(3):
         QTest.keyClick(dock.list, Qt.Key.Key_Return)
     shot("50-teach-9-review-in-a-second-project")
-    for box in list(w.messages):
-        box.close()
-    dock.retrain.click()
-    both = w.job_queue.jobs[-1]
-    pump(app, until=lambda: both.state not in ("queued", "running"), timeout=300)
-    print("retrain with both projects", both.state, both.error, both.notes[:1])
-    view = next((m for m in w.messages if isinstance(m, ClassifierResult)), None)
-    if view is not None:
-        shot("50-teach-10-after-retrain-with-both", view)
+    retrain("50-teach-10-after-retrain-with-both")
     print("\n".join(shots))
     print(job.notes[:1])
     w.close()
