@@ -109,6 +109,30 @@ def test_ctrl_c_stops_the_workers_and_reports_the_rest_as_stopped(folder, tmp_pa
     assert 1 <= len(done) < 10
 
 
+def test_ctrl_c_while_an_output_is_written_still_reports_it_done(tmp_path, monkeypatch):
+    """The interrupt lands just after one file's labels reach the disk: that file is reported
+    done (not stopped beside an output that exists), and the batch stops before the next."""
+    import signal
+
+    from workbench.formats import labels
+
+    real = labels.write_labels
+
+    def write_then_interrupt(*args, **kwargs):
+        real(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(labels, "write_labels", write_then_interrupt)
+    monkeypatch.setattr(batch, "attempt", lambda job, settings, progress: (
+        job, batch.Outcome([("speech", [])], 2.0, 0.1, []), ""))
+    jobs = [batch.Item(str(tmp_path / f"{n}.wav"), str(tmp_path / f"{n}.srt"), 2.0) for n in "ab"]
+    records = []
+    with pytest.raises(KeyboardInterrupt):
+        batch.run_inline(jobs, batch.Settings("vad", ()), batch.Meter(jobs), records.append)
+    assert [(Path(r.file).name, r.status) for r in records] == [("a.wav", "done")]
+    assert sorted(p.name for p in tmp_path.glob("*.srt")) == ["a.srt"]
+
+
 def test_the_meter_counts_audio_hours_and_time_left():
     jobs = [batch.Item("a", duration=1800.0), batch.Item("b", duration=1800.0), batch.Item("c", duration=3600.0)]
     meter = batch.Meter(jobs, skipped=1)

@@ -12,6 +12,7 @@ import io
 import json
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -226,6 +227,36 @@ def finish(job: Item, outcome: Outcome | None, error: str) -> Record:
     return record
 
 
+@contextmanager
+def _held_interrupt():
+    """Hold Ctrl+C while one file's output is written and reported: an interrupt in between
+    would leave an output on disk that the report calls stopped.  The interrupt is raised as
+    soon as the block ends.  (Off the main thread there is no SIGINT to hold.)"""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    before = signal.signal(signal.SIGINT, lambda *_: caught.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, before)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _settle(i: int, job: Item, outcome: Outcome | None, error: str, meter: "Meter", on_record) -> Record:
+    """Write one file's output, move the meter and report it, as one step Ctrl+C cannot split."""
+    with _held_interrupt():
+        record = finish(job, outcome, error)
+        meter.finished(i, job.duration or record.audio_seconds)
+        on_record(record)
+    return record
+
+
 # -- worker processes ---------------------------------------------------------------------------
 _queue = None        # in a worker process: where its progress goes
 
@@ -323,9 +354,7 @@ def run_inline(jobs: list[Item], settings: Settings, meter: Meter, on_record: Re
                 return
             meter.step(i, event.fraction, job.duration)
             on_progress()
-        record = finish(*attempt(job, settings, progress))
-        meter.finished(i, job.duration or record.audio_seconds)
-        on_record(record)
+        _settle(i, *attempt(job, settings, progress), meter, on_record)
         on_progress()
 
 
@@ -376,17 +405,14 @@ def run_pool(jobs: list[Item], settings: Settings, workers: int, meter: Meter, o
                     meter.step(i, fraction, jobs[i].duration)
                 for future in done:
                     i = running[future]
-                    record = finish(*future.result())      # raises when the worker died
+                    result = future.result()               # raises when the worker died
                     del running[future]
-                    meter.finished(i, jobs[i].duration or record.audio_seconds)
-                    on_record(record)
+                    _settle(i, *result, meter, on_record)
                 on_progress()
         except BrokenProcessPool:
             for future, i in running.items():
                 if future.done() and not future.exception():
-                    record = finish(*future.result())
-                    meter.finished(i, jobs[i].duration or record.audio_seconds)
-                    on_record(record)
+                    _settle(i, *future.result(), meter, on_record)
                     continue
                 crashes[i] = crashes.get(i, 0) + 1
                 if crashes[i] >= 2:
@@ -438,9 +464,7 @@ def run_ray(jobs: list[Item], settings: Settings, address: str, workers: int | N
                     outcome, error = ray.get(ref)
                 except ray.exceptions.RayError as exc:
                     outcome, error = None, f"the cluster lost this file: {exc}"
-                record = finish(jobs[i], outcome, error)
-                meter.finished(i, jobs[i].duration or record.audio_seconds)
-                on_record(record)
+                _settle(i, jobs[i], outcome, error, meter, on_record)
             on_progress()
     finally:
         if started_here:
