@@ -264,6 +264,8 @@ def test_also_from_reads_other_projects_and_folders(folder, tmp_path):
     doc = Document()
     doc.add_track(open_audio(tmp_path / "p.wav").load_all())
     doc.add_label_track("Calls", regions)
+    # a model's guesses there (Classify with a trained folder) are not labels to learn from
+    doc.add_label_track("?", [Region(r.start, r.end, "tone", confidence=0.5) for r in regions])
     save_project(doc, tmp_path / "other.awproj")
     y, mine = calls(12)
     sf.write(tmp_path / "open.wav", y, RATE)
@@ -274,6 +276,7 @@ def test_also_from_reads_other_projects_and_folders(folder, tmp_path):
     summary = result.models[0].summary
     assert summary["recordings"] == 5
     assert summary["examples"] == len(regions) + len(mine) + len(ex.from_paths([folder]).examples)
+    assert any("guesses" in w for w in summary["warnings"])
 
 
 def tiny_wav2vec2(base):

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from workbench.tasks.events import TaskError
-from workbench.tasks.teach.review import is_answer
+from workbench.tasks.teach.review import is_answer, is_guesses
 
 BACKGROUND = "background"
 AUDIO_EXTENSIONS = (".wav", ".flac", ".ogg", ".mp3", ".aif", ".aiff", ".opus", ".w64", ".caf")
@@ -152,7 +152,8 @@ def _beside(audio: Path, label: Path) -> bool:
     return label.parent == audio.parent and (label.name.lower().startswith(audio.stem.lower() + "."))
 
 
-def _add_project(data: Dataset, path: Path) -> None:
+def _add_project(data: Dataset, path: Path, only=None) -> None:
+    """A saved project's hand-labelled tracks (``only``: those names)."""
     from workbench.core.project import ProjectError, load_bundle, load_project
 
     try:
@@ -166,7 +167,12 @@ def _add_project(data: Dataset, path: Path) -> None:
     if missing:
         data.warnings.append(f"{path.name}: {len(missing)} audio file(s) are missing; their "
                              f"stretches are silent")
-    data.add(path.name, doc.mix(), [(t.name, t.regions) for t in doc.label_tracks])
+    tracks = [t for t in doc.label_tracks if only is None or t.name in only]
+    guesses = [t.name for t in tracks if is_guesses(t)]
+    if guesses:                     # a model's output (with its confidences) is not a person's label
+        data.warnings.append(f"{path.name}: left out {len(guesses)} track(s) of a model's guesses "
+                             f"(“{guesses[0]}”): accept them in Review to learn from them")
+    data.add(path.name, doc.mix(), [(t.name, t.regions) for t in tracks if not is_guesses(t)])
 
 
 def choose(data: Dataset, classes=(), merge: dict | None = None, background: bool = False,
