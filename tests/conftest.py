@@ -23,6 +23,13 @@ os.environ["WORKBENCH_CONFIG_DIR"] = str(_TMP / "config")
 os.environ["WORKBENCH_CACHE_DIR"] = str(_TMP / "cache")
 os.environ["WORKBENCH_DATA_DIR"] = str(_TMP / "data")
 
+@pytest.fixture(autouse=True)
+def _no_remembered_trainings():
+    """Each test starts with no classifier recipes (Retrain's memory in the data folder)."""
+    (_TMP / "data" / "trainings.json").unlink(missing_ok=True)
+    yield
+
+
 # One sink per test session: two suites on one machine (a developer's and CI's) must not hear
 # each other.  libpulse sends this process's streams to PULSE_SINK.
 NULL_SINK = f"workbench_null_{os.getpid()}"

@@ -466,3 +466,36 @@ def test_a_backbone_that_cannot_embed_is_a_message(folder, tmp_path):
     with pytest.raises(TaskError, match="not an audio model"):
         drain(job.events())
     assert not (tmp_path / "m").exists()
+
+
+def test_retrain_recipes_are_remembered_one_per_folder_newest_first(tmp_path):
+    from workbench.tasks.teach import recipes
+
+    for k in range(recipes.KEEP + 5):
+        recipes.remember(recipes.Recipe(str(tmp_path / f"m{k}"), {"name": f"m{k}", "skip": None},
+                                        home=str(tmp_path / f"p{k}.awproj"), tracks=["Calls"]))
+    recipes.remember(recipes.Recipe(str(tmp_path / "m3"), {"name": "again"}, home=str(tmp_path / "p3.awproj"),
+                                    answered={str(tmp_path / "away.awproj"): ["Reviewed"]}))
+    kept = recipes.load()
+    assert len(kept) == recipes.KEEP and kept[0].params == {"name": "again"}
+    assert [r.folder for r in kept].count(str(tmp_path / "m3")) == 1
+    assert recipes.find(tmp_path / "away.awproj").folder == str(tmp_path / "m3")     # an answered project
+    assert recipes.find(tmp_path / "p7.awproj").folder == str(tmp_path / "m7")       # a home
+    assert recipes.find(tmp_path / "nowhere.awproj", [str(tmp_path / "m9")]).folder == str(tmp_path / "m9")
+    assert recipes.find(tmp_path / "p0.awproj") is None                              # the oldest, let go
+    assert recipes.find(None) is None
+
+
+def test_a_project_file_gives_only_the_tracks_named(tmp_path):
+    from workbench.core.project import save_project
+
+    x, regions = calls(11)
+    sf.write(tmp_path / "p.wav", x, RATE)
+    doc = Document()
+    doc.add_track(open_audio(tmp_path / "p.wav").load_all())
+    doc.add_label_track("Calls", regions)
+    doc.add_label_track("Notes", [Region(0.0, 1.0, "wind")])
+    save_project(doc, tmp_path / "p.awproj")
+    every = ex.from_paths([tmp_path / "p.awproj"])
+    named = ex.from_paths([tmp_path / "p.awproj"], only={str(tmp_path / "p.awproj"): ["Calls"]})
+    assert len(every.examples) == len(regions) + 1 and len(named.examples) == len(regions)

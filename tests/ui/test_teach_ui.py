@@ -277,3 +277,64 @@ def test_retrain_reads_answers_given_in_another_open_project(window, open_loaded
         window.ctx.tasks.retrain(home)
     third = window.job_queue.jobs[-1]
     assert third.state == "done" and third.result.models[0].summary["examples"] == after["examples"]
+
+
+def test_retrain_after_the_projects_close_reads_the_saved_files(window, open_loaded, tmp_path, qtbot):
+    """Train in a saved project, answer guesses in another, save and close both (or quit):
+    Retrain from either, reopened alone, reads the other's labels from its project file."""
+    from panels import choose
+    from PySide6.QtCore import Qt
+
+    x, regions = calls(5)
+    sf.write(tmp_path / "home.wav", x, RATE)
+    y, truth = calls(6)
+    sf.write(tmp_path / "away.wav", y, RATE)
+    files = window.ctx.files
+    tab = open_loaded(str(tmp_path / "home.wav"))
+    tab.document.add_label_track("Calls", regions)
+    panel = window.understand_panel
+    choose(panel, "train")
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    first = window.job_queue.jobs[-1]
+    assert first.state == "done", first.error
+    folder = first.result.models[0].folder
+    assert files.save_as(tab, tmp_path / "home.awproj")       # saved after training: still its home
+    away_tab = open_loaded(str(tmp_path / "away.wav"))
+    unknown = away_tab.document.add_label_track("Unknown", [r.with_(text="?") for r in truth])
+    choose(panel, "classify")
+    panel.model.setEditText(folder)
+    panel.input.setCurrentIndex(panel.input.findData(f"regions:{unknown.id}"))
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        panel.run.click()
+    dock = window.review_dock
+    dock.list.setFocus()
+    for _ in range(3):
+        qtbot.keyClick(dock.list, Qt.Key.Key_Return)
+    assert files.save_as(away_tab, tmp_path / "away.awproj")   # answered, saved, never retrained
+    for box in list(window.messages):
+        box.close()
+    while window.tabs.count():
+        assert files.close_tab(0)
+
+    away = files.open_project(tmp_path / "away.awproj").document
+    assert dock.doc is away and dock.retrain.isEnabled()       # remembered, not only while open
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        dock.retrain.click()
+    again = window.job_queue.jobs[-1]
+    assert again.state == "done", again.error
+    before, after = first.result.models[0].summary, again.result.models[0].summary
+    assert again.result.models[0].folder == folder
+    assert after["examples"] == before["examples"] + 3 and after["recordings"] == 2
+    for box in list(window.messages):
+        box.close()
+    assert files.close_tab(0)
+
+    home = files.open_project(tmp_path / "home.awproj").document
+    assert dock.doc is home and dock.retrain.isEnabled()
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        window.ctx.tasks.retrain(home)
+    third = window.job_queue.jobs[-1]
+    assert third.state == "done", third.error
+    assert third.result.models[0].summary["examples"] == after["examples"]
+    assert third.result.models[0].summary["recordings"] == 2

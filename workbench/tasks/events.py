@@ -89,7 +89,9 @@ class Inputs:
     at a time (``analyse``), that range's mono ``samples`` at ``rate``; for one that makes audio
     (``render``), the ``rate`` to make it at and ``take(rate)``, the selection's audio, when it
     reads it.  ``more_labels``: label tracks of other open documents, each with its own audio:
-    [(name, audio, [(track name, regions)])]."""
+    [(name, audio, [(track name, regions)])].  ``file_tracks``: for project files among
+    ``files``, the names of the label tracks to read ({path: [names]}; a project not named
+    there gives all its hand-labelled tracks)."""
     audio: object = None
     ranges: list = field(default_factory=list)
     labels: list = field(default_factory=list)
@@ -99,6 +101,7 @@ class Inputs:
     rate: int = 0
     take: object = None
     more_labels: list = field(default_factory=list)
+    file_tracks: dict = field(default_factory=dict)
 
 
 @dataclass

@@ -48,6 +48,7 @@ class Job:
     labels: list = field(default_factory=list)    # label tracks a task reads: [(name, regions)]
     more_labels: list = field(default_factory=list)   # other documents' tracks: [(name, audio, labels)]
     files: list = field(default_factory=list)     # files or folders a task reads
+    file_tracks: dict = field(default_factory=dict)   # project files' tracks to read: {path: [names]}
     rate: int = 0                        # the rate a render task makes audio at (0: the document's)
     # where its outputs go
     output: str = ""                     # where a task writes what it makes as files (a model folder)
@@ -89,7 +90,7 @@ class Job:
         """The same task, settings and inputs as a new job (on the CPU after running out of
         memory on the GPU, say)."""
         keep = ("spec", "params", "model", "device", "channel", "audio", "ranges", "selection",
-                "labels", "more_labels", "files", "rate", "output", "doc", "where", "run")
+                "labels", "more_labels", "files", "file_tracks", "rate", "output", "doc", "where", "run")
         return Job(**{**{k: getattr(self, k) for k in keep}, **changes})
 
     # -- running ---------------------------------------------------------------------------------
@@ -135,7 +136,8 @@ class Job:
         values = self.spec.parse_params(self.params)
         model = yield from model_for(self.spec, self.model or None, cancelled)
         inputs = Inputs(self.audio, list(self.ranges), list(self.labels), list(self.files), self.selection,
-                        rate=self._rate(), more_labels=list(self.more_labels))
+                        rate=self._rate(), more_labels=list(self.more_labels),
+                        file_tracks=dict(self.file_tracks))
         context = Context(model, self.device, cancelled, self.output)
         said: list[str] = []
         gen = compute.stepped(self.spec.runner()(inputs, values, context), cancelled)

@@ -5,6 +5,7 @@ split.  Every refusal says what to change.  No Qt.
 """
 from __future__ import annotations
 
+import os
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -77,9 +78,11 @@ class Dataset:
                                  f"their audio teaches both classes")
 
 
-def from_paths(paths, dataset: Dataset | None = None) -> Dataset:
+def from_paths(paths, dataset: Dataset | None = None, only: dict | None = None) -> Dataset:
     """Projects (.awproj/.awbundle), audio files with label files beside them (same name, any
-    label format), label files with their audio beside them, or folders of either."""
+    label format), label files with their audio beside them, or folders of either.  ``only``:
+    {project file: the names of its label tracks to read} (a project not in it: all its tracks
+    of hand labels)."""
     from workbench.formats.labels import FORMATS
 
     data = dataset or Dataset()
@@ -89,7 +92,8 @@ def from_paths(paths, dataset: Dataset | None = None) -> Dataset:
         if not given.exists():
             raise TaskError(f"“{given}” does not exist")
         if given.suffix.lower() in (".awproj", ".awbundle"):
-            _add_project(data, given)
+            named = {os.path.normcase(os.path.abspath(k)): v for k, v in (only or {}).items()}
+            _add_project(data, given, named.get(os.path.normcase(os.path.abspath(given))))
             continue
         files = sorted(p for p in given.rglob("*") if p.is_file()) if given.is_dir() else [given]
         audio = [p for p in files if p.suffix.lower() in AUDIO_EXTENSIONS]

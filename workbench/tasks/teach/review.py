@@ -28,6 +28,13 @@ def is_guesses(track) -> bool:
     return any(r.confidence is not None for r in track)
 
 
+def models_in(doc) -> list[str]:
+    """The model folders whose guesses or answers ``doc`` holds (from their origins)."""
+    found = (dict(r.origin or ()).get("model") for t in doc.label_tracks for r in t
+             if r.confidence is not None or is_answer(r))
+    return list(dict.fromkeys(m for m in found if isinstance(m, str) and m))
+
+
 def accept(doc, guesses_id: int, region_id: int, answers_id: int | None, text: str | None = None,
            new_track: str = "Reviewed") -> tuple[Region, int]:
     """The guess is right (or, with ``text``, it is that instead): a label on the answers track,
@@ -38,7 +45,8 @@ def accept(doc, guesses_id: int, region_id: int, answers_id: int | None, text: s
         raise KeyError(f"no guess {region_id}")
     said = (text if text is not None else guess.text).strip() or guess.text
     title = f"Accept “{said}”" if said == guess.text else f"Relabel “{guess.text}” as “{said}”"
-    answer = Region(guess.start, guess.end, said, origin=ANSWER)
+    model = dict(guess.origin or ()).get("model")        # the classifier it answers (its Retrain)
+    answer = Region(guess.start, guess.end, said, origin=ANSWER + ((("model", model),) if model else ()))
     with doc.history.group(title):
         if answers_id is None:
             answers_id = doc.add_label_track(doc.free_name(new_track), []).id

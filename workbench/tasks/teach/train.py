@@ -136,7 +136,7 @@ def train(inputs, params, context):
     heard = getattr(inputs.audio, "path", None)          # the audio the label tracks label: read above
     files = [f for f in inputs.files if not (heard and Path(f).resolve() == Path(heard).resolve())] + more
     if files:
-        from_paths(files, data)
+        from_paths(files, data, inputs.file_tracks)
     if not data.examples:
         raise TaskError("nothing to learn from: label regions on a label track (or give audio with "
                         "label files beside it), then train")

@@ -283,6 +283,7 @@ class FileController(Controller):
                         f"and the last saved version is untouched.")
             return False
         projects.remove_recovery(tab.key)
+        self.ctx.tasks.document_saved(tab.document)     # Retrain's recipes name the file now
         self.window.settings.add_recent(saved)
         self.window.rebuild_recent()
         self.window.update_title(tab)

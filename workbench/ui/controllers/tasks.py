@@ -2,13 +2,14 @@
 on the timeline, the Generated list and its flows, the Models dialog: the task controller."""
 from __future__ import annotations
 
+import os
 import weakref
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from workbench.tasks.plan import NothingToRun, labels_for, ranges_for
-from workbench.tasks.teach import review
+from workbench.tasks.teach import recipes, review
 from workbench.tasks.understand import trained
 from workbench.ui.controllers.base import Controller
 from workbench.ui.jobs import Job
@@ -20,6 +21,7 @@ class TaskController(Controller):
         self.trainings = weakref.WeakKeyDictionary()     # document -> its last training job
         # model folder -> {another document: its answers tracks' ids}: Retrain reads them too
         self.answered_elsewhere: dict[str, weakref.WeakKeyDictionary] = {}
+        self.retrains = weakref.WeakValueDictionary()    # id -> a job Retrain made (not a new training)
 
     def generate(self, spec, params: dict, where: str = "cursor", model: str = ""):
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
@@ -210,6 +212,7 @@ class TaskController(Controller):
                 self.window.transcript_dock.show_track(job.track_id)
         for output in getattr(job.result, "models", ()) if job.state == "done" else ():
             self.trainings[job.doc] = job          # Retrain (the Review panel) does it again
+            self._remember_training(job)           # and after the projects close
             self.show_trained(output, job.spec)
         if job.state == "done" and job.track_id is not None and trained.is_head(job.model):
             self.window.review_dock.set_document(job.doc)   # its guesses, least confident first
@@ -251,12 +254,40 @@ class TaskController(Controller):
 
     def _training_for(self, doc):
         """The training Retrain repeats from ``doc``: its own last one, else the newest training
-        of another open document (a model trained there, reviewed here)."""
+        of another open document (a model trained there, reviewed here), else one remembered
+        from before (trained or reviewed in this project, the projects since closed)."""
         if doc in self.trainings:
             return self.trainings[doc]
-        open_docs = [t.document for t in self.window.all_tabs()]
+        open_docs = self._open_docs()
         others = [job for d, job in self.trainings.items() if d in open_docs]
-        return max(others, key=lambda job: job.started, default=None)
+        if others:
+            return max(others, key=lambda job: job.started)
+        return self._remembered(doc)
+
+    def _open_docs(self) -> list:
+        return [t.document for t in self.window.all_tabs()]
+
+    def _open_at(self, path):
+        return next((d for d in self._open_docs() if recipes.same_file(getattr(d, "path", None), path)), None)
+
+    def _remembered(self, doc):
+        """A Train job rebuilt from the recipe remembered for this project (its home, or a
+        project that answered it) or for a model whose guesses or answers it holds."""
+        from workbench.tasks import registry
+
+        recipe = recipes.find(getattr(doc, "path", None), review.models_in(doc))
+        if recipe is None:
+            return None
+        home = self._open_at(recipe.home) or doc
+        names = list(recipe.tracks) if home is not doc or recipes.same_file(doc.path, recipe.home) else []
+        names += [n for p, ns in recipe.answered.items() if recipes.same_file(p, doc.path) for n in ns]
+        return Job(registry.get("train"), dict(recipe.params), recipe.model, recipe.device, doc=home,
+                   labels=[(n, []) for n in dict.fromkeys(names)], output=recipe.folder)
+
+    @staticmethod
+    def _folder(job) -> str:
+        models = getattr(job.result, "models", None)
+        return models[0].folder if models else job.output
 
     def learns_from(self, doc) -> set:
         """The names of the label tracks the training Retrain repeats read."""
@@ -268,42 +299,104 @@ class TaskController(Controller):
 
     def retrain(self, doc, answers_id=None) -> None:
         """The last training again, with the same settings and model folder, reading the tracks it
-        read and the answers track (never a track of guesses).  Answers given in another open
+        read and the answers track (never a track of guesses).  Answers given in another
         document (the model run over a second recording there) are read with that document's
-        audio, on this retrain and the ones after it."""
+        audio, on this retrain and the ones after it: from the open document, or from its
+        project file once it is closed (the recipe remembered in the data folder)."""
         last = self._training_for(doc)
         if last is None:
             self.window.show_status("Train a classifier on this project first")
             return
-        home = last.doc
+        home, folder = last.doc, self._folder(last)
         if doc is not home and answers_id is not None:
-            folder = last.result.models[0].folder
             elsewhere = self.answered_elsewhere.setdefault(folder, weakref.WeakKeyDictionary())
             elsewhere.setdefault(doc, set()).add(answers_id)
         names = {name for name, _ in last.labels}
         tracks = [t for t in home.label_tracks
                   if (t.name in names or (doc is home and t.id == answers_id)) and not review.is_guesses(t)]
-        more = self._answers_elsewhere(last)
-        if not tracks and not more:
+        self._note_recipe(folder, home, tracks)
+        if doc is not home and answers_id is not None:
+            self._note_recipe(folder, doc, [t for t in doc.label_tracks if t.id == answers_id], answered=True)
+        more, files, file_tracks = self._elsewhere(last, folder)
+        if not tracks and not more and not files:
             self.window.show_status("The tracks it learnt from are gone: choose tracks and Train again")
             return
-        self.window.job_queue.submit(last.again(labels=[(t.name, list(t)) for t in tracks], audio=None,
-                                                more_labels=more))
+        job = last.again(labels=[(t.name, list(t)) for t in tracks], audio=None, more_labels=more,
+                         files=files, file_tracks=file_tracks, output=folder)
+        self.retrains[id(job)] = job
+        self.window.job_queue.submit(job)
         count = sum(map(len, tracks)) + sum(len(r) for _, _, labels in more for _, r in labels)
+        projects = 1 + len(more) + len(files)
         self.window.show_status(f"{last.spec.title}: again, with {count} labels"
-                                + (f" from {1 + len(more)} projects" if more else ""))
+                                + (f" here and the labels of {len(files)} saved project(s)" if files else "")
+                                + (f" from {projects} projects" if more and not files else ""))
 
-    def _answers_elsewhere(self, last) -> list:
-        """[(name, audio, [(track name, regions)])] of the answers tracks in other open documents."""
-        open_docs = [t.document for t in self.window.all_tabs()]
-        out = []
-        for doc, ids in self.answered_elsewhere.get(last.result.models[0].folder, {}).items():
+    def _elsewhere(self, last, folder) -> tuple[list, list, dict]:
+        """What Retrain reads besides the home document's tracks: the answers tracks of other
+        open documents ([(name, audio, [(track name, regions)])]), and the project files, not
+        open, that the recipe names (the home project, answered projects) with their tracks."""
+        recipe = recipes.of_folder(folder)
+        wanted: dict = {d: set(ids) for d, ids in self.answered_elsewhere.get(folder, {}).items()}
+        files, file_tracks = [], {}
+        places = ([(recipe.home, recipe.tracks)] if recipe and recipe.home else []) + \
+            (list(recipe.answered.items()) if recipe else [])
+        for path, names in places:
+            if recipes.same_file(path, getattr(last.doc, "path", None)):
+                continue                                # the home document: read above
+            doc = self._open_at(path)
+            if doc is not None:
+                wanted.setdefault(doc, set()).update(t.id for t in doc.label_tracks if t.name in names)
+            elif os.path.exists(path):
+                files.append(path)
+                file_tracks[path] = sorted(set(file_tracks.get(path, [])) | set(names))
+        open_docs, more = self._open_docs(), []
+        for doc, ids in wanted.items():
             if doc is last.doc or doc not in open_docs:
                 continue
             tracks = [t for t in doc.label_tracks if t.id in ids and not review.is_guesses(t) and len(t)]
             if tracks:
-                out.append((doc.title, doc.mix(), [(t.name, list(t)) for t in tracks]))
-        return out
+                more.append((doc.title, doc.mix(), [(t.name, list(t)) for t in tracks]))
+        return more, files, file_tracks
+
+    def _note_recipe(self, folder, doc, tracks, answered: bool = False) -> None:
+        """Keep the recipe of ``folder`` up to date with the tracks of ``doc`` it reads: as its
+        home's (the project it was trained in) or, with ``answered`` or when another project
+        is its home, as answers.  Saved projects only: an unsaved one is noted when saved."""
+        recipe = recipes.of_folder(folder)
+        path = getattr(doc, "path", None)
+        if recipe is None or not path:
+            return
+        names = {t.name for t in tracks}
+        if recipes.same_file(recipe.home, path) or (not answered and (
+                not recipe.home or not os.path.exists(recipe.home))):
+            recipe.home, recipe.tracks = str(path), sorted(set(recipe.tracks) | names)
+        elif names:
+            key = next((p for p in recipe.answered if recipes.same_file(p, path)), str(path))
+            recipe.answered[key] = sorted(set(recipe.answered.get(key, [])) | names)
+        recipes.remember(recipe)
+
+    def _remember_training(self, job) -> None:
+        """A Train run from the form: a new recipe for its folder (a Retrain keeps the old one)."""
+        if self.retrains.get(id(job)) is job:
+            return
+        recipes.remember(recipes.Recipe(self._folder(job), dict(job.params), job.model or "", job.device,
+                                        str(getattr(job.doc, "path", None) or ""),
+                                        sorted({name for name, _ in job.labels})))
+
+    def document_saved(self, doc) -> None:
+        """A project saved (perhaps for the first time, or under a new name): the recipes of the
+        models trained or answered in it now name its file."""
+        for job in [j for d, j in self.trainings.items() if d is doc]:
+            names = {n for n, _ in job.labels}
+            self._note_recipe(self._folder(job), doc, [t for t in doc.label_tracks if t.name in names])
+        for folder, docs in self.answered_elsewhere.items():
+            ids = docs.get(doc, set())
+            self._note_recipe(folder, doc, [t for t in doc.label_tracks if t.id in ids], answered=True)
+        for folder in review.models_in(doc):           # answers given here (each names its model)
+            tracks = [t for t in doc.label_tracks if any(review.is_answer(r) and dict(r.origin).get("model")
+                                                         == folder for r in t)]
+            if tracks:
+                self._note_recipe(folder, doc, tracks, answered=True)
 
     def share_model(self, spec, folder: str, repo: str, token: str, private: bool):
         """Upload a model folder that ``spec`` made to the Hub (the user asked, with their token):
