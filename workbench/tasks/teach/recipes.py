@@ -83,6 +83,8 @@ def remember(recipe: Recipe) -> bool:
     from workbench.formats.atomic import write_text
 
     recipe.params = {k: v for k, v in recipe.params.items() if isinstance(v, (str, int, float, bool))}
+    global _written
+    _written += 1
     kept = [r for r in load() if _key(r.folder) != _key(recipe.folder)]
     entries = [asdict(recipe)] + [asdict(r) for r in kept[:KEEP - 1]]
     try:
@@ -91,6 +93,19 @@ def remember(recipe: Recipe) -> bool:
     except OSError:
         return False
     return True
+
+
+_written = 0                   # remember() calls in this process
+
+
+def stamp() -> tuple:
+    """Which state of the recipes this is (written here since, or changed on disk by another
+    window): a cache of what was read checks it."""
+    try:
+        st = _file().stat()
+    except OSError:
+        return (_written, 0, 0)
+    return (_written, st.st_mtime_ns, st.st_size)
 
 
 def of_folder(folder) -> Recipe | None:

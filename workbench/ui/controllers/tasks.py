@@ -22,6 +22,7 @@ class TaskController(Controller):
         # model folder -> {another document: its answers tracks' ids}: Retrain reads them too
         self.answered_elsewhere: dict[str, weakref.WeakKeyDictionary] = {}
         self.retrains = weakref.WeakValueDictionary()    # id -> a job Retrain made (not a new training)
+        self._recalled = weakref.WeakKeyDictionary()     # document -> (what it was, its remembered training)
 
     def generate(self, spec, params: dict, where: str = "cursor", model: str = ""):
         """Queue a Generate task; its clip lands at the cursor, on a new track or in place of the
@@ -275,14 +276,22 @@ class TaskController(Controller):
         project that answered it) or for a model whose guesses or answers it holds."""
         from workbench.tasks import registry
 
+        # asked on every label edit (the Review panel): read again only when something changed
+        key = (doc.history.top_id, doc.history.index, str(doc.path), recipes.stamp(),
+               tuple(map(id, self._open_docs())))
+        hit = self._recalled.get(doc)
+        if hit is not None and hit[0] == key:
+            return hit[1]
         recipe = recipes.find(getattr(doc, "path", None), review.models_in(doc))
-        if recipe is None:
-            return None
-        home = self._open_at(recipe.home) or doc
-        names = list(recipe.tracks) if home is not doc or recipes.same_file(doc.path, recipe.home) else []
-        names += [n for p, ns in recipe.answered.items() if recipes.same_file(p, doc.path) for n in ns]
-        return Job(registry.get("train"), dict(recipe.params), recipe.model, recipe.device, doc=home,
-                   labels=[(n, []) for n in dict.fromkeys(names)], output=recipe.folder)
+        job = None
+        if recipe is not None:
+            home = self._open_at(recipe.home) or doc
+            names = list(recipe.tracks) if home is not doc or recipes.same_file(doc.path, recipe.home) else []
+            names += [n for p, ns in recipe.answered.items() if recipes.same_file(p, doc.path) for n in ns]
+            job = Job(registry.get("train"), dict(recipe.params), recipe.model, recipe.device, doc=home,
+                      labels=[(n, []) for n in dict.fromkeys(names)], output=recipe.folder)
+        self._recalled[doc] = (key, job)
+        return job
 
     @staticmethod
     def _folder(job) -> str:
