@@ -8,7 +8,8 @@ Train form with the label counts, the result view with its confusion matrix, the
 form with the trained folder over the unlabelled second half, the Review panel with its guesses
 least confident first, three answers given from the keyboard, and the result after Retrain;
 then the Tasks menu, and the model over a second recording in another tab, reviewed there, and
-Retrain reading both projects.
+Retrain reading both projects; then both saved and closed, the second reopened alone, and Retrain
+reading the first from its project file.
 """
 from __future__ import annotations
 
@@ -118,6 +119,20 @@ def main() -> int:
         QTest.keyClick(dock.list, Qt.Key.Key_Return)
     shot("50-teach-9-review-in-a-second-project")
     retrain("50-teach-10-after-retrain-with-both")
+    # the next day: both saved and closed, the second reopened alone, Retrain still offered
+    for box in list(w.messages):
+        box.close()
+    files = w.ctx.files
+    saved = {t.document: wav.with_name(f"{Path(t.document.title).stem}.awproj") for t in w.all_tabs()}
+    for t in list(w.all_tabs()):
+        files.save_as(t, saved[t.document])
+    while w.tabs.count():
+        files.close_tab(0)
+    files.open_project(saved[other])
+    pump(app, until=lambda: w.current_tab() is not None and w.current_tab().document.tracks, timeout=60)
+    w.ctx.view.show_dock("review", True)
+    shot("50-teach-11-reopened-alone-retrain-offered")
+    retrain("50-teach-12-after-retrain-from-the-saved-files")
     print("\n".join(shots))
     print(job.notes[:1])
     w.close()
