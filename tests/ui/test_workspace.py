@@ -251,3 +251,20 @@ def test_a_long_model_note_is_shown_whole_in_the_narrow_panel(working, qtbot, mo
     qtbot.waitUntil(lambda: note.height() >= note.heightForWidth(note.width()) > 3 * note.fontMetrics().height(),
                     timeout=3000)
     assert "cannot be reached" in note.text()
+
+
+def test_a_short_label_shows_whole_in_a_narrow_box(qapp):
+    """A review's "?" or a one-letter class in a box too narrow to elide in is shown whole; a
+    long label there shows nothing rather than an unreadable scrap; wider boxes elide."""
+    from PySide6.QtGui import QFont, QFontMetrics
+
+    from workbench.ui.timeline.labels import MIN_TEXT_PX, shown_text
+
+    metrics = QFontMetrics(QFont())
+    narrow = MIN_TEXT_PX - 4
+    assert shown_text(metrics, "?", narrow) == "?"
+    assert shown_text(metrics, "A", narrow) == "A"
+    assert shown_text(metrics, "background", narrow) == ""
+    wide = metrics.horizontalAdvance("background") - 5
+    assert shown_text(metrics, "background", wide).endswith("…")
+    assert shown_text(metrics, "tone", 200) == "tone" and shown_text(metrics, "", 200) == ""

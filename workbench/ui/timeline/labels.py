@@ -19,7 +19,17 @@ from workbench.core.regions import LabelTrack, Region
 from workbench.dsp.spectrogram import hz_to_scale
 
 DENSE = 300             # above this many visible regions, paint coverage instead of boxes
-MIN_TEXT_PX = 24        # narrower boxes get no text (eliding costs more than it shows)
+MIN_TEXT_PX = 24        # narrower boxes get no elided text (eliding costs more than it shows)
+
+
+def shown_text(metrics, text: str, room: int) -> str:
+    """What a box ``room`` pixels wide shows of ``text``: all of it where it fits (a "?" or an
+    "A" in a narrow box), else elided where there is room to say something, else nothing."""
+    if not text or room <= 0:
+        return ""
+    if room < MIN_TEXT_PX:
+        return text if metrics.horizontalAdvance(text) <= room else ""
+    return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
 EDGE_PX = 6
 _gestures = itertools.count(1)
 
@@ -98,10 +108,10 @@ class RegionLayer:
                 scored = f"{text} ({r.confidence:.2f})"
                 if metrics.horizontalAdvance(scored) <= room:
                     text = scored
-            if text and room >= MIN_TEXT_PX:
+            shown = shown_text(metrics, text, room)
+            if shown:
                 p.setPen(pg.mkColor(th.label_text))
-                p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                           metrics.elidedText(text, Qt.TextElideMode.ElideRight, room))
+                p.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, shown)
 
     def _paint_density(self, p: QPainter, lane, top: float, height: float) -> None:
         """Thousands of regions in view: how much of each pixel column is labelled."""
