@@ -221,120 +221,97 @@ def test_answers_to_a_new_track_make_it_in_the_first_answer_s_undo_step(window, 
     assert len(doc.label_tracks) == tracks and len(doc.label_track(doc.label_tracks[0].id)) == 3
 
 
+def _run(window, qtbot, click):
+    """Click (Run, Retrain) and wait: the job, done, its result views closed."""
+    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
+        click()
+    job = window.job_queue.jobs[-1]
+    assert job.state == "done", job.error
+    for box in list(window.messages):
+        box.close()
+    return job
+
+
+def _train_here_classify_there(window, open_loaded, tmp_path, qtbot):
+    """Train on “Calls” in home.wav, then Classify each “?” region of away.wav with the
+    model (the Review panel then shows its guesses there)."""
+    from panels import choose
+
+    x, regions = calls(5)
+    sf.write(tmp_path / "home.wav", x, RATE)
+    y, truth = calls(6)
+    sf.write(tmp_path / "away.wav", y, RATE)
+    home = open_loaded(str(tmp_path / "home.wav"))
+    home.document.add_label_track("Calls", regions)
+    panel = window.understand_panel
+    choose(panel, "train")
+    first = _run(window, qtbot, panel.run.click)
+    folder = first.result.models[0].folder
+    away = open_loaded(str(tmp_path / "away.wav"))
+    unknown = away.document.add_label_track("Unknown", [r.with_(text="?") for r in truth])
+    choose(panel, "classify")
+    panel.model.setEditText(folder)
+    panel.input.setCurrentIndex(panel.input.findData(f"regions:{unknown.id}"))
+    _run(window, qtbot, panel.run.click)
+    return home, away, first, len(truth)
+
+
+def _answer(dock, qtbot, count: int) -> None:
+    from PySide6.QtCore import Qt
+
+    dock.list.setFocus()
+    for _ in range(count):
+        qtbot.keyClick(dock.list, Qt.Key.Key_Return)
+
+
 def test_retrain_reads_answers_given_in_another_open_project(window, open_loaded, tmp_path, qtbot):
     """Train in one project, run the model over a second recording in another tab, answer its
     guesses there: Retrain (from either tab) reads the first project's labels and the second's
     answers, each with its own audio."""
-    from panels import choose
-    from PySide6.QtCore import Qt
-
-    x, regions = calls(5)
-    sf.write(tmp_path / "home.wav", x, RATE)
-    y, truth = calls(6)
-    sf.write(tmp_path / "away.wav", y, RATE)
-    home = open_loaded(str(tmp_path / "home.wav")).document
-    home.add_label_track("Calls", regions)
-    panel = window.understand_panel
-    choose(panel, "train")
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        panel.run.click()
-    first = window.job_queue.jobs[-1]
-    assert first.state == "done", first.error
-    for box in list(window.messages):
-        box.close()
-    folder = first.result.models[0].folder
-    away = open_loaded(str(tmp_path / "away.wav")).document
-    choose(panel, "classify")
-    panel.model.setEditText(folder)
-    unknown = away.add_label_track("Unknown", [r.with_(text="?") for r in truth])
-    panel.input.setCurrentIndex(panel.input.findData(f"regions:{unknown.id}"))
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        panel.run.click()
-    assert window.job_queue.jobs[-1].state == "done"
-    dock = window.review_dock
-    assert dock.doc is away and dock.list.count() == len(truth)
-    assert dock.retrain.isEnabled()                 # trained in the other tab: Retrain is offered here
     from workbench.ui.review import NEW
 
+    home_tab, away_tab, first, guessed = _train_here_classify_there(window, open_loaded, tmp_path, qtbot)
+    home, away, folder = home_tab.document, away_tab.document, first.result.models[0].folder
+    dock = window.review_dock
+    assert dock.doc is away and dock.list.count() == guessed
+    assert dock.retrain.isEnabled()                 # trained in the other tab: Retrain is offered here
     assert dock.answers.currentData() == NEW         # not the “?” track it classified
-    dock.list.setFocus()
-    for _ in range(3):
-        qtbot.keyClick(dock.list, Qt.Key.Key_Return)
+    _answer(dock, qtbot, 3)
     reviewed = away.label_track(dock.answers.currentData())
     assert len(reviewed) == 3
     assert "3 labels to learn from here" in dock.summary.text()     # the answers: not the “?” regions
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        dock.retrain.click()
-    again = window.job_queue.jobs[-1]
-    assert again.state == "done", again.error
+    again = _run(window, qtbot, dock.retrain.click)
     before, after = first.result.models[0].summary, again.result.models[0].summary
     assert again.result.models[0].folder == folder
     assert after["examples"] == before["examples"] + 3 and after["recordings"] == 2
-    for box in list(window.messages):
-        box.close()
     # from the first tab, the answers in the second are still read
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        window.ctx.tasks.retrain(home)
-    third = window.job_queue.jobs[-1]
-    assert third.state == "done" and third.result.models[0].summary["examples"] == after["examples"]
+    third = _run(window, qtbot, lambda: window.ctx.tasks.retrain(home))
+    assert third.result.models[0].summary["examples"] == after["examples"]
 
 
 def test_retrain_after_the_projects_close_reads_the_saved_files(window, open_loaded, tmp_path, qtbot):
-    """Train in a saved project, answer guesses in another, save and close both (or quit):
-    Retrain from either, reopened alone, reads the other's labels from its project file."""
-    from panels import choose
-    from PySide6.QtCore import Qt
-
-    x, regions = calls(5)
-    sf.write(tmp_path / "home.wav", x, RATE)
-    y, truth = calls(6)
-    sf.write(tmp_path / "away.wav", y, RATE)
+    """Train in a project, answer guesses in another, save and close both (or quit): Retrain
+    from either, reopened alone, reads the other's labels from its project file."""
     files = window.ctx.files
-    tab = open_loaded(str(tmp_path / "home.wav"))
-    tab.document.add_label_track("Calls", regions)
-    panel = window.understand_panel
-    choose(panel, "train")
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        panel.run.click()
-    first = window.job_queue.jobs[-1]
-    assert first.state == "done", first.error
+    home_tab, away_tab, first, _ = _train_here_classify_there(window, open_loaded, tmp_path, qtbot)
     folder = first.result.models[0].folder
-    assert files.save_as(tab, tmp_path / "home.awproj")       # saved after training: still its home
-    away_tab = open_loaded(str(tmp_path / "away.wav"))
-    unknown = away_tab.document.add_label_track("Unknown", [r.with_(text="?") for r in truth])
-    choose(panel, "classify")
-    panel.model.setEditText(folder)
-    panel.input.setCurrentIndex(panel.input.findData(f"regions:{unknown.id}"))
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        panel.run.click()
+    assert files.save_as(home_tab, tmp_path / "home.awproj")   # saved after training: still its home
     dock = window.review_dock
-    dock.list.setFocus()
-    for _ in range(3):
-        qtbot.keyClick(dock.list, Qt.Key.Key_Return)
+    _answer(dock, qtbot, 3)
     assert files.save_as(away_tab, tmp_path / "away.awproj")   # answered, saved, never retrained
-    for box in list(window.messages):
-        box.close()
     while window.tabs.count():
         assert files.close_tab(0)
 
     away = files.open_project(tmp_path / "away.awproj").document
     assert dock.doc is away and dock.retrain.isEnabled()       # remembered, not only while open
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        dock.retrain.click()
-    again = window.job_queue.jobs[-1]
-    assert again.state == "done", again.error
+    again = _run(window, qtbot, dock.retrain.click)
     before, after = first.result.models[0].summary, again.result.models[0].summary
     assert again.result.models[0].folder == folder
     assert after["examples"] == before["examples"] + 3 and after["recordings"] == 2
-    for box in list(window.messages):
-        box.close()
     assert files.close_tab(0)
 
     home = files.open_project(tmp_path / "home.awproj").document
     assert dock.doc is home and dock.retrain.isEnabled()
-    with qtbot.waitSignal(window.job_queue.finished, timeout=60000):
-        window.ctx.tasks.retrain(home)
-    third = window.job_queue.jobs[-1]
-    assert third.state == "done", third.error
+    third = _run(window, qtbot, lambda: window.ctx.tasks.retrain(home))
     assert third.result.models[0].summary["examples"] == after["examples"]
     assert third.result.models[0].summary["recordings"] == 2
