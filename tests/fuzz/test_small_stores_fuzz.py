@@ -48,7 +48,7 @@ def test_damaged_training_recipes_are_forgotten_never_an_error(tmp_path):
     from workbench.tasks.teach import recipes
 
     recipes.remember(recipes.Recipe(str(tmp_path / "m"), {"name": "m", "held_out": 0.25, "background": True},
-                                    "yamnet (bundled)", "cpu", str(tmp_path / "home.awproj"), ["Calls"],
+                                    "train", "yamnet (bundled)", "cpu", str(tmp_path / "home.awproj"), ["Calls"],
                                     {str(tmp_path / "away.awproj"): ["Reviewed"]}))
     good = recipes._file().read_bytes()
     rng = random.Random(6)

@@ -23,6 +23,7 @@ MAX_BYTES = 4_000_000          # a file this large is not ours: forget it, never
 class Recipe:
     folder: str                    # the model folder it writes
     params: dict                   # the Train form's values
+    task: str = "train"            # the task that trained it (its id)
     model: str = ""                # the backbone, as chosen
     device: str = "auto"
     home: str = ""                 # the project file whose label tracks it read ("" until saved)
@@ -50,7 +51,8 @@ def _parse(entry) -> Recipe | None:
     folder, params = entry.get("folder"), entry.get("params")
     answered = entry.get("answered", {})
     tracks = entry.get("tracks", [])
-    texts = (entry.get("model", ""), entry.get("device", "auto"), entry.get("home", ""))
+    texts = (entry.get("task", "train"), entry.get("model", ""), entry.get("device", "auto"),
+             entry.get("home", ""))
     if (not isinstance(folder, str) or not folder or not isinstance(params, dict)
             or not all(isinstance(t, str) for t in texts)
             or not isinstance(tracks, list) or not all(isinstance(t, str) for t in tracks)

@@ -288,8 +288,12 @@ class TaskController(Controller):
             home = self._open_at(recipe.home) or doc
             names = list(recipe.tracks) if home is not doc or recipes.same_file(doc.path, recipe.home) else []
             names += [n for p, ns in recipe.answered.items() if recipes.same_file(p, doc.path) for n in ns]
-            job = Job(registry.get("train"), dict(recipe.params), recipe.model, recipe.device, doc=home,
-                      labels=[(n, []) for n in dict.fromkeys(names)], output=recipe.folder)
+            try:
+                spec = registry.get(recipe.task)
+            except KeyError:                  # a task this version does not have
+                spec = None
+            job = spec and Job(spec, dict(recipe.params), recipe.model, recipe.device, doc=home,
+                               labels=[(n, []) for n in dict.fromkeys(names)], output=recipe.folder)
         self._recalled[doc] = (key, job)
         return job
 
@@ -388,8 +392,8 @@ class TaskController(Controller):
         """A Train run from the form: a new recipe for its folder (a Retrain keeps the old one)."""
         if self.retrains.get(id(job)) is job:
             return
-        recipes.remember(recipes.Recipe(self._folder(job), dict(job.params), job.model or "", job.device,
-                                        str(getattr(job.doc, "path", None) or ""),
+        recipes.remember(recipes.Recipe(self._folder(job), dict(job.params), job.spec.id, job.model or "",
+                                        job.device, str(getattr(job.doc, "path", None) or ""),
                                         sorted({name for name, _ in job.labels})))
 
     def document_saved(self, doc) -> None:
