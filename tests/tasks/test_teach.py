@@ -499,3 +499,25 @@ def test_a_project_file_gives_only_the_tracks_named(tmp_path):
     every = ex.from_paths([tmp_path / "p.awproj"])
     named = ex.from_paths([tmp_path / "p.awproj"], only={str(tmp_path / "p.awproj"): ["Calls"]})
     assert len(every.examples) == len(regions) + 1 and len(named.examples) == len(regions)
+
+
+def test_a_recipe_notes_its_home_and_the_projects_that_answered(tmp_path):
+    """The project it was trained in is its home, once saved; another saved project that
+    answers is noted as answers, never taking the home's place while the home's file is there."""
+    from workbench.tasks.teach import recipes
+
+    r = recipes.Recipe(str(tmp_path / "m"), {})
+    r.note(None, {"Calls"})                                     # unsaved: nothing to name yet
+    assert r.home == "" and r.tracks == []
+    home, away = tmp_path / "home.awproj", tmp_path / "away.awproj"
+    r.note(home, {"Calls"})
+    assert r.home == str(home) and r.tracks == ["Calls"]
+    home.write_text("{}")
+    r.note(away, {"Reviewed"})                                   # read as the retrain's home, but
+    r.note(away, {"More"}, answered=True)                        # home.awproj is there: answers
+    assert r.home == str(home) and r.answered == {str(away): ["More", "Reviewed"]}
+    r.note(home, {"Reviewed"}, answered=True)                    # its own answers: the home's tracks
+    assert r.tracks == ["Calls", "Reviewed"] and r.home == str(home)
+    home.unlink()
+    r.note(tmp_path / "renamed.awproj", {"Calls"})               # the home's file gone: saved anew
+    assert r.home == str(tmp_path / "renamed.awproj")

@@ -88,11 +88,11 @@ def from_paths(paths, dataset: Dataset | None = None, only: dict | None = None) 
     data = dataset or Dataset()
     label_ext = tuple(e for f in FORMATS for e in f.extensions)
     pairs: list[tuple[Path, list[Path]]] = []
+    named = {os.path.normcase(os.path.abspath(k)): v for k, v in (only or {}).items()}
     for given in map(Path, paths):
         if not given.exists():
             raise TaskError(f"“{given}” does not exist")
         if given.suffix.lower() in (".awproj", ".awbundle"):
-            named = {os.path.normcase(os.path.abspath(k)): v for k, v in (only or {}).items()}
             _add_project(data, given, named.get(os.path.normcase(os.path.abspath(given))))
             continue
         files = sorted(p for p in given.rglob("*") if p.is_file()) if given.is_dir() else [given]

@@ -33,6 +33,20 @@ class Recipe:
     def mentions(self, project) -> bool:
         return bool(project) and _key(project) in {_key(self.home)} | {_key(p) for p in self.answered}
 
+    def note(self, project, names, answered: bool = False) -> None:
+        """The tracks ``names`` of the project file ``project`` are read: as its home's (the
+        project it was trained in; also a project saved for the first time, or when the home's
+        file is gone) or, with ``answered`` or while another home's file is there, as answers.
+        An unsaved project (no file) is noted when it is saved."""
+        if not project:
+            return
+        names = set(names)
+        if same_file(self.home, project) or (not answered and (not self.home or not os.path.exists(self.home))):
+            self.home, self.tracks = str(project), sorted(set(self.tracks) | names)
+        elif names:
+            key = next((p for p in self.answered if same_file(p, project)), str(project))
+            self.answered[key] = sorted(set(self.answered.get(key, [])) | names)
+
 
 def _key(path) -> str:
     return os.path.normcase(os.path.abspath(str(path))) if path else ""

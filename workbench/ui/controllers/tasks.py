@@ -327,10 +327,13 @@ class TaskController(Controller):
         names = {name for name, _ in last.labels}
         tracks = [t for t in home.label_tracks
                   if (t.name in names or (doc is home and t.id == answers_id)) and not review.is_guesses(t)]
-        self._note_recipe(folder, home, tracks)
-        if doc is not home and answers_id is not None:
-            self._note_recipe(folder, doc, [t for t in doc.label_tracks if t.id == answers_id], answered=True)
-        more, files, file_tracks = self._elsewhere(last, folder)
+        recipe = recipes.of_folder(folder)       # kept up to date with what this retrain reads
+        if recipe is not None:
+            recipe.note(getattr(home, "path", None), {t.name for t in tracks})
+            if doc is not home and answers_id is not None:
+                recipe.note(doc.path, {t.name for t in doc.label_tracks if t.id == answers_id}, answered=True)
+            recipes.remember(recipe)
+        more, files, file_tracks = self._elsewhere(last, folder, recipe)
         if not tracks and not more and not files:
             self.window.show_status("The tracks it learnt from are gone: choose tracks and Train again")
             return
@@ -344,11 +347,10 @@ class TaskController(Controller):
                                 + (f" here and the labels of {len(files)} saved project(s)" if files else "")
                                 + (f" from {projects} projects" if more and not files else ""))
 
-    def _elsewhere(self, last, folder) -> tuple[list, list, dict]:
+    def _elsewhere(self, last, folder, recipe) -> tuple[list, list, dict]:
         """What Retrain reads besides the home document's tracks: the answers tracks of other
         open documents ([(name, audio, [(track name, regions)])]), and the project files, not
         open, that the recipe names (the home project, answered projects) with their tracks."""
-        recipe = recipes.of_folder(folder)
         wanted: dict = {d: set(ids) for d, ids in self.answered_elsewhere.get(folder, {}).items()}
         files, file_tracks = [], {}
         places = ([(recipe.home, recipe.tracks)] if recipe and recipe.home else []) + \
@@ -371,23 +373,6 @@ class TaskController(Controller):
                 more.append((doc.title, doc.mix(), [(t.name, list(t)) for t in tracks]))
         return more, files, file_tracks
 
-    def _note_recipe(self, folder, doc, tracks, answered: bool = False) -> None:
-        """Keep the recipe of ``folder`` up to date with the tracks of ``doc`` it reads: as its
-        home's (the project it was trained in) or, with ``answered`` or when another project
-        is its home, as answers.  Saved projects only: an unsaved one is noted when saved."""
-        recipe = recipes.of_folder(folder)
-        path = getattr(doc, "path", None)
-        if recipe is None or not path:
-            return
-        names = {t.name for t in tracks}
-        if recipes.same_file(recipe.home, path) or (not answered and (
-                not recipe.home or not os.path.exists(recipe.home))):
-            recipe.home, recipe.tracks = str(path), sorted(set(recipe.tracks) | names)
-        elif names:
-            key = next((p for p in recipe.answered if recipes.same_file(p, path)), str(path))
-            recipe.answered[key] = sorted(set(recipe.answered.get(key, [])) | names)
-        recipes.remember(recipe)
-
     def _remember_training(self, job) -> None:
         """A Train run from the form: a new recipe for its folder (a Retrain keeps the old one)."""
         if self.retrains.get(id(job)) is job:
@@ -399,17 +384,23 @@ class TaskController(Controller):
     def document_saved(self, doc) -> None:
         """A project saved (perhaps for the first time, or under a new name): the recipes of the
         models trained or answered in it now name its file."""
+        if not doc.path:
+            return
+        read = []                                     # (model folder, track names, as answers)
         for job in [j for d, j in self.trainings.items() if d is doc]:
-            names = {n for n, _ in job.labels}
-            self._note_recipe(self._folder(job), doc, [t for t in doc.label_tracks if t.name in names])
+            read.append((self._folder(job), {n for n, _ in job.labels} & {t.name for t in doc.label_tracks}, False))
         for folder, docs in self.answered_elsewhere.items():
             ids = docs.get(doc, set())
-            self._note_recipe(folder, doc, [t for t in doc.label_tracks if t.id in ids], answered=True)
+            read.append((folder, {t.name for t in doc.label_tracks if t.id in ids}, True))
         for folder in review.models_in(doc):           # answers given here (each names its model)
-            tracks = [t for t in doc.label_tracks if any(review.is_answer(r) and dict(r.origin).get("model")
-                                                         == folder for r in t)]
-            if tracks:
-                self._note_recipe(folder, doc, tracks, answered=True)
+            read.append((folder, {t.name for t in doc.label_tracks if any(
+                review.is_answer(r) and dict(r.origin).get("model") == folder for r in t)}, True))
+        for folder in dict.fromkeys(f for f, _, _ in read):
+            recipe = recipes.of_folder(folder)
+            if recipe is not None:
+                for names, answered in [(n, a) for f, n, a in read if f == folder]:
+                    recipe.note(doc.path, names, answered)
+                recipes.remember(recipe)
 
     def share_model(self, spec, folder: str, repo: str, token: str, private: bool):
         """Upload a model folder that ``spec`` made to the Hub (the user asked, with their token):
