@@ -20,6 +20,7 @@ from workbench.dsp.spectrogram import hz_to_scale
 
 DENSE = 300             # above this many visible regions, paint coverage instead of boxes
 MIN_TEXT_PX = 24        # narrower boxes get no elided text (eliding costs more than it shows)
+EDGE_PX = 6
 
 
 def shown_text(metrics, text: str, room: int) -> str:
@@ -30,7 +31,8 @@ def shown_text(metrics, text: str, room: int) -> str:
     if room < MIN_TEXT_PX:
         return text if metrics.horizontalAdvance(text) <= room else ""
     return metrics.elidedText(text, Qt.TextElideMode.ElideRight, room)
-EDGE_PX = 6
+
+
 _gestures = itertools.count(1)
 
 
